@@ -1,0 +1,55 @@
+// The current picture of the district: each device's last values and status, and the active
+// alerts. Written by the ingest pipeline, read by the HTTP API and WebSocket snapshots from
+// other strands, hence the mutex; readers get copies.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/district.hpp"
+#include "core/reading.hpp"
+#include "rules/alert.hpp"
+
+namespace campus::ingest {
+
+struct device_snapshot {
+  std::string id;
+  std::string site;
+  std::string zone;
+  std::string family;
+  std::string name;
+  std::string name_en;
+  std::string status = "unknown";               // "online", "offline" or "unknown"
+  std::optional<core::time_point> last_seen;    // arrival time of its last message
+  std::map<std::string, core::reading> values;  // last reading per metric (and subject:
+                                                // key "metric" or "metric/subject")
+};
+
+class live_state {
+ public:
+  explicit live_state(const config::district& d);
+
+  // A reading arrived at `at`. Readings of metric "status" set the status; any other reading
+  // marks the device online.
+  void apply(const core::reading& r, core::time_point at);
+  void apply(const rules::alert_event& e);
+  // The device was judged silent (no data for its absence period).
+  void mark_offline(std::string_view device);
+
+  std::vector<device_snapshot> devices(std::string_view site = {}) const;  // empty: all
+  std::optional<device_snapshot> device(std::string_view id) const;
+  std::vector<rules::alert> active_alerts() const;
+  const config::district& district() const { return district_; }
+
+ private:
+  const config::district& district_;
+  mutable std::mutex mutex_;
+  std::vector<device_snapshot> devices_;               // in configuration order
+  std::map<std::string, std::size_t, std::less<>> index_;
+  std::map<std::string, rules::alert> active_;         // by alert id
+};
+
+}  // namespace campus::ingest
