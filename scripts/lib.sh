@@ -1,0 +1,78 @@
+# Shared by scripts/demo and scripts/test: the Debian packages CampusShield needs, installing
+# the missing ones when run as root, and the build.
+# shellcheck shell=bash
+
+CAMPUS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CAMPUS_BUILD="${CAMPUS_BUILD:-$CAMPUS_ROOT/build}"
+
+# Build tools and libraries (Boost 1.81's -dev packages conflict with the default 1.74 ones).
+CAMPUS_PACKAGES=(
+  build-essential cmake pkg-config
+  libboost1.81-dev libboost-json1.81-dev
+  libmosquitto-dev mosquitto mosquitto-clients
+  libyaml-cpp-dev libsqlite3-dev libfmt-dev libhowardhinnant-date-dev tzdata
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl ca-certificates
+)
+# For the browser tests only.
+CAMPUS_TEST_PACKAGES=(chromium)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+campus_missing_packages() {
+  local p missing=()
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  # Node.js and npm: any install that provides the commands will do (Debian's or a repack).
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)
+  fi
+  echo "${missing[@]}"
+}
+
+# Installs what is missing when root; otherwise prints the exact command and fails.
+campus_ensure_packages() {
+  local missing
+  missing=$(campus_missing_packages "$@")
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages. Run as root:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends $missing" >&2
+    return 1
+  fi
+  say "installing $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends $missing
+}
+
+campus_build() {
+  say "building in $CAMPUS_BUILD"
+  cmake -S "$CAMPUS_ROOT" -B "$CAMPUS_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$CAMPUS_BUILD" -j"$(nproc)"
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on, starting from $1.
+campus_free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# Writes a Mosquitto configuration for a loopback listener into directory $1 on port $2.
+# Mosquitto's default max_queued_messages (1000) silently drops QoS 1 messages for a
+# subscriber that falls behind; every configuration the project writes raises it.
+campus_mosquitto_conf() {
+  cat >"$1/mosquitto.conf" <<CONF
+listener $2 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 1000000
+max_queued_bytes 0
+log_dest file $1/mosquitto.log
+CONF
+}

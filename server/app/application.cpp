@@ -1,0 +1,66 @@
+#include "app/application.hpp"
+
+#include "adapters/registry.hpp"
+#include "core/log.hpp"
+
+namespace campus::app {
+
+application::application(config::district d)
+    : district_(std::move(d)),
+      state_(district_),
+      engine_(district_.rules, ingest::device_profiles(district_), clock_),
+      pipeline_(district_, adapters::builtin_registry(), engine_, state_, metrics_, clock_),
+      http_(io_, district_.http, district_.http.dashboards_dir, state_, metrics_),
+      tick_(io_),
+      signals_(io_, SIGINT, SIGTERM) {
+  pipeline_.add_sink(http_.sink());
+  // The MQTT client calls back on the io_context's one thread, the pipeline's only caller.
+  mqtt_ = std::make_unique<mqtt::mqtt_client>(
+      io_, district_.mqtt,
+      [this](std::string_view topic, std::string_view payload) {
+        pipeline_.on_message(topic, payload);
+      },
+      metrics_);
+}
+
+application::~application() = default;
+
+void application::schedule_tick() {
+  tick_.expires_after(std::chrono::seconds(1));
+  tick_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    pipeline_.on_tick();
+    schedule_tick();
+  });
+}
+
+int application::run() {
+  auto bound = http_.start(district_.http.host, district_.http.port);
+  if (!bound) {
+    core::log(core::log_level::error, "cannot listen on {}:{}: {}", district_.http.host,
+              district_.http.port, bound.error());
+    return 1;
+  }
+  core::log(core::log_level::info, "dashboard on http://{}:{}/ (dashboards from {})",
+            bound->address().to_string(), bound->port(), district_.http.dashboards_dir);
+  core::log(core::log_level::info, "{} sites, {} devices, {} rules; MQTT {}:{} subscription {}",
+            district_.sites.size(), district_.devices.size(), district_.rules.size(),
+            district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);
+  mqtt_->start();
+  schedule_tick();
+  signals_.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    core::log(core::log_level::info, "signal {}: stopping", signal);
+    tick_.cancel();
+    mqtt_->stop();
+    http_.stop();
+    // Let the disconnect and the closing handshakes go out, then stop the loop.
+    auto grace = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(200));
+    grace->async_wait([this, grace](boost::system::error_code) { io_.stop(); });
+  });
+  io_.run();
+  core::log(core::log_level::info, "stopped");
+  return 0;
+}
+
+}  // namespace campus::app

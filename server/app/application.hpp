@@ -1,0 +1,47 @@
+// Wires the modules together for `campus-shield serve`: one io_context, run by one thread,
+// carries the MQTT client, the ingest pipeline, the rule timers and every HTTP/WebSocket
+// session (each on its own strand), so no blocking call and no lock sits on the hot path.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+
+#include "config/district.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "ingest/live_state.hpp"
+#include "ingest/pipeline.hpp"
+#include "mqtt/mqtt_client.hpp"
+#include "net/server.hpp"
+#include "rules/rule_engine.hpp"
+
+namespace campus::app {
+
+class application {
+ public:
+  explicit application(config::district d);
+  ~application();
+
+  // Runs until SIGINT or SIGTERM. Returns the process exit code.
+  int run();
+
+ private:
+  void schedule_tick();
+
+  config::district district_;
+  boost::asio::io_context io_{1};
+  core::system_clock clock_;
+  core::metrics metrics_;
+  ingest::live_state state_;
+  rules::rule_engine engine_;
+  ingest::pipeline pipeline_;
+  net::server http_;
+  std::unique_ptr<mqtt::mqtt_client> mqtt_;
+  boost::asio::steady_timer tick_;
+  boost::asio::signal_set signals_;
+};
+
+}  // namespace campus::app

@@ -1,0 +1,119 @@
+// campus-shield: `serve --config FILE [--listen HOST:PORT] [--mqtt HOST:PORT]` runs the server;
+// `check-config FILE` validates a configuration and names every error with its location.
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "app/application.hpp"
+#include "config/loader.hpp"
+#include "core/log.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage:\n"
+    "  campus-shield serve --config FILE [--listen HOST:PORT] [--mqtt HOST:PORT]\n"
+    "                      [--log-level debug|info|warn|error]\n"
+    "  campus-shield check-config FILE\n";
+
+struct host_port {
+  std::string host;
+  int port = 0;
+};
+
+std::optional<host_port> parse_host_port(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  host_port hp{text.substr(0, colon), 0};
+  try {
+    std::size_t used = 0;
+    hp.port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1 || hp.port < 0 || hp.port > 65535) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return hp;
+}
+
+int report_errors(const std::vector<campus::config::config_error>& errors) {
+  for (const auto& e : errors) std::cerr << e.to_string() << "\n";
+  std::cerr << errors.size() << (errors.size() == 1 ? " error" : " errors")
+            << " in the configuration\n";
+  return 2;
+}
+
+int check_config(const std::string& file) {
+  auto loaded = campus::config::load_file(file);
+  if (!loaded) return report_errors(loaded.error());
+  std::cout << file << ": ok (" << loaded->sites.size() << " sites, " << loaded->devices.size()
+            << " devices, " << loaded->rules.size() << " rules)\n";
+  return 0;
+}
+
+int serve(int argc, char** argv) {
+  std::string config_file;
+  std::optional<host_port> listen, mqtt;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argc) return std::nullopt;
+      return std::string(argv[++i]);
+    };
+    if (arg == "--config") {
+      config_file = value().value_or("");
+    } else if (arg == "--listen" || arg == "--mqtt") {
+      auto v = value();
+      auto hp = v ? parse_host_port(*v) : std::nullopt;
+      if (!hp) {
+        std::cerr << arg << " needs HOST:PORT, got \"" << v.value_or("") << "\"\n" << usage;
+        return 2;
+      }
+      (arg == "--listen" ? listen : mqtt) = hp;
+    } else if (arg == "--log-level") {
+      auto v = value().value_or("");
+      using campus::core::log_level;
+      if (v == "debug") campus::core::set_log_level(log_level::debug);
+      else if (v == "info") campus::core::set_log_level(log_level::info);
+      else if (v == "warn") campus::core::set_log_level(log_level::warn);
+      else if (v == "error") campus::core::set_log_level(log_level::error);
+      else {
+        std::cerr << "--log-level must be debug, info, warn or error\n";
+        return 2;
+      }
+    } else {
+      std::cerr << "unknown argument \"" << arg << "\"\n" << usage;
+      return 2;
+    }
+  }
+  if (config_file.empty()) {
+    std::cerr << "serve needs --config FILE\n" << usage;
+    return 2;
+  }
+  auto loaded = campus::config::load_file(config_file);
+  if (!loaded) return report_errors(loaded.error());
+  if (listen) {
+    loaded->http.host = listen->host;
+    loaded->http.port = listen->port;
+  }
+  if (mqtt) {
+    loaded->mqtt.host = mqtt->host;
+    loaded->mqtt.port = mqtt->port;
+  }
+  campus::app::application app(std::move(*loaded));
+  return app.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "serve") == 0) return serve(argc, argv);
+  if (argc == 3 && std::strcmp(argv[1], "check-config") == 0) return check_config(argv[2]);
+  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::cout << usage;
+    return 0;
+  }
+  std::cerr << usage;
+  return 2;
+}

@@ -1,0 +1,588 @@
+#include "config/loader.hpp"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "adapters/registry.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace campus::config {
+
+const zone* site::find_zone(std::string_view id) const {
+  for (const auto& z : zones)
+    if (z.id == id) return &z;
+  return nullptr;
+}
+
+const site* district::find_site(std::string_view id) const {
+  for (const auto& s : sites)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+const device* district::find_device(std::string_view id) const {
+  for (const auto& d : devices)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+namespace {
+
+const std::set<std::string, std::less<>> known_zone_types = {
+    "canteen_kitchen", "chemical_store", "lab", "water_zone",
+    "gate", "boiler_room", "dormitory", "other"};
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// Reads one document into a district; all problems go to `r`.
+class district_parser {
+ public:
+  district_parser(yaml_reader& r, const std::filesystem::path& base_dir)
+      : r_(r), base_dir_(base_dir) {}
+
+  district parse(const YAML::Node& root) {
+    district d;
+    if (!root.IsMap()) {
+      r_.error(root, "", "the configuration must be a mapping with district, sites and rules");
+      return d;
+    }
+    r_.check_keys(root, "", {"district", "mqtt", "http", "ingest", "rules", "sites"});
+    parse_district(root["district"], d);
+    parse_mqtt(root["mqtt"], d.mqtt);
+    parse_http(root["http"], d.http);
+    parse_ingest(root["ingest"], d.ingest);
+    parse_sites(root, d);
+    parse_rules(root, d);
+    return d;
+  }
+
+ private:
+  void parse_district(const YAML::Node& n, district& d) {
+    if (!n || !n.IsMap()) {
+      r_.error(n, "district", "is required: a mapping with id, name and name_en");
+      return;
+    }
+    r_.check_keys(n, "district", {"id", "name", "name_en"});
+    d.id = r_.string(n, "id", "district", true).value_or("");
+    d.name = r_.string(n, "name", "district", true).value_or("");
+    d.name_en = r_.string(n, "name_en", "district", false).value_or(d.name);
+  }
+
+  void parse_mqtt(const YAML::Node& n, mqtt_settings& m) {
+    if (!n) return;
+    r_.check_keys(n, "mqtt", {"host", "port", "client_id", "subscription", "qos", "keepalive",
+                              "clean_session", "username", "password"});
+    if (auto v = r_.string(n, "host", "mqtt", false)) m.host = *v;
+    if (auto v = r_.integer(n, "port", "mqtt", false)) {
+      if (*v < 1 || *v > 65535)
+        r_.error(n["port"], "mqtt.port", "must be 1..65535, got " + std::to_string(*v));
+      else
+        m.port = static_cast<int>(*v);
+    }
+    if (auto v = r_.string(n, "client_id", "mqtt", false)) m.client_id = *v;
+    if (auto v = r_.string(n, "subscription", "mqtt", false)) m.subscription = *v;
+    if (auto v = r_.integer(n, "qos", "mqtt", false)) {
+      if (*v < 0 || *v > 2)
+        r_.error(n["qos"], "mqtt.qos", "qos value must be 0, 1, or 2: " + std::to_string(*v));
+      else
+        m.qos = static_cast<int>(*v);
+    }
+    if (auto v = r_.duration(n, "keepalive", "mqtt", false)) {
+      m.keepalive_s = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(*v).count());
+      if (m.keepalive_s < 5) r_.error(n["keepalive"], "mqtt.keepalive", "must be at least 5s");
+    }
+    if (auto v = r_.boolean(n, "clean_session", "mqtt", false)) m.clean_session = *v;
+    if (auto v = r_.string(n, "username", "mqtt", false)) m.username = *v;
+    if (auto v = r_.string(n, "password", "mqtt", false)) m.password = *v;
+  }
+
+  void parse_http(const YAML::Node& n, http_settings& h) {
+    h.dashboards_dir.clear();
+    if (n) {
+      r_.check_keys(n, "http", {"host", "port", "dashboards", "ws_queue_limit"});
+      if (auto v = r_.string(n, "host", "http", false)) h.host = *v;
+      if (auto v = r_.integer(n, "port", "http", false)) {
+        if (*v < 0 || *v > 65535)
+          r_.error(n["port"], "http.port", "must be 0..65535, got " + std::to_string(*v));
+        else
+          h.port = static_cast<int>(*v);
+      }
+      if (auto v = r_.string(n, "dashboards", "http", false))
+        h.dashboards_dir = (base_dir_ / *v).lexically_normal().string();
+      if (auto v = r_.integer(n, "ws_queue_limit", "http", false)) {
+        if (*v < 8 || *v > 1'000'000)
+          r_.error(n["ws_queue_limit"], "http.ws_queue_limit",
+                   "must be 8..1000000, got " + std::to_string(*v));
+        else
+          h.ws_queue_limit = static_cast<std::size_t>(*v);
+      }
+    }
+  }
+
+  void parse_ingest(const YAML::Node& n, ingest_settings& g) {
+    if (!n) return;
+    r_.check_keys(n, "ingest", {"max_payload_bytes", "max_past", "max_future"});
+    if (auto v = r_.integer(n, "max_payload_bytes", "ingest", false)) {
+      if (*v < 64 || *v > 16 * 1024 * 1024)
+        r_.error(n["max_payload_bytes"], "ingest.max_payload_bytes",
+                 "must be 64..16777216, got " + std::to_string(*v));
+      else
+        g.max_payload_bytes = static_cast<std::size_t>(*v);
+    }
+    if (auto v = r_.duration(n, "max_past", "ingest", false)) g.max_past = *v;
+    if (auto v = r_.duration(n, "max_future", "ingest", false)) g.max_future = *v;
+  }
+
+  void parse_sites(const YAML::Node& root, district& d) {
+    const YAML::Node sites = root["sites"];
+    if (!sites || !sites.IsSequence() || sites.size() == 0) {
+      r_.error(sites ? sites : root, "sites", "is required: a non-empty list of schools");
+      return;
+    }
+    std::set<std::string> site_ids;
+    std::map<std::string, int> device_lines;
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+      const YAML::Node n = sites[i];
+      const std::string path = index_path("sites", i);
+      if (!n.IsMap()) {
+        r_.error(n, path, "must be a mapping");
+        continue;
+      }
+      r_.check_keys(n, path, {"id", "name", "name_en", "time_zone", "zones", "devices"});
+      site s;
+      s.id = r_.string(n, "id", path, true).value_or("");
+      if (!s.id.empty() && !is_identifier(s.id))
+        r_.error(n["id"], path + ".id",
+                 "must be letters, digits, '-', '_' or '.', at most 64, got \"" + s.id + "\"");
+      if (!s.id.empty() && !site_ids.insert(s.id).second)
+        r_.error(n["id"], path + ".id", "duplicate site id \"" + s.id + "\"");
+      s.name = r_.string(n, "name", path, true).value_or("");
+      s.name_en = r_.string(n, "name_en", path, false).value_or(s.name);
+      if (auto tz = r_.string(n, "time_zone", path, false)) {
+        try {
+          (void)date::locate_zone(*tz);
+          s.time_zone = *tz;
+        } catch (const std::exception&) {
+          r_.error(n["time_zone"], path + ".time_zone",
+                   "unknown time zone \"" + *tz + "\" (an IANA name such as Asia/Shanghai)");
+        }
+      }
+      parse_zones(n, path, s);
+      parse_devices(n, path, s, d, device_lines);
+      d.sites.push_back(std::move(s));
+    }
+  }
+
+  void parse_zones(const YAML::Node& n, const std::string& path, site& s) {
+    const YAML::Node zones = n["zones"];
+    if (!zones || !zones.IsSequence() || zones.size() == 0) {
+      r_.error(zones ? zones : n, path + ".zones", "is required: a non-empty list");
+      return;
+    }
+    std::set<std::string> ids;
+    for (std::size_t j = 0; j < zones.size(); ++j) {
+      const YAML::Node z = zones[j];
+      const std::string zp = index_path(path + ".zones", j);
+      if (!z.IsMap()) {
+        r_.error(z, zp, "must be a mapping");
+        continue;
+      }
+      r_.check_keys(z, zp, {"id", "type", "name", "name_en"});
+      zone out;
+      out.id = r_.string(z, "id", zp, true).value_or("");
+      if (!out.id.empty() && !is_identifier(out.id))
+        r_.error(z["id"], zp + ".id", "must be letters, digits, '-', '_' or '.'");
+      if (!out.id.empty() && !ids.insert(out.id).second)
+        r_.error(z["id"], zp + ".id", "duplicate zone id \"" + out.id + "\" in site " + s.id);
+      out.type = r_.string(z, "type", zp, true).value_or("");
+      if (!out.type.empty() && !known_zone_types.contains(out.type))
+        r_.error(z["type"], zp + ".type",
+                 "unknown zone type \"" + out.type +
+                     "\" (canteen_kitchen, chemical_store, lab, water_zone, gate, boiler_room, "
+                     "dormitory, other)");
+      out.name = r_.string(z, "name", zp, true).value_or("");
+      out.name_en = r_.string(z, "name_en", zp, false).value_or(out.name);
+      s.zones.push_back(std::move(out));
+    }
+  }
+
+  void parse_devices(const YAML::Node& n, const std::string& path, const site& s, district& d,
+                     std::map<std::string, int>& device_lines) {
+    const YAML::Node devices = n["devices"];
+    if (!devices) return;
+    if (!devices.IsSequence()) {
+      r_.error(devices, path + ".devices", "must be a list");
+      return;
+    }
+    const auto& registry = adapters::builtin_registry();
+    for (std::size_t j = 0; j < devices.size(); ++j) {
+      const YAML::Node v = devices[j];
+      const std::string dp = index_path(path + ".devices", j);
+      if (!v.IsMap()) {
+        r_.error(v, dp, "must be a mapping");
+        continue;
+      }
+      r_.check_keys(v, dp, {"id", "family", "zone", "name", "name_en", "options"});
+      device out;
+      out.site = s.id;
+      out.id = r_.string(v, "id", dp, true).value_or("");
+      if (!out.id.empty()) {
+        if (!is_identifier(out.id))
+          r_.error(v["id"], dp + ".id", "must be letters, digits, '-', '_' or '.', at most 64");
+        int line = v["id"].Mark().line + 1;
+        auto [it, fresh] = device_lines.emplace(out.id, line);
+        if (!fresh)
+          r_.error(v["id"], dp + ".id",
+                   "duplicate device id \"" + out.id + "\" (first at line " +
+                       std::to_string(it->second) + ")");
+      }
+      out.zone = r_.string(v, "zone", dp, true).value_or("");
+      if (!out.zone.empty() && !s.find_zone(out.zone))
+        r_.error(v["zone"], dp + ".zone",
+                 "no zone \"" + out.zone + "\" in site \"" + s.id + "\"");
+      out.name = r_.string(v, "name", dp, false).value_or(out.id);
+      out.name_en = r_.string(v, "name_en", dp, false).value_or(out.name);
+      if (v["options"] && !v["options"].IsNull()) {
+        if (!v["options"].IsMap()) {
+          r_.error(v["options"], dp + ".options", "must be a mapping");
+        } else {
+          out.options = r_.to_json(v["options"]).as_object();
+        }
+      }
+      if (auto family = r_.string(v, "family", dp, true)) {
+        out.family = *family;
+        if (!registry.contains(out.family)) {
+          std::string known;
+          for (const auto& f : registry.families()) known += (known.empty() ? "" : ", ") + f;
+          r_.error(v["family"], dp + ".family",
+                   "unknown device family \"" + out.family + "\" (known: " + known + ")");
+        } else if (auto made = registry.make(out.family, out.options); !made) {
+          r_.error(v["options"] ? v["options"] : v, dp + ".options", made.error());
+        }
+      }
+      d.devices.push_back(std::move(out));
+    }
+  }
+
+  void parse_rules(const YAML::Node& root, district& d);
+  void parse_rule(const YAML::Node& n, const std::string& path, const district& d,
+                  rules::rule_def& out);
+  void parse_levels(const YAML::Node& n, const std::string& path, rules::rule_def& out);
+  void parse_windows(const YAML::Node& n, const std::string& path, rules::rule_def& out);
+
+  yaml_reader& r_;
+  std::filesystem::path base_dir_;
+};
+
+void district_parser::parse_rules(const YAML::Node& root, district& d) {
+  const YAML::Node rules = root["rules"];
+  if (!rules) return;
+  if (!rules.IsSequence()) {
+    r_.error(rules, "rules", "must be a list");
+    return;
+  }
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const std::string path = index_path("rules", i);
+    if (!rules[i].IsMap()) {
+      r_.error(rules[i], path, "must be a mapping");
+      continue;
+    }
+    rules::rule_def rule;
+    parse_rule(rules[i], path, d, rule);
+    if (!rule.id.empty() && !ids.insert(rule.id).second)
+      r_.error(rules[i]["id"], path + ".id", "duplicate rule id \"" + rule.id + "\"");
+    d.rules.push_back(std::move(rule));
+  }
+}
+
+void district_parser::parse_rule(const YAML::Node& n, const std::string& path, const district& d,
+                                 rules::rule_def& out) {
+  using rules::rule_kind;
+  r_.check_keys(n, path,
+                {"id", "name", "name_en", "kind", "match", "metric", "op", "levels", "for",
+                 "severity", "period", "event", "count", "window", "quiet", "distance_m", "dwell",
+                 "windows"});
+  out.id = r_.string(n, "id", path, true).value_or("");
+  if (!out.id.empty() && !is_identifier(out.id))
+    r_.error(n["id"], path + ".id", "must be letters, digits, '-', '_' or '.'");
+  out.name = r_.string(n, "name", path, true).value_or("");
+  out.name_en = r_.string(n, "name_en", path, false).value_or(out.name);
+
+  const std::string kind = r_.string(n, "kind", path, true).value_or("");
+  static const std::map<std::string, rule_kind> kinds = {
+      {"threshold", rule_kind::threshold},     {"absence", rule_kind::absence},
+      {"stuck", rule_kind::stuck},             {"event_count", rule_kind::event_count},
+      {"dwell", rule_kind::dwell}};
+  if (auto it = kinds.find(kind); it != kinds.end()) {
+    out.kind = it->second;
+  } else if (!kind.empty()) {
+    r_.error(n["kind"], path + ".kind",
+             "unknown rule kind \"" + kind + "\" (threshold, absence, stuck, event_count, dwell)");
+    return;
+  } else {
+    return;
+  }
+
+  // Matching.
+  if (const YAML::Node m = n["match"]; m) {
+    const std::string mp = path + ".match";
+    if (!m.IsMap()) {
+      r_.error(m, mp, "must be a mapping");
+    } else {
+      r_.check_keys(m, mp, {"families", "zone_types", "sites", "devices"});
+      out.families = r_.string_list(m, "families", mp);
+      out.zone_types = r_.string_list(m, "zone_types", mp);
+      out.sites = r_.string_list(m, "sites", mp);
+      out.devices = r_.string_list(m, "devices", mp);
+      const auto& registry = adapters::builtin_registry();
+      for (const auto& f : out.families)
+        if (!registry.contains(f))
+          r_.error(m["families"], mp + ".families", "unknown device family \"" + f + "\"");
+      for (const auto& z : out.zone_types)
+        if (!known_zone_types.contains(z))
+          r_.error(m["zone_types"], mp + ".zone_types", "unknown zone type \"" + z + "\"");
+      for (const auto& s : out.sites)
+        if (!d.find_site(s)) r_.error(m["sites"], mp + ".sites", "no site \"" + s + "\"");
+      for (const auto& v : out.devices)
+        if (!d.find_device(v)) r_.error(m["devices"], mp + ".devices", "no device \"" + v + "\"");
+    }
+  }
+
+  auto severity_of = [&](bool required) {
+    if (auto s = r_.string(n, "severity", path, required)) {
+      if (auto sev = core::parse_severity(*s)) return *sev;
+      r_.error(n["severity"], path + ".severity",
+               "must be blue, yellow, orange or red, got \"" + *s + "\"");
+    }
+    return core::severity::yellow;
+  };
+  auto positive = [&](const char* key, bool required) -> core::duration {
+    auto v = r_.duration(n, key, path, required);
+    if (v && v->count() <= 0) r_.error(n[key], path + "." + key, "must be longer than zero");
+    return v.value_or(core::duration{0});
+  };
+
+  switch (out.kind) {
+    case rule_kind::threshold: {
+      out.metric = r_.string(n, "metric", path, true).value_or("");
+      const std::string op = r_.string(n, "op", path, true).value_or("");
+      static const std::map<std::string, rules::comparison> ops = {
+          {"above", rules::comparison::above},
+          {"below", rules::comparison::below},
+          {"equal", rules::comparison::equal},
+          {"outside", rules::comparison::outside}};
+      if (auto it = ops.find(op); it != ops.end())
+        out.op = it->second;
+      else if (!op.empty())
+        r_.error(n["op"], path + ".op",
+                 "unknown comparison \"" + op + "\" (above, below, equal, outside)");
+      if (auto f = r_.duration(n, "for", path, false)) out.for_duration = *f;
+      parse_levels(n, path, out);
+      break;
+    }
+    case rule_kind::absence:
+      out.severity = severity_of(true);
+      out.period = positive("period", true);
+      break;
+    case rule_kind::stuck:
+      out.metric = r_.string(n, "metric", path, true).value_or("");
+      out.severity = severity_of(true);
+      out.period = positive("period", true);
+      break;
+    case rule_kind::event_count: {
+      out.metric = "event";
+      out.event = r_.string(n, "event", path, true).value_or("");
+      out.severity = severity_of(false);
+      if (auto c = r_.integer(n, "count", path, true)) {
+        if (*c < 1 || *c > 10000)
+          r_.error(n["count"], path + ".count", "must be 1..10000, got " + std::to_string(*c));
+        out.count = static_cast<int>(*c);
+      }
+      out.window = positive("window", true);
+      out.quiet = positive("quiet", false);
+      if (out.quiet.count() == 0) out.quiet = out.window;
+      break;
+    }
+    case rule_kind::dwell:
+      out.metric = r_.string(n, "metric", path, false).value_or("dist_m");
+      out.severity = severity_of(true);
+      if (auto v = r_.number(n, "distance_m", path, true)) {
+        if (*v <= 0) r_.error(n["distance_m"], path + ".distance_m", "must be greater than 0");
+        out.distance_m = *v;
+      }
+      out.dwell = positive("dwell", true);
+      break;
+  }
+  parse_windows(n, path, out);
+}
+
+void district_parser::parse_levels(const YAML::Node& n, const std::string& path,
+                                   rules::rule_def& out) {
+  const YAML::Node levels = n["levels"];
+  const std::string lp = path + ".levels";
+  if (!levels || !levels.IsSequence() || levels.size() == 0) {
+    r_.error(levels ? levels : n, lp, "is required: a non-empty list of severity levels");
+    return;
+  }
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const YAML::Node l = levels[i];
+    const std::string p = index_path(lp, i);
+    if (!l.IsMap()) {
+      r_.error(l, p, "must be a mapping");
+      continue;
+    }
+    r_.check_keys(l, p, {"severity", "threshold", "clear", "low", "high", "state"});
+    rules::level lv;
+    if (auto s = r_.string(l, "severity", p, true)) {
+      if (auto sev = core::parse_severity(*s))
+        lv.severity = *sev;
+      else
+        r_.error(l["severity"], p + ".severity",
+                 "must be blue, yellow, orange or red, got \"" + *s + "\"");
+    }
+    switch (out.op) {
+      case rules::comparison::above:
+      case rules::comparison::below:
+        lv.threshold = r_.number(l, "threshold", p, true).value_or(0);
+        lv.clear = r_.number(l, "clear", p, false);
+        if (lv.clear && out.op == rules::comparison::above && *lv.clear > lv.threshold)
+          r_.error(l["clear"], p + ".clear",
+                   "must not be above the threshold for op above (hysteresis clears lower)");
+        if (lv.clear && out.op == rules::comparison::below && *lv.clear < lv.threshold)
+          r_.error(l["clear"], p + ".clear",
+                   "must not be below the threshold for op below (hysteresis clears higher)");
+        break;
+      case rules::comparison::equal:
+        lv.state = r_.string(l, "state", p, false);
+        if (!lv.state) {
+          if (auto t = r_.number(l, "threshold", p, false))
+            lv.threshold = *t;
+          else
+            r_.error(l, p, "equal needs a state (\"open\") or a numeric threshold");
+        }
+        break;
+      case rules::comparison::outside:
+        lv.low = r_.number(l, "low", p, true).value_or(0);
+        lv.high = r_.number(l, "high", p, true).value_or(0);
+        if (lv.low >= lv.high) r_.error(l, p, "low must be below high");
+        break;
+    }
+    if (!out.levels.empty() && lv.severity <= out.levels.back().severity)
+      r_.error(l, p + ".severity", "levels must be ordered from least to most severe");
+    out.levels.push_back(std::move(lv));
+  }
+}
+
+void district_parser::parse_windows(const YAML::Node& n, const std::string& path,
+                                    rules::rule_def& out) {
+  const YAML::Node windows = n["windows"];
+  if (!windows) return;
+  const std::string wp = path + ".windows";
+  if (!windows.IsSequence()) {
+    r_.error(windows, wp, "must be a list");
+    return;
+  }
+  auto month_day = [&](const YAML::Node& m, const char* key,
+                       const std::string& p) -> std::optional<int> {
+    auto s = r_.string(m, key, p, true);
+    if (!s) return std::nullopt;
+    int mo = 0, dy = 0;
+    if (s->size() == 5 && (*s)[2] == '-') {
+      std::from_chars(s->data(), s->data() + 2, mo);
+      std::from_chars(s->data() + 3, s->data() + 5, dy);
+    }
+    if (mo < 1 || mo > 12 || dy < 1 || dy > 31) {
+      r_.error(m[key], p + "." + key, "must be a date MM-DD, got \"" + *s + "\"");
+      return std::nullopt;
+    }
+    return mo * 100 + dy;
+  };
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    const YAML::Node w = windows[i];
+    const std::string p = index_path(wp, i);
+    if (!w.IsMap()) {
+      r_.error(w, p, "must be a mapping");
+      continue;
+    }
+    r_.check_keys(w, p, {"days", "from", "to", "season"});
+    rules::time_window tw;
+    if (const YAML::Node days = w["days"]; days) {
+      if (!days.IsSequence()) {
+        r_.error(days, p + ".days", "must be a list of ISO weekdays 1 (Monday) .. 7 (Sunday)");
+      } else {
+        for (std::size_t k = 0; k < days.size(); ++k) {
+          int day = 0;
+          const std::string& s = days[k].IsScalar() ? days[k].Scalar() : std::string();
+          auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), day);
+          if (ec != std::errc{} || end != s.data() + s.size() || day < 1 || day > 7)
+            r_.error(days[k], index_path(p + ".days", k),
+                     "must be an ISO weekday 1 (Monday) .. 7 (Sunday), got \"" + s + "\"");
+          else
+            tw.weekdays.push_back(day);
+        }
+      }
+    }
+    if (auto f = r_.time_of_day(w, "from", p, false)) tw.start_minute = *f;
+    if (auto t = r_.time_of_day(w, "to", p, false)) tw.end_minute = *t;
+    if (const YAML::Node season = w["season"]; season) {
+      if (!season.IsMap()) {
+        r_.error(season, p + ".season", "must be a mapping {from: MM-DD, to: MM-DD}");
+      } else {
+        r_.check_keys(season, p + ".season", {"from", "to"});
+        tw.season_from = month_day(season, "from", p + ".season");
+        tw.season_to = month_day(season, "to", p + ".season");
+      }
+    }
+    out.windows.push_back(std::move(tw));
+  }
+}
+
+load_result parse_document(const std::string& text, const std::string& file_name,
+                           const std::filesystem::path& base_dir) {
+  yaml_reader r(file_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    r.error_at_line(e.mark.line + 1, "", "YAML syntax: " + e.msg);
+    return std::unexpected(r.take_errors());
+  }
+  district_parser parser(r, base_dir);
+  district d = parser.parse(root);
+  if (d.http.dashboards_dir.empty())
+    d.http.dashboards_dir = (base_dir / ".." / "dashboards").lexically_normal().string();
+  d.source_file = file_name;
+  if (!r.ok()) return std::unexpected(r.take_errors());
+  return d;
+}
+
+}  // namespace
+
+load_result load_string(const std::string& yaml, const std::string& file_name) {
+  return parse_document(yaml, file_name, std::filesystem::current_path());
+}
+
+load_result load_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return std::unexpected(std::vector<config_error>{
+        {file.string(), 0, "", "cannot open the configuration file"}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto base = std::filesystem::absolute(file).parent_path();
+  return parse_document(text.str(), file.string(), base);
+}
+
+}  // namespace campus::config
