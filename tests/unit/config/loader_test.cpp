@@ -1,0 +1,166 @@
+#include "config/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace campus::config {
+namespace {
+
+constexpr const char* minimal = R"(district: {id: d, name: 区}
+sites:
+  - id: s1
+    name: 学校
+    zones:
+      - {id: kitchen, type: canteen_kitchen, name: 后厨}
+    devices:
+      - {id: gas-1, family: gas_detector, zone: kitchen}
+)";
+
+TEST(config_loader, sample_district_loads_with_every_family_and_zone_type) {
+  auto d = load_file(std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml");
+  ASSERT_TRUE(d) << (d ? "" : d.error().front().to_string());
+  EXPECT_EQ(d->sites.size(), 3u);
+  EXPECT_GE(d->devices.size(), 36u);
+  std::set<std::string> families;
+  for (const auto& dev : d->devices) families.insert(dev.family);
+  EXPECT_EQ(families, (std::set<std::string>{"alarm_input", "gas_detector", "hazmat_cabinet",
+                                             "json_map", "kitchen_camera", "water_beacon"}));
+  for (const auto& s : d->sites) {
+    EXPECT_EQ(s.time_zone, "Asia/Shanghai");
+    std::set<std::string> types;
+    for (const auto& z : s.zones) types.insert(z.type);
+    for (const char* needed : {"canteen_kitchen", "chemical_store", "lab", "water_zone", "gate"})
+      EXPECT_TRUE(types.contains(needed)) << s.id << " lacks " << needed;
+  }
+  // The gas-leak rule rises yellow → red.
+  const rules::rule_def* gas = nullptr;
+  for (const auto& r : d->rules)
+    if (r.id == "gas-leak") gas = &r;
+  ASSERT_NE(gas, nullptr);
+  ASSERT_EQ(gas->levels.size(), 2u);
+  EXPECT_EQ(gas->levels[1].severity, core::severity::red);
+  EXPECT_EQ(gas->levels[1].threshold, 25);
+  // The dashboards folder is found relative to the configuration file.
+  EXPECT_TRUE(d->http.dashboards_dir.ends_with("dashboards")) << d->http.dashboards_dir;
+}
+
+TEST(config_loader, minimal_file_gets_defaults) {
+  auto d = load_string(minimal, "min.yaml");
+  ASSERT_TRUE(d) << d.error().front().to_string();
+  EXPECT_EQ(d->mqtt.qos, 1);
+  EXPECT_FALSE(d->mqtt.clean_session);
+  EXPECT_EQ(d->mqtt.subscription, "campus/#");
+  EXPECT_EQ(d->devices[0].site, "s1");
+  EXPECT_EQ(d->devices[0].name, "gas-1");
+}
+
+struct bad_case {
+  const char* name;
+  std::string yaml;
+  int line;              // expected line of the (first) error
+  const char* setting;   // expected setting path
+  const char* words;     // expected words in the message
+};
+
+std::string with(const std::string& extra) { return std::string(minimal) + extra; }
+
+class config_errors : public testing::TestWithParam<bad_case> {};
+
+TEST_P(config_errors, names_file_line_setting_and_value) {
+  const bad_case& c = GetParam();
+  auto d = load_string(c.yaml, "bad.yaml");
+  ASSERT_FALSE(d) << c.name << " was accepted";
+  bool found = false;
+  for (const auto& e : d.error()) {
+    if (e.setting == c.setting && e.line == c.line &&
+        e.message.find(c.words) != std::string::npos) {
+      found = true;
+      EXPECT_EQ(e.file, "bad.yaml");
+      EXPECT_TRUE(e.to_string().starts_with("bad.yaml:" + std::to_string(c.line) + ": "));
+    }
+  }
+  std::string all;
+  for (const auto& e : d.error()) all += e.to_string() + "\n";
+  EXPECT_TRUE(found) << c.name << ": expected line " << c.line << " " << c.setting << " \""
+                     << c.words << "\", got:\n"
+                     << all;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    cases, config_errors,
+    testing::Values(
+        bad_case{"unknown_family",
+                 with("      - {id: x-1, family: gas_detectr, zone: kitchen}\n"), 9,
+                 "sites[0].devices[1].family", "unknown device family \"gas_detectr\""},
+        bad_case{"unknown_zone", with("      - {id: x-1, family: gas_detector, zone: lab}\n"), 9,
+                 "sites[0].devices[1].zone", "no zone \"lab\""},
+        bad_case{"duplicate_device",
+                 with("      - {id: gas-1, family: gas_detector, zone: kitchen}\n"), 9,
+                 "sites[0].devices[1].id", "duplicate device id \"gas-1\" (first at line 8)"},
+        bad_case{"bad_zone_type",
+                 "district: {id: d, name: n}\nsites:\n  - id: s1\n    name: x\n    zones:\n"
+                 "      - {id: k, type: kitchn, name: k}\n",
+                 6, "sites[0].zones[0].type", "unknown zone type \"kitchn\""},
+        bad_case{"bad_time_zone",
+                 "district: {id: d, name: n}\nsites:\n  - id: s1\n    name: x\n"
+                 "    time_zone: Mars/Olympus\n    zones:\n      - {id: k, type: gate, name: k}\n",
+                 5, "sites[0].time_zone", "unknown time zone \"Mars/Olympus\""},
+        bad_case{"qos", with("mqtt:\n  qos: 3\n"), 10, "mqtt.qos",
+                 "qos value must be 0, 1, or 2: 3"},
+        bad_case{"port", with("mqtt:\n  port: 70000\n"), 10, "mqtt.port", "must be 1..65535"},
+        bad_case{"typo_in_rule",
+                 with("rules:\n  - {id: r, name: n, kind: threshold, metric: lel_pct, op: above,"
+                      " levels: [{severity: red, thresold: 3}]}\n"),
+                 10, "rules[0].levels[0].thresold", "unknown setting"},
+        bad_case{"bad_severity",
+                 with("rules:\n  - {id: r, name: n, kind: absence, period: 5m, severity: purple}\n"),
+                 10, "rules[0].severity", "must be blue, yellow, orange or red, got \"purple\""},
+        bad_case{"bad_duration",
+                 with("rules:\n  - {id: r, name: n, kind: absence, period: 5 minutes, severity: red}\n"),
+                 10, "rules[0].period", "must be a duration"},
+        bad_case{"hysteresis_wrong_side",
+                 with("rules:\n  - {id: r, name: n, kind: threshold, metric: lel_pct, op: above,"
+                      " levels: [{severity: red, threshold: 10, clear: 12}]}\n"),
+                 10, "rules[0].levels[0].clear", "must not be above the threshold"},
+        bad_case{"levels_out_of_order",
+                 with("rules:\n  - id: r\n    name: n\n    kind: threshold\n    metric: m\n"
+                      "    op: above\n    levels:\n      - {severity: red, threshold: 5}\n"
+                      "      - {severity: yellow, threshold: 9}\n"),
+                 17, "rules[0].levels[1].severity", "ordered from least to most severe"},
+        bad_case{"bad_window_time",
+                 with("rules:\n  - {id: r, name: n, kind: absence, period: 5m, severity: red,"
+                      " windows: [{from: \"25:00\"}]}\n"),
+                 10, "rules[0].windows[0].from", "must be a time of day HH:MM"},
+        bad_case{"bad_weekday",
+                 with("rules:\n  - id: r\n    name: n\n    kind: absence\n    period: 5m\n"
+                      "    severity: red\n    windows:\n      - days: [1, 8]\n"),
+                 16, "rules[0].windows[0].days[1]", "ISO weekday"},
+        bad_case{"match_unknown_device",
+                 with("rules:\n  - id: r\n    name: n\n    kind: absence\n    period: 5m\n"
+                      "    severity: red\n    match: {devices: [nope]}\n"),
+                 15, "rules[0].match.devices", "no device \"nope\""},
+        bad_case{"json_map_options",
+                 with("      - {id: v-1, family: json_map, zone: kitchen, options: {fields: []}}\n"),
+                 9, "sites[0].devices[1].options", "fields"},
+        bad_case{"yaml_syntax", "district: {id: d, name: n}\nsites: [\n  - x: [1,\n", 4, "",
+                 "YAML syntax"}),
+    [](const testing::TestParamInfo<bad_case>& info) { return std::string(info.param.name); });
+
+TEST(config_loader, reports_every_error_not_just_the_first) {
+  auto d = load_string(with("      - {id: x-1, family: nope, zone: kitchen}\n"
+                            "      - {id: x-2, family: gas_detector, zone: nowhere}\n"
+                            "mqtt: {qos: 9}\n"),
+                       "many.yaml");
+  ASSERT_FALSE(d);
+  EXPECT_GE(d.error().size(), 3u);
+}
+
+TEST(config_loader, missing_file_is_an_error_naming_it) {
+  auto d = load_file("/nonexistent/district.yaml");
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().front().file, "/nonexistent/district.yaml");
+}
+
+}  // namespace
+}  // namespace campus::config
