@@ -1,0 +1,55 @@
+#include "rules/absence_tracker.hpp"
+
+#include <string>
+
+namespace campus::rules {
+
+namespace {
+
+bool says_offline(const core::reading& r) {
+  return r.metric == "status" && !r.is_number() && r.state() == "offline";
+}
+
+}  // namespace
+
+void absence_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
+  if (says_offline(r)) {
+    reported_offline_ = true;
+    if (!alert_ && ctx.in_window) raise(ctx, offline_value);
+    return;
+  }
+  last_seen_ = ctx.now;
+  reported_offline_ = false;
+  if (alert_) {
+    ctx.book.clear(alert_, ctx.now, ctx.out);
+    alert_ = 0;
+  }
+}
+
+void absence_tracker::on_tick(const tracker_context& ctx) {
+  if (alert_) {
+    if (!ctx.in_window) {
+      ctx.book.clear(alert_, ctx.now, ctx.out);
+      alert_ = 0;
+    }
+    return;
+  }
+  if (!ctx.in_window) return;
+  if (reported_offline_) {
+    raise(ctx, offline_value);  // reported while outside the windows, still true now
+  } else if (ctx.rule.period > core::duration::zero() &&
+             ctx.now - last_seen_ >= ctx.rule.period) {
+    raise(ctx, silent_value);
+  }
+}
+
+void absence_tracker::raise(const tracker_context& ctx, const char* why) {
+  static const std::string no_subject;
+  static const std::string status_metric = "status";
+  const std::string& metric = ctx.rule.metric.empty() ? status_metric : ctx.rule.metric;
+  alert_ = ctx.book.raise({ctx.rule, ctx.device, no_subject, metric, ctx.rule.severity,
+                           std::string{why}, std::nullopt},
+                          ctx.now, ctx.out);
+}
+
+}  // namespace campus::rules

@@ -1,0 +1,50 @@
+#include "rules/dwell_tracker.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace campus::rules {
+
+void dwell_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
+  if (!r.is_number() || std::isnan(r.number())) return;
+  auto it = tags_.find(r.subject);
+  if (it == tags_.end()) it = tags_.emplace(r.subject, tag_state{}).first;
+  it->second.distance = r.number();
+  it->second.last_seen = ctx.now;
+  evaluate(ctx, it->first, it->second);
+}
+
+void dwell_tracker::on_tick(const tracker_context& ctx) {
+  const auto lost_after = std::max(ctx.rule.dwell, min_lost_after);
+  for (auto it = tags_.begin(); it != tags_.end();) {
+    tag_state& s = it->second;
+    if (ctx.now - s.last_seen >= lost_after) {
+      if (s.alert) ctx.book.clear(s.alert, ctx.now, ctx.out);
+      it = tags_.erase(it);  // forgotten, so passing tags do not pile up
+      continue;
+    }
+    evaluate(ctx, it->first, s);
+    ++it;
+  }
+}
+
+void dwell_tracker::evaluate(const tracker_context& ctx, const std::string& tag, tag_state& s) {
+  const bool near = ctx.in_window && s.distance <= ctx.rule.distance_m;
+  if (!near) {
+    s.near_since.reset();
+    if (s.alert) {
+      ctx.book.clear(s.alert, ctx.now, ctx.out);
+      s.alert = 0;
+    }
+    return;
+  }
+  if (!s.near_since) s.near_since = ctx.now;
+  if (s.alert || ctx.now - *s.near_since < ctx.rule.dwell) return;
+  static const std::string default_metric = "dist_m";
+  s.alert = ctx.book.raise({ctx.rule, ctx.device, tag,
+                            ctx.rule.metric.empty() ? default_metric : ctx.rule.metric,
+                            ctx.rule.severity, s.distance, ctx.rule.distance_m},
+                           ctx.now, ctx.out);
+}
+
+}  // namespace campus::rules

@@ -1,0 +1,36 @@
+// A dwell rule bound to one beacon receiver: per tag (the reading's subject), raised when the
+// tag stays within `distance_m` for `dwell`; cleared when it reads farther away or is not
+// seen for max(dwell, 60 s). Only time inside the rule's windows counts toward `dwell`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core/reading.hpp"
+#include "rules/tracker_context.hpp"
+
+namespace campus::rules {
+
+class dwell_tracker {
+ public:
+  void on_reading(const tracker_context& ctx, const core::reading& r);
+  // Raises for tags that are still near but report slowly, clears and forgets lost tags.
+  void on_tick(const tracker_context& ctx);
+
+  static constexpr core::duration min_lost_after{std::chrono::seconds{60}};
+
+ private:
+  struct tag_state {
+    double distance = 0;
+    core::time_point last_seen;
+    std::optional<core::time_point> near_since;
+    alert_book::handle alert = 0;
+  };
+
+  void evaluate(const tracker_context& ctx, const std::string& tag, tag_state& s);
+
+  std::unordered_map<std::string, tag_state> tags_;
+};
+
+}  // namespace campus::rules

@@ -1,0 +1,30 @@
+// An event-count rule bound to one device: `count` matching events within a sliding `window`
+// (N in M minutes, whatever other events come between them). Device-wide: no subjects.
+#pragma once
+
+#include <deque>
+
+#include "core/reading.hpp"
+#include "rules/tracker_context.hpp"
+
+namespace campus::rules {
+
+class event_count_tracker {
+ public:
+  // `r` is a matching event (the engine checked metric and state). Events outside the rule's
+  // time windows are not counted. While the alert is active each further event reports
+  // "updated" with the count now in the window; the severity stays the rule's.
+  void on_reading(const tracker_context& ctx, const core::reading& r);
+
+  // Clears after `quiet` (default: `window`) without a matching event, or at a window edge.
+  // Clearing forgets the counted events, so raising again needs `count` fresh ones.
+  void on_tick(const tracker_context& ctx);
+
+ private:
+  void forget_before(core::time_point now, core::duration window);
+
+  std::deque<core::time_point> arrivals_;  // arrival times inside the window, oldest first
+  alert_book::handle alert_ = 0;
+};
+
+}  // namespace campus::rules

@@ -1,0 +1,173 @@
+#include "rules/rule_engine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "rules/absence_tracker.hpp"
+#include "rules/alert_book.hpp"
+#include "rules/dwell_tracker.hpp"
+#include "rules/event_count_tracker.hpp"
+#include "rules/local_moment.hpp"
+#include "rules/stuck_tracker.hpp"
+#include "rules/threshold_tracker.hpp"
+
+namespace campus::rules {
+
+namespace {
+
+using tracker = std::variant<threshold_tracker, absence_tracker, stuck_tracker,
+                             event_count_tracker, dwell_tracker>;
+
+// One rule applied to one device, with that pair's state.
+struct binding {
+  const rule_def* rule;
+  tracker state;
+};
+
+struct device_entry {
+  device_profile profile;
+  const date::time_zone* zone = nullptr;  // resolved once; set when a bound rule has windows
+  std::vector<binding> bindings;
+};
+
+bool listed(const std::vector<std::string>& list, const std::string& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool matches(const rule_def& rule, const device_profile& d) {
+  return listed(rule.families, d.family) && listed(rule.zone_types, d.zone_type) &&
+         listed(rule.sites, d.site) && listed(rule.devices, d.id);
+}
+
+tracker make_tracker(const rule_def& rule, core::time_point start) {
+  switch (rule.kind) {
+    case rule_kind::threshold: return threshold_tracker{};
+    case rule_kind::absence: return absence_tracker{start};
+    case rule_kind::stuck: return stuck_tracker{};
+    case rule_kind::event_count: return event_count_tracker{};
+    case rule_kind::dwell: return dwell_tracker{};
+  }
+  throw std::invalid_argument(fmt::format("rule {}: unknown kind", rule.id));
+}
+
+// Whether a reading is one this rule looks at (before time windows).
+bool applies(const rule_def& rule, const core::reading& r) {
+  switch (rule.kind) {
+    case rule_kind::absence:
+      return true;
+    case rule_kind::event_count:
+      return r.metric == (rule.metric.empty() ? "event" : rule.metric) && !r.is_number() &&
+             r.state() == rule.event;
+    case rule_kind::dwell:
+      return r.metric == (rule.metric.empty() ? "dist_m" : rule.metric);
+    case rule_kind::threshold:
+    case rule_kind::stuck:
+      return r.metric == rule.metric;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct rule_engine::impl {
+  const core::clock& clock;
+  std::vector<rule_def> rules;       // never resized after construction: bindings point here
+  std::vector<device_entry> devices;
+  std::unordered_map<std::string, std::size_t> device_index;  // device id → devices[i]
+  alert_book book;
+
+  tracker_context context(const device_entry& d, const binding& b, core::time_point now,
+                          bool in_window, std::vector<alert_event>& out) {
+    return {*b.rule, d.profile, now, in_window, book, out};
+  }
+};
+
+namespace {
+
+const date::time_zone* resolve_zone(const device_profile& d,
+                                    std::unordered_map<std::string, const date::time_zone*>& cache) {
+  auto it = cache.find(d.time_zone);
+  if (it != cache.end()) return it->second;
+  try {
+    return cache.emplace(d.time_zone, date::locate_zone(d.time_zone)).first->second;
+  } catch (const std::runtime_error& e) {
+    // A configuration error: fail fast, naming what is wrong.
+    throw std::invalid_argument(fmt::format("device {}: unknown time zone \"{}\" ({})", d.id,
+                                            d.time_zone, e.what()));
+  }
+}
+
+}  // namespace
+
+rule_engine::rule_engine(std::vector<rule_def> rules, std::vector<device_profile> devices,
+                         const core::clock& clock)
+    : impl_(std::make_unique<impl>(impl{clock, std::move(rules), {}, {}, {}})) {
+  const auto start = clock.now();
+  std::unordered_map<std::string, const date::time_zone*> zones;
+  impl_->devices.reserve(devices.size());
+  for (auto& profile : devices) {
+    if (impl_->device_index.contains(profile.id)) continue;  // the first profile wins
+    device_entry entry{std::move(profile), nullptr, {}};
+    for (const rule_def& rule : impl_->rules) {
+      if (!matches(rule, entry.profile)) continue;
+      entry.bindings.push_back({&rule, make_tracker(rule, start)});
+      if (!rule.windows.empty() && !entry.zone) entry.zone = resolve_zone(entry.profile, zones);
+    }
+    impl_->device_index.emplace(entry.profile.id, impl_->devices.size());
+    impl_->devices.push_back(std::move(entry));
+  }
+}
+
+rule_engine::~rule_engine() = default;
+
+std::vector<alert_event> rule_engine::on_reading(const core::reading& r) {
+  std::vector<alert_event> out;
+  const auto found = impl_->device_index.find(r.device);
+  if (found == impl_->device_index.end()) return out;
+  device_entry& d = impl_->devices[found->second];
+  const auto now = impl_->clock.now();
+  std::optional<local_moment> moment;  // computed once, and only if a windowed rule needs it
+  for (binding& b : d.bindings) {
+    if (!applies(*b.rule, r)) continue;
+    bool in_window = true;
+    if (!b.rule->windows.empty()) {
+      if (!moment) moment = local_moment::at(*d.zone, now);
+      in_window = within_any(b.rule->windows, *moment);
+    }
+    const auto ctx = impl_->context(d, b, now, in_window, out);
+    std::visit([&](auto& t) { t.on_reading(ctx, r); }, b.state);
+  }
+  return out;
+}
+
+std::vector<alert_event> rule_engine::on_tick() {
+  std::vector<alert_event> out;
+  const auto now = impl_->clock.now();
+  // Sites share few zones: convert now to local time once per zone per tick.
+  std::vector<std::pair<const date::time_zone*, local_moment>> moments;
+  const auto moment_in = [&](const date::time_zone* zone) -> const local_moment& {
+    for (const auto& [z, m] : moments) {
+      if (z == zone) return m;
+    }
+    return moments.emplace_back(zone, local_moment::at(*zone, now)).second;
+  };
+  for (device_entry& d : impl_->devices) {
+    for (binding& b : d.bindings) {
+      const bool in_window =
+          b.rule->windows.empty() || within_any(b.rule->windows, moment_in(d.zone));
+      const auto ctx = impl_->context(d, b, now, in_window, out);
+      std::visit([&](auto& t) { t.on_tick(ctx); }, b.state);
+    }
+  }
+  return out;
+}
+
+std::vector<alert> rule_engine::active_alerts() const { return impl_->book.active(); }
+
+}  // namespace campus::rules

@@ -1,0 +1,42 @@
+#include "rules/stuck_tracker.hpp"
+
+#include <cmath>
+
+namespace campus::rules {
+
+void stuck_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
+  if (!r.is_number() || std::isnan(r.number())) return;
+  const double v = r.number();
+  auto it = subjects_.find(r.subject);
+  if (it == subjects_.end()) {
+    subjects_.emplace(r.subject, subject_state{v, ctx.now, 0});
+    return;
+  }
+  subject_state& s = it->second;
+  if (v != s.value) {
+    s.value = v;
+    s.since = ctx.now;
+    if (s.alert) {
+      ctx.book.clear(s.alert, ctx.now, ctx.out);
+      s.alert = 0;
+    }
+    return;
+  }
+  // The period counts regardless of time windows: a frozen sensor is frozen all day.
+  if (s.alert || !ctx.in_window || ctx.now - s.since < ctx.rule.period) return;
+  s.alert = ctx.book.raise({ctx.rule, ctx.device, it->first, ctx.rule.metric, ctx.rule.severity,
+                            v, std::nullopt},
+                           ctx.now, ctx.out);
+}
+
+void stuck_tracker::on_tick(const tracker_context& ctx) {
+  if (ctx.in_window) return;
+  for (auto& [subject, s] : subjects_) {
+    if (s.alert) {
+      ctx.book.clear(s.alert, ctx.now, ctx.out);
+      s.alert = 0;
+    }
+  }
+}
+
+}  // namespace campus::rules

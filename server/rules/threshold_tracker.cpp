@@ -1,0 +1,49 @@
+#include "rules/threshold_tracker.hpp"
+
+namespace campus::rules {
+
+void threshold_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
+  auto it = subjects_.find(r.subject);
+  if (it == subjects_.end()) {
+    subject_state fresh;
+    if (!fresh.levels.feed(ctx.rule, r.value)) return;  // a value this rule cannot compare
+    it = subjects_.emplace(r.subject, std::move(fresh)).first;
+  } else if (!it->second.levels.feed(ctx.rule, r.value)) {
+    return;
+  }
+  evaluate(ctx, it->first, it->second);
+}
+
+void threshold_tracker::on_tick(const tracker_context& ctx) {
+  for (auto& [subject, s] : subjects_) evaluate(ctx, subject, s);
+}
+
+void threshold_tracker::evaluate(const tracker_context& ctx, const std::string& subject,
+                                 subject_state& s) {
+  // Outside the rule's windows nothing holds: an active alert clears at the window edge.
+  const auto strongest = ctx.in_window ? s.levels.strongest(ctx.rule) : std::nullopt;
+  if (!strongest) {
+    s.holding_since.reset();  // a dip restarts the `for` wait
+    if (s.alert) {
+      ctx.book.clear(s.alert, ctx.now, ctx.out);
+      s.alert = 0;
+    }
+    return;
+  }
+  const level& lv = ctx.rule.levels[*strongest];
+  const auto threshold = s.levels.reported_threshold(ctx.rule, *strongest);
+  if (s.alert) {
+    // Severity changes are reported at once; `for` only delays the first raise.
+    if (ctx.book.get(s.alert).severity != lv.severity) {
+      ctx.book.update(s.alert, lv.severity, s.levels.last(), threshold, ctx.now, ctx.out);
+    }
+    return;
+  }
+  if (!s.holding_since) s.holding_since = ctx.now;
+  if (ctx.now - *s.holding_since < ctx.rule.for_duration) return;
+  s.alert = ctx.book.raise({ctx.rule, ctx.device, subject, ctx.rule.metric, lv.severity,
+                            s.levels.last(), threshold},
+                           ctx.now, ctx.out);
+}
+
+}  // namespace campus::rules
