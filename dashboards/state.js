@@ -1,0 +1,300 @@
+// The dashboard's model of the district, fed by the WebSocket messages of /ws.
+//
+// Pure: no DOM, no timers, no globals — the caller passes `now` — so node's test runner can
+// drive it. apply() never throws on a malformed message; it ignores it and counts it, because
+// the page must keep running whatever the server or a proxy sends.
+//
+// apply() returns what changed so the view repaints only that: `structure` (the set of sites,
+// zones or devices changed: rebuild), `devices` (ids whose tile must be repainted), `alerts`
+// (ids whose feed entry must be repainted), `feed_order` (an alert was added or dropped).
+
+export const severity_rank = Object.freeze({ blue: 1, yellow: 2, orange: 3, red: 4 });
+export const severities = Object.freeze(['blue', 'yellow', 'orange', 'red']);
+
+// Values are keyed as the server keys them: "metric", or "metric/subject" for readings about
+// something inside the device (a beacon's tag).
+export const value_key = (metric, subject) => (subject ? `${metric}/${subject}` : metric);
+
+const is_object = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const is_id = (v) => typeof v === 'string' && v.length > 0;
+const is_value = (v) =>
+  (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
+const time_or_null = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function empty_change() {
+  return { structure: false, devices: new Set(), alerts: new Set(), feed_order: false };
+}
+
+export class live_model {
+  // max_alerts bounds the feed's memory: beyond it the oldest cleared alerts go first.
+  constructor({ max_alerts = 500 } = {}) {
+    this.max_alerts = max_alerts;
+    this.ignored = 0;      // malformed or unknown messages, for the console
+    this.ready = false;    // a snapshot has arrived
+    this.district = null;
+    this.sites = [];       // in configuration order; each {id, name, name_en, time_zone, zones}
+    this.devices = new Map();         // id → device, in configuration order
+    this.alerts = new Map();          // id → alert
+    this.alerts_by_device_ = new Map();  // device id → Set of alert ids
+  }
+
+  apply(msg, now = Date.now()) {
+    const change = empty_change();
+    if (!is_object(msg)) {
+      this.ignored++;
+      return change;
+    }
+    switch (msg.type) {
+      case 'snapshot': return this.apply_snapshot_(msg, now, change);
+      case 'reading': return this.apply_reading_(msg.reading, now, change);
+      case 'alert': return this.apply_alert_(msg.alert, change);
+      default:
+        this.ignored++;
+        return change;
+    }
+  }
+
+  site(id) { return this.sites.find((s) => s.id === id) ?? null; }
+  device(id) { return this.devices.get(id) ?? null; }
+
+  zone(site_id, zone_id) {
+    const s = this.site(site_id);
+    return s ? (s.zones.find((z) => z.id === zone_id) ?? null) : null;
+  }
+
+  // Devices of one zone, in configuration order.
+  devices_in(site_id, zone_id) {
+    const out = [];
+    for (const d of this.devices.values()) if (d.site === site_id && d.zone === zone_id) out.push(d);
+    return out;
+  }
+
+  // The most severe active alert of a device (the newest among equals), or null.
+  worst_alert(device_id) {
+    const ids = this.alerts_by_device_.get(device_id);
+    if (!ids) return null;
+    let worst = null;
+    for (const id of ids) {
+      const a = this.alerts.get(id);
+      if (!a || a.condition !== 'active') continue;
+      if (!worst || severity_rank[a.severity] > severity_rank[worst.severity] ||
+          (a.severity === worst.severity && a.raised_at > worst.raised_at)) {
+        worst = a;
+      }
+    }
+    return worst;
+  }
+
+  // Alerts newest first (by time raised; id breaks ties so the order is stable).
+  alerts_newest_first() {
+    return [...this.alerts.values()].sort(
+      (a, b) => (b.raised_at ?? 0) - (a.raised_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  // Figures for the summary strip.
+  counts() {
+    const c = { devices: 0, online: 0, offline: 0, unknown: 0, alerting: 0,
+                active: { blue: 0, yellow: 0, orange: 0, red: 0 } };
+    for (const d of this.devices.values()) {
+      c.devices++;
+      c[d.status] = (c[d.status] ?? 0) + 1;
+      if (this.worst_alert(d.id)) c.alerting++;
+    }
+    for (const a of this.alerts.values()) if (a.condition === 'active') c.active[a.severity]++;
+    return c;
+  }
+
+  apply_snapshot_(msg, now, change) {
+    if (!is_object(msg.district) || !Array.isArray(msg.sites) || !Array.isArray(msg.devices)) {
+      this.ignored++;
+      return change;
+    }
+    this.district = {
+      id: String(msg.district.id ?? ''),
+      name: String(msg.district.name ?? ''),
+      name_en: String(msg.district.name_en ?? ''),
+    };
+    this.sites = msg.sites.filter((s) => is_object(s) && is_id(s.id)).map((s) => ({
+      id: s.id,
+      name: String(s.name ?? ''),
+      name_en: String(s.name_en ?? ''),
+      time_zone: typeof s.time_zone === 'string' && s.time_zone ? s.time_zone : 'Asia/Shanghai',
+      zones: (Array.isArray(s.zones) ? s.zones : []).filter((z) => is_object(z) && is_id(z.id))
+        .map((z) => ({ id: z.id, type: String(z.type ?? 'other'), name: String(z.name ?? ''),
+                       name_en: String(z.name_en ?? '') })),
+    }));
+    this.devices = new Map();
+    for (const d of msg.devices) {
+      if (!is_object(d) || !is_id(d.id) || !is_id(d.site) || !is_id(d.zone)) {
+        this.ignored++;
+        continue;
+      }
+      const device = new_device(d);
+      device.status = ['online', 'offline', 'unknown'].includes(d.status) ? d.status : 'unknown';
+      device.last_seen = time_or_null(d.last_seen);
+      if (is_object(d.values)) {
+        for (const [key, v] of Object.entries(d.values)) {
+          if (!is_object(v) || !is_value(v.value)) continue;
+          device.values[key] = {
+            metric: String(v.metric ?? key.split('/')[0]),
+            subject: String(v.subject ?? ''),
+            value: v.value,
+            unit: String(v.unit ?? ''),
+            ts: time_or_null(v.ts) ?? now,
+          };
+        }
+      }
+      this.devices.set(device.id, device);
+    }
+    this.alerts = new Map();
+    this.alerts_by_device_ = new Map();
+    for (const a of Array.isArray(msg.alerts) ? msg.alerts : []) this.store_alert_(a, change);
+    this.trim_alerts_(change);
+    this.ready = true;
+    change.structure = true;
+    change.feed_order = true;
+    return change;
+  }
+
+  apply_reading_(r, now, change) {
+    if (!is_object(r) || !is_id(r.device) || !is_id(r.metric) || !is_value(r.value)) {
+      this.ignored++;
+      return change;
+    }
+    let device = this.devices.get(r.device);
+    if (!device) {
+      // A device the snapshot did not list (configuration reloaded on the server): show it
+      // rather than drop its data.
+      if (!is_id(r.site) || !is_id(r.zone)) {
+        this.ignored++;
+        return change;
+      }
+      device = new_device({ id: r.device, site: r.site, zone: r.zone });
+      this.devices.set(device.id, device);
+      this.ensure_place_(r.site, r.zone);
+      change.structure = true;
+    }
+    const ts = time_or_null(r.ts) ?? now;
+    if (r.metric === 'status') {
+      const s = String(r.value);
+      device.status = s === 'online' || s === 'offline' ? s : 'unknown';
+      if (device.status === 'online') device.last_seen = Math.max(device.last_seen ?? 0, now);
+    } else {
+      const subject = typeof r.subject === 'string' ? r.subject : '';
+      const key = value_key(r.metric, subject);
+      const old = device.values[key];
+      // A late reading (older ts than the one shown) does not overwrite the newer value.
+      if (!old || old.ts <= ts) {
+        device.values[key] = { metric: r.metric, subject, value: r.value,
+                               unit: typeof r.unit === 'string' ? r.unit : '', ts };
+      }
+      device.status = 'online';
+      device.last_seen = Math.max(device.last_seen ?? 0, now);
+    }
+    change.devices.add(device.id);
+    return change;
+  }
+
+  apply_alert_(a, change) {
+    if (!this.store_alert_(a, change)) {
+      this.ignored++;
+      return change;
+    }
+    this.trim_alerts_(change);
+    return change;
+  }
+
+  // Stores or replaces (same id) one alert; false when it is malformed.
+  store_alert_(a, change) {
+    if (!is_object(a) || !is_id(a.id) || !is_id(a.device) || !(a.severity in severity_rank)) {
+      return false;
+    }
+    const old = this.alerts.get(a.id);
+    const alert = {
+      id: a.id,
+      site: String(a.site ?? ''),
+      zone: String(a.zone ?? ''),
+      device: a.device,
+      rule: String(a.rule ?? ''),
+      rule_name: String(a.rule_name ?? ''),
+      rule_name_en: String(a.rule_name_en ?? ''),
+      metric: String(a.metric ?? ''),
+      subject: String(a.subject ?? ''),
+      severity: a.severity,
+      condition: a.condition === 'cleared' ? 'cleared' : 'active',
+      value: is_value(a.value) ? a.value : null,
+      threshold: time_or_null(a.threshold),
+      raised_at: time_or_null(a.raised_at) ?? old?.raised_at ?? 0,
+      updated_at: time_or_null(a.updated_at),
+      cleared_at: time_or_null(a.cleared_at),
+    };
+    if (old && old.device !== alert.device) {
+      this.alerts_by_device_.get(old.device)?.delete(a.id);
+      change.devices.add(old.device);
+    }
+    this.alerts.set(alert.id, alert);
+    if (!this.alerts_by_device_.has(alert.device)) this.alerts_by_device_.set(alert.device, new Set());
+    this.alerts_by_device_.get(alert.device).add(alert.id);
+    change.alerts.add(alert.id);
+    change.devices.add(alert.device);
+    if (!old || old.raised_at !== alert.raised_at) change.feed_order = true;
+    return true;
+  }
+
+  // Keeps at most max_alerts: drops the oldest cleared alerts first, then the oldest at all.
+  trim_alerts_(change) {
+    if (this.alerts.size <= this.max_alerts) return;
+    const oldest_first = this.alerts_newest_first().reverse();
+    const victims = [
+      ...oldest_first.filter((a) => a.condition === 'cleared'),
+      ...oldest_first.filter((a) => a.condition !== 'cleared'),
+    ];
+    for (const a of victims) {
+      if (this.alerts.size <= this.max_alerts) break;
+      this.alerts.delete(a.id);
+      this.alerts_by_device_.get(a.device)?.delete(a.id);
+      change.alerts.delete(a.id);
+      change.devices.add(a.device);
+    }
+    change.feed_order = true;
+  }
+
+  ensure_place_(site_id, zone_id) {
+    let s = this.site(site_id);
+    if (!s) {
+      s = { id: site_id, name: '', name_en: '', time_zone: 'Asia/Shanghai', zones: [] };
+      this.sites.push(s);
+    }
+    if (!s.zones.some((z) => z.id === zone_id)) {
+      s.zones.push({ id: zone_id, type: 'other', name: '', name_en: '' });
+    }
+  }
+}
+
+function new_device(d) {
+  return {
+    id: d.id,
+    site: d.site,
+    zone: d.zone,
+    family: String(d.family ?? ''),
+    name: String(d.name ?? ''),
+    name_en: String(d.name_en ?? ''),
+    status: 'unknown',
+    last_seen: null,
+    values: {},
+  };
+}
+
+// The beacon's nearest tag among those of its latest report (tags that went away keep their
+// last distance in `values`, so older ones are ignored). Null when no tag is near.
+export function nearest_tag(device) {
+  const near = device.values.tags_near;
+  let best = null;
+  for (const v of Object.values(device.values)) {
+    if ((v.metric !== 'dist_m' && v.metric !== 'tag_dist_m') || typeof v.value !== 'number') continue;
+    if (near && v.ts < near.ts) continue;
+    if (!best || v.value < best.value) best = v;
+  }
+  if (near && typeof near.value === 'number' && near.value === 0) return null;
+  return best;
+}

@@ -1,0 +1,221 @@
+// The page: header, summary strip, district → school → zone → device tiles, and the alert feed.
+//
+// Changes from the model are merged into one pending set and painted once per animation frame,
+// so a burst of readings costs one repaint of the tiles it touched, not one per message.
+
+import { device_tile } from './tile.js';
+import { alert_feed } from './feed.js';
+import { severities } from './state.js';
+
+const $ = (doc, testid) => doc.querySelector(`[data-testid="${testid}"]`);
+
+export class dashboard_view {
+  constructor(doc, model, tr) {
+    this.doc = doc;
+    this.model = model;
+    this.tr = tr;
+    this.tiles = new Map();   // device id → device_tile
+    this.site_filter = '';    // '' = all schools
+    this.pending = { structure: false, devices: new Set(), alerts: new Set(), feed_order: false };
+    this.frame = 0;
+    this.schools = $(doc, 'schools');
+    this.select = $(doc, 'school-select');
+    this.summary = $(doc, 'summary');
+    this.feed = new alert_feed(doc, $(doc, 'alert-feed'), $(doc, 'feed-more'),
+                               $(doc, 'feed-empty'), $(doc, 'announcer'));
+    this.feed.on_locate = (device, site) => this.locate(device, site);
+    this.select.addEventListener('change', () => this.filter_sites(this.select.value));
+  }
+
+  // Merges a change from live_model.apply and schedules one paint.
+  queue(change) {
+    const p = this.pending;
+    p.structure ||= change.structure;
+    p.feed_order ||= change.feed_order;
+    for (const id of change.devices) p.devices.add(id);
+    for (const id of change.alerts) p.alerts.add(id);
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  flush() {
+    this.frame = 0;
+    const p = this.pending;
+    this.pending = { structure: false, devices: new Set(), alerts: new Set(), feed_order: false };
+    const now = Date.now();
+    if (p.structure) {
+      this.build_();
+      this.feed.repaint_all(this.tr, this.model);
+    } else {
+      for (const id of p.devices) this.paint_tile_(id, now);
+      this.feed.update(this.tr, this.model, p.alerts, p.feed_order);
+    }
+    if (p.structure || p.devices.size || p.alerts.size) this.paint_summary_();
+  }
+
+  // Language switch: every word changes, so rebuild.
+  set_language(tr) {
+    this.tr = tr;
+    this.paint_static_();
+    this.queue({ structure: true, devices: [], alerts: [], feed_order: true });
+  }
+
+  // Once a second: the "last seen" texts.
+  tick(now) {
+    for (const [id, tile] of this.tiles) {
+      const d = this.model.device(id);
+      if (d && (!this.site_filter || d.site === this.site_filter)) tile.tick(this.tr, d, now);
+    }
+  }
+
+  filter_sites(site) {
+    this.site_filter = site;
+    for (const section of this.schools.querySelectorAll('section.school')) {
+      section.hidden = site !== '' && section.dataset.site !== site;
+    }
+    this.tick(Date.now());
+  }
+
+  // Shows a device's tile (from an alert entry): switches the school filter if needed.
+  locate(device_id, site_id) {
+    if (this.site_filter && this.site_filter !== site_id) {
+      this.select.value = '';
+      this.filter_sites('');
+    }
+    const tile = this.tiles.get(device_id);
+    if (!tile) return;
+    tile.root.scrollIntoView({ block: 'center' });
+    tile.root.focus({ preventScroll: true });
+  }
+
+  paint_static_() {
+    const { doc, tr } = this;
+    doc.documentElement.lang = tr.lang === 'en' ? 'en' : 'zh-CN';
+    for (const node of doc.querySelectorAll('[data-i18n]')) node.textContent = tr.t(node.dataset.i18n);
+    const toggle = $(doc, 'lang-toggle');
+    toggle.setAttribute('aria-label', tr.t('lang_switch_label'));
+    this.summary.setAttribute('aria-label', tr.t('summary'));
+    const district = this.model.district;
+    $(doc, 'district-name').textContent = district ? tr.name(district) : '';
+    doc.title = district ? `${tr.t('product')} · ${tr.name(district)}` : tr.t('product');
+  }
+
+  paint_tile_(id, now) {
+    const device = this.model.device(id);
+    const tile = this.tiles.get(id);
+    if (device && tile) tile.paint(this.tr, device, this.model.worst_alert(id), now);
+  }
+
+  build_() {
+    const { doc, tr, model } = this;
+    this.paint_static_();
+    this.tiles.clear();
+    // School selector, keeping the current choice when the school still exists.
+    const options = [new Option(tr.t('all_schools'), '')];
+    for (const s of model.sites) options.push(new Option(tr.name(s), s.id));
+    this.select.replaceChildren(...options);
+    if (!model.sites.some((s) => s.id === this.site_filter)) this.site_filter = '';
+    this.select.value = this.site_filter;
+
+    const now = Date.now();
+    const frag = doc.createDocumentFragment();
+    if (!model.ready) {
+      const p = doc.createElement('p');
+      p.className = 'placeholder';
+      p.textContent = tr.t('waiting');
+      frag.append(p);
+    }
+    for (const site of model.sites) {
+      const section = doc.createElement('section');
+      section.className = 'school';
+      section.dataset.site = site.id;
+      section.setAttribute('data-testid', `school-${site.id}`);
+      section.hidden = this.site_filter !== '' && this.site_filter !== site.id;
+      const h = doc.createElement('h2');
+      h.className = 'school-name';
+      h.id = `school-${site.id}`;
+      h.textContent = tr.name(site);
+      section.setAttribute('aria-labelledby', h.id);
+      const count = doc.createElement('span');
+      count.className = 'school-count';
+      h.append(' ', count);
+      section.append(h);
+      const zones = doc.createElement('div');
+      zones.className = 'school-zones';
+      let n = 0;
+      for (const zone of site.zones) {
+        const devices = model.devices_in(site.id, zone.id);
+        n += devices.length;
+        zones.append(this.build_zone_(site, zone, devices, now));
+      }
+      section.append(zones);
+      count.textContent = tr.t('device_count', { n });
+      frag.append(section);
+    }
+    this.schools.replaceChildren(frag);
+  }
+
+  build_zone_(site, zone, devices, now) {
+    const { doc, tr, model } = this;
+    const section = doc.createElement('section');
+    section.className = 'zone';
+    section.dataset.zoneType = zone.type;
+    section.setAttribute('data-testid', `zone-${site.id}-${zone.id}`);
+    const h = doc.createElement('h3');
+    h.className = 'zone-name';
+    const type = doc.createElement('span');
+    type.className = 'zone-type';
+    type.setAttribute('data-testid', `zone-type-${site.id}-${zone.id}`);
+    type.textContent = tr.zone_type(zone.type);
+    h.append(type, ' ', tr.name(zone));
+    section.append(h);
+    const list = doc.createElement('ul');
+    list.className = 'tiles';
+    for (const device of devices) {
+      const tile = new device_tile(doc, device);
+      tile.paint(tr, device, model.worst_alert(device.id), now);
+      this.tiles.set(device.id, tile);
+      const li = doc.createElement('li');
+      li.append(tile.root);
+      list.append(li);
+    }
+    if (!devices.length) {
+      const p = doc.createElement('p');
+      p.className = 'placeholder';
+      p.textContent = tr.t('no_devices');
+      section.append(p);
+    } else {
+      section.append(list);
+    }
+    return section;
+  }
+
+  paint_summary_() {
+    const { doc, tr } = this;
+    const c = this.model.counts();
+    const item = (cls, label, value, testid) => {
+      const div = doc.createElement('div');
+      div.className = `figure ${cls}`;
+      div.setAttribute('data-testid', testid);
+      const v = doc.createElement('span');
+      v.className = 'figure-value';
+      v.textContent = String(value);
+      const l = doc.createElement('span');
+      l.className = 'figure-label';
+      l.textContent = label;
+      div.append(v, l);
+      return div;
+    };
+    const items = [
+      item('online', tr.t('summary_online'), c.online, 'count-online'),
+      item('offline', tr.t('summary_offline'), c.offline, 'count-offline'),
+      item('alerting', tr.t('summary_alerting'), c.alerting, 'count-alerting'),
+    ];
+    for (const sev of [...severities].reverse()) {
+      const it = item('figure-sev', tr.severity(sev), c.active[sev], `count-${sev}`);
+      it.dataset.severity = sev;
+      if (c.active[sev] > 0) it.dataset.lit = 'true';
+      items.push(it);
+    }
+    this.summary.replaceChildren(...items);
+  }
+}
