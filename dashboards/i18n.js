@@ -104,6 +104,7 @@ const families = {
   kitchen_camera: ['明厨亮灶摄像机', 'Kitchen camera'],
   water_beacon: ['防溺水信标', 'Water beacon'],
   alarm_input: ['报警输入', 'Alarm input'],
+  json_map: ['通用接入设备', 'Generic device'],
 };
 
 const metrics = {

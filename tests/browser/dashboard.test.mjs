@@ -1,0 +1,194 @@
+// End-to-end smoke test of the live dashboard: a real Mosquitto, the real campus-shield server
+// and headless Chromium. Telemetry goes in with mosquitto_pub; the page must show it without a
+// reload, raise a red alert in the feed, and switch language.
+//
+//   CAMPUS_SHIELD=/path/to/campus-shield CAMPUS_CONFIG=config/district.yaml node --test dashboard.test.mjs
+//
+// Optional: MOSQUITTO (default /usr/sbin/mosquitto), MOSQUITTO_PUB (default mosquitto_pub on
+// PATH), CHROMIUM (default /usr/bin/chromium). The working directory (broker config, logs,
+// screenshot) is printed and kept, so a failure can be read afterwards.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { launch_chromium } from './chromium.mjs';
+
+const run_file = promisify(execFile);
+
+const shield = process.env.CAMPUS_SHIELD;
+const config = resolve(process.env.CAMPUS_CONFIG ?? new URL('../../config/district.yaml', import.meta.url).pathname);
+const mosquitto = process.env.MOSQUITTO || '/usr/sbin/mosquitto';
+const mosquitto_pub = process.env.MOSQUITTO_PUB || 'mosquitto_pub';
+
+// From config/district.yaml: a gas detector in a canteen kitchen, with the gas-leak rule
+// (yellow above 10 %LEL, red above 25 %LEL).
+const site = 'xh-primary';
+const zone = 'kitchen';
+const device = 'xh-kitchen-gas-1';
+const topic = `campus/${site}/${zone}/${device}/telemetry`;
+
+// How long to wait for each thing to happen before calling it a failure (not a timing claim).
+const patience_ms = 20000;
+
+const skip = shield ? false : 'CAMPUS_SHIELD is not set: build the campus-shield target and point ' +
+  'CAMPUS_SHIELD at it (CTest does this) to run the browser smoke test';
+
+async function free_port() {
+  const server = createServer();
+  await new Promise((ok, fail) => server.listen(0, '127.0.0.1', ok).on('error', fail));
+  const { port } = server.address();
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+// A child process whose output goes to a log file, and that is ended (TERM, then KILL) by stop().
+function start(name, file, args, dir) {
+  const log = createWriteStream(join(dir, `${name}.log`));
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  child.on('error', (e) => log.write(`spawn error: ${e.message}\n`));
+  return {
+    name,
+    child,
+    exited,
+    log_path: join(dir, `${name}.log`),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// Polls `probe` until it returns true; fails naming `what` (and the process that died, if one did).
+async function until(what, probe, procs = []) {
+  const deadline = Date.now() + patience_ms;
+  let last_error = null;
+  for (;;) {
+    for (const p of procs) {
+      if (p.child.exitCode !== null || p.child.signalCode !== null) {
+        const log = await readFile(p.log_path, 'utf8').catch(() => '');
+        assert.fail(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) while waiting for ${what}:\n${log}`);
+      }
+    }
+    if (await probe().catch((e) => { last_error = e; return false; })) return;
+    if (Date.now() > deadline) {
+      assert.fail(`gave up waiting for ${what}${last_error ? ` (last error: ${last_error.message})` : ''}`);
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+const tcp_open = (port) => new Promise((ok) => {
+  const s = connect(port, '127.0.0.1');
+  s.on('connect', () => { s.destroy(); ok(true); });
+  s.on('error', () => ok(false));
+});
+
+async function publish(port, payload) {
+  await run_file(mosquitto_pub, ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic,
+                                 '-m', JSON.stringify(payload)]);
+}
+
+// Publishes until the page shows what `shown` looks for: the server's subscription may not be
+// in place yet when /healthz first answers, and a QoS 1 message sent before it is not kept.
+async function publish_until(port, payload, what, shown, procs) {
+  let last = 0;
+  await until(what, async () => {
+    if (Date.now() - last > 2000) {
+      last = Date.now();
+      await publish(port, payload);
+    }
+    return shown();
+  }, procs);
+}
+
+test('the dashboard shows live telemetry, a red alert and both languages', { skip, timeout: 180000 }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'campus-shield-browser-'));
+  t.diagnostic(`working directory: ${dir}`);
+  const mqtt_port = await free_port();
+  const http_port = await free_port();
+  const base = `http://127.0.0.1:${http_port}`;
+  const procs = [];
+  let browser = null;
+  const page_errors = [];
+  try {
+    await writeFile(join(dir, 'mosquitto.conf'),
+      `listener ${mqtt_port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 1000000\npersistence false\n`);
+    const broker = start('mosquitto', mosquitto, ['-c', join(dir, 'mosquitto.conf')], dir);
+    procs.push(broker);
+    await until(`mosquitto on port ${mqtt_port}`, () => tcp_open(mqtt_port), [broker]);
+
+    const server = start('campus-shield', shield, ['serve', '--config', config,
+      '--listen', `127.0.0.1:${http_port}`, '--mqtt', `127.0.0.1:${mqtt_port}`], dir);
+    procs.push(server);
+    await until(`${base}/healthz`, async () => (await fetch(`${base}/healthz`)).ok, procs);
+
+    browser = await launch_chromium();
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => page_errors.push(e.message));
+    await page.goto(`${base}/`);
+
+    // The snapshot renders the district's tiles, and the socket says it is live.
+    const tile = page.getByTestId(`tile-${device}`);
+    await tile.waitFor({ timeout: patience_ms });
+    await page.locator('[data-testid="conn-status"][data-state="open"]').waitFor({ timeout: patience_ms });
+    assert.equal(await page.getByTestId(`zone-type-${site}-${zone}`).textContent(), '食堂后厨');
+    assert.ok((await page.locator('[data-testid^="tile-"]').count()) > 1, 'more than one tile');
+    await page.evaluate(() => { window.campus_no_reload = true; });
+
+    // Telemetry in, the tile's value updates in place.
+    const lel = page.getByTestId(`value-${device}-lel_pct`);
+    await publish_until(mqtt_port, { lel_pct: 3.7, co_ppm: 4, valve: 'open', fault: false },
+      'the tile to show lel_pct 3.7', async () => (await lel.textContent()).includes('3.7'), procs);
+    assert.match(await lel.textContent(), /3\.7\s*%LEL/);
+    assert.equal(await page.getByTestId(`value-${device}-valve`).textContent().then((s) => s.trim()), '开');
+    assert.equal(await tile.getAttribute('data-status'), 'online');
+    assert.equal(await page.evaluate(() => window.campus_no_reload), true, 'the page was not reloaded');
+
+    // Above the red threshold (25 %LEL): a red entry in the feed, and the tile turns red.
+    const red_entry = page.locator('[data-testid="alert-feed"] [data-testid^="alert-"][data-severity="red"]');
+    await publish_until(mqtt_port, { lel_pct: 40, co_ppm: 4, valve: 'open', fault: false },
+      'a red alert in the feed', async () => (await red_entry.count()) > 0, procs);
+    const entry = red_entry.first();
+    assert.equal(await entry.getAttribute('data-condition'), 'active');
+    const entry_text = await entry.textContent();
+    assert.match(entry_text, /红色/, 'the severity is named, not only coloured');
+    assert.match(entry_text, /40/, 'the value that raised it');
+    assert.match(entry_text, /活动中/);
+    await page.locator(`[data-testid="tile-${device}"][data-severity="red"]`).waitFor({ timeout: patience_ms });
+
+    // The language switch turns labels into English, and is remembered across a reload.
+    await page.getByTestId('lang-toggle').click();
+    const zone_type = page.getByTestId(`zone-type-${site}-${zone}`);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent === 'Canteen kitchen',
+      `zone-type-${site}-${zone}`, { timeout: patience_ms });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.match(await red_entry.first().textContent(), /Red/);
+    const shot = join(dir, 'dashboard.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot: ${shot}`);
+    console.log(`screenshot: ${shot}`);
+
+    await page.reload();
+    await tile.waitFor({ timeout: patience_ms });
+    assert.equal(await zone_type.textContent(), 'Canteen kitchen');
+    // The active alert comes back with the snapshot.
+    await red_entry.first().waitFor({ timeout: patience_ms });
+
+    assert.deepEqual(page_errors, [], 'no uncaught errors in the page');
+  } finally {
+    if (browser) await browser.close().catch((e) => console.error('closing chromium:', e));
+    for (const p of procs.reverse()) await p.stop();
+  }
+});
