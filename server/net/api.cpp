@@ -1,0 +1,95 @@
+#include "net/api.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <initializer_list>
+
+#include "net/messages.hpp"
+
+namespace campus::net {
+
+namespace json = boost::json;
+
+namespace {
+
+// Names the first query parameter not in `allowed`, so a typo ("sit=") is not silently ignored.
+std::optional<std::string> unknown_param(const request_target& target,
+                                         std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : target.params()) {
+    bool known = false;
+    for (auto a : allowed) known = known || name == a;
+    if (known) continue;
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    return "unknown query parameter '" + name + "'" +
+           (list.empty() ? std::string("; this endpoint takes none") : "; allowed: " + list);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+string_response api::handle(const request& req, const request_target& target) const {
+  using handler = string_response (api::*)(const request&, const request_target&) const;
+  handler h = nullptr;
+  if (target.path() == "/api/sites") h = &api::sites;
+  else if (target.path() == "/api/devices") h = &api::devices;
+  else if (target.path() == "/api/alerts") h = &api::alerts;
+  if (!h) return json_error(req, http::status::not_found, "no such API endpoint: " + target.path());
+  if (req.method() != http::verb::get) {
+    auto res = json_error(req, http::status::method_not_allowed,
+                          "method " + std::string(req.method_string()) + " not allowed; use GET");
+    res.set(http::field::allow, "GET");
+    return res;
+  }
+  return (this->*h)(req, target);
+}
+
+string_response api::sites(const request& req, const request_target& target) const {
+  if (auto bad = unknown_param(target, {})) return json_error(req, http::status::bad_request, *bad);
+  const auto& d = state_.district();
+  return json_response(req, http::status::ok,
+                       json::object{{"district", messages::district_json(d)},
+                                    {"sites", messages::sites_json(d)}});
+}
+
+string_response api::devices(const request& req, const request_target& target) const {
+  if (auto bad = unknown_param(target, {"site"})) {
+    return json_error(req, http::status::bad_request, *bad);
+  }
+  const std::string* site = target.param("site");
+  if (site && !state_.district().find_site(*site)) {
+    return json_error(req, http::status::not_found, "unknown site '" + *site + "'");
+  }
+  json::array devices;
+  for (const auto& d : state_.devices(site ? std::string_view(*site) : std::string_view{})) {
+    devices.push_back(messages::device_json(d));
+  }
+  return json_response(req, http::status::ok, json::object{{"devices", std::move(devices)}});
+}
+
+string_response api::alerts(const request& req, const request_target& target) const {
+  if (auto bad = unknown_param(target, {"state", "site"})) {
+    return json_error(req, http::status::bad_request, *bad);
+  }
+  // Only active alerts are kept in step 1 (the default); other states (acknowledged, closed,
+  // ...) arrive with the alert store and will be named here.
+  const std::string* state = target.param("state");
+  if (state && *state != "active") {
+    return json_error(req, http::status::bad_request,
+                      "unsupported alert state '" + *state + "'; allowed values: active");
+  }
+  const std::string* site = target.param("site");
+  if (site && !state_.district().find_site(*site)) {
+    return json_error(req, http::status::not_found, "unknown site '" + *site + "'");
+  }
+  json::array alerts;
+  for (const auto& a : state_.active_alerts()) {
+    if (site && a.site != *site) continue;
+    alerts.push_back(messages::alert_json(a));
+  }
+  return json_response(req, http::status::ok, json::object{{"alerts", std::move(alerts)}});
+}
+
+}  // namespace campus::net

@@ -1,0 +1,94 @@
+#include "net/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "net/fail.hpp"
+#include "net/websocket_session.hpp"
+
+namespace campus::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+constexpr std::size_t body_limit = 64 * 1024;
+constexpr std::uint32_t header_limit = 16 * 1024;
+// Covers a whole request or response; a keep-alive connection left idle is closed after it.
+constexpr auto io_timeout = std::chrono::seconds(30);
+
+}  // namespace
+
+http_session::http_session(asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx)
+    : stream_(std::move(socket)), ctx_(std::move(ctx)) {}
+
+void http_session::run() {
+  // The accept handler runs on the listener's strand; start on this connection's own strand.
+  asio::dispatch(stream_.get_executor(),
+                 beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->body_limit(body_limit);
+  parser_->header_limit(header_limit);
+  stream_.expires_after(io_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_close();
+  if (ec == http::error::body_limit || ec == http::error::header_limit) {
+    // Answer (so the client learns why) and close: the rest of the request is unread.
+    request req;
+    req.version(11);
+    auto res = json_error(req, ec == http::error::body_limit
+                                   ? http::status::payload_too_large
+                                   : http::status::request_header_fields_too_large,
+                          ec.message());
+    res.keep_alive(false);
+    return write(std::move(res));
+  }
+  if (ec) return fail(ec, "http read");
+
+  ctx_->http_requests.inc();
+  if (beast::websocket::is_upgrade(parser_->get())) {
+    if (parser_->get().target() == "/ws") {
+      // The websocket session takes the socket (and its strand); this session ends here.
+      std::make_shared<websocket_session>(stream_.release_socket(), ctx_)
+          ->run(parser_->release());
+      return;
+    }
+    auto res = json_error(parser_->get(), http::status::not_found,
+                          "WebSocket upgrade is offered at /ws only");
+    return write(std::move(res));
+  }
+  write(ctx_->http_routes.handle(parser_->release()));
+}
+
+void http_session::write(http::message_generator&& response) {
+  const bool keep_alive = response.keep_alive();
+  stream_.expires_after(io_timeout);
+  beast::async_write(stream_, std::move(response),
+                     beast::bind_front_handler(&http_session::on_write, shared_from_this(),
+                                               keep_alive));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "http write");
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void http_session::do_close() {
+  // Half-close: the client reads the whole response, then sees end of stream.
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace campus::net

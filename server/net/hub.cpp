@@ -1,0 +1,66 @@
+#include "net/hub.hpp"
+
+#include <vector>
+
+#include "net/messages.hpp"
+#include "net/websocket_session.hpp"
+
+namespace campus::net {
+
+hub::hub(core::metrics& metrics) : clients_gauge_(metrics.get("campus_ws_clients")) {
+  metrics.describe("campus_ws_clients", "gauge", "WebSocket clients connected.");
+}
+
+void hub::join(websocket_session& s) {
+  std::lock_guard lock(mutex_);
+  sessions_.insert(&s);
+  clients_gauge_.set(static_cast<std::int64_t>(sessions_.size()));
+}
+
+void hub::leave(websocket_session& s) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(&s);
+  clients_gauge_.set(static_cast<std::int64_t>(sessions_.size()));
+}
+
+std::size_t hub::size() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+void hub::on_reading(const core::reading& r) {
+  // One key per device, metric and subject: a newer reading supersedes a queued older one.
+  auto key = std::make_shared<const std::string>(r.device + '\n' + r.metric + '\n' + r.subject);
+  broadcast(std::make_shared<const std::string>(messages::reading_message(r)), key);
+}
+
+void hub::on_alert(const rules::alert_event& e) {
+  broadcast(std::make_shared<const std::string>(messages::alert_message(e)), nullptr);
+}
+
+void hub::broadcast(const std::shared_ptr<const std::string>& message,
+                    const std::shared_ptr<const std::string>& coalesce_key) {
+  // Weak pointers: a session being destroyed (waiting in leave()) is skipped, never revived.
+  std::vector<std::weak_ptr<websocket_session>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    targets.reserve(sessions_.size());
+    for (auto* s : sessions_) targets.push_back(s->weak_from_this());
+  }
+  for (const auto& w : targets) {
+    if (auto s = w.lock()) s->send(message, coalesce_key);
+  }
+}
+
+void hub::close_all(boost::beast::websocket::close_reason reason) {
+  std::vector<std::weak_ptr<websocket_session>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto* s : sessions_) targets.push_back(s->weak_from_this());
+  }
+  for (const auto& w : targets) {
+    if (auto s = w.lock()) s->close(reason);
+  }
+}
+
+}  // namespace campus::net

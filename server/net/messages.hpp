@@ -1,0 +1,47 @@
+// The JSON shapes the server speaks, shared by the HTTP API and the WebSocket so that a
+// device or an alert looks the same wherever a dashboard meets it. Times are epoch
+// milliseconds; a value is a JSON number or a string, as the reading was.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <string>
+
+#include "config/district.hpp"
+#include "core/reading.hpp"
+#include "ingest/live_state.hpp"
+#include "rules/alert.hpp"
+
+namespace campus::net::messages {
+
+// A number (integral values without a fraction) or a string; a non-finite number is null.
+boost::json::value value_json(const core::reading_value& v);
+
+// {"site","zone","device","metric","subject","value","unit","ts"}
+boost::json::object reading_json(const core::reading& r);
+
+// {"id","site","zone","device","rule","rule_name","rule_name_en","metric","subject",
+//  "severity","condition","value","threshold","raised_at","updated_at","cleared_at"}
+boost::json::object alert_json(const rules::alert& a);
+
+// {"id","site","zone","family","name","name_en","status","last_seen",
+//  "values":{"<metric or metric/subject>":{"metric","subject","value","unit","ts"}}}
+boost::json::object device_json(const ingest::device_snapshot& d);
+
+// {"id","name","name_en"}
+boost::json::object district_json(const config::district& d);
+
+// [{"id","name","name_en","time_zone","zones":[{"id","type","name","name_en"}]}]
+boost::json::array sites_json(const config::district& d);
+
+// WebSocket messages, serialised once and shared by every client.
+// {"type":"snapshot","district":{..},"sites":[..],"devices":[..],"alerts":[..]}
+std::string snapshot_message(const ingest::live_state& state);
+// {"type":"reading","reading":{..}}
+std::string reading_message(const core::reading& r);
+// {"type":"alert","event":"raised|updated|cleared","alert":{..}}
+std::string alert_message(const rules::alert_event& e);
+
+}  // namespace campus::net::messages

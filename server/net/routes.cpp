@@ -1,0 +1,42 @@
+#include "net/routes.hpp"
+
+#include <boost/json/object.hpp>
+
+namespace campus::net {
+
+routes::routes(const ingest::live_state& state, core::metrics& metrics,
+               std::filesystem::path dashboards_dir)
+    : api_(state), files_(std::move(dashboards_dir)), metrics_(metrics) {}
+
+http::message_generator routes::handle(request&& req) const {
+  auto target = request_target::parse(req.target());
+  if (!target) return json_error(req, http::status::bad_request, target.error());
+  const std::string& path = target->path();
+
+  const bool get = req.method() == http::verb::get;
+  auto only_get = [&] {
+    auto res = json_error(req, http::status::method_not_allowed, "method not allowed; use GET");
+    res.set(http::field::allow, "GET");
+    return res;
+  };
+
+  if (path == "/healthz") {
+    if (!get) return only_get();
+    return json_response(req, http::status::ok, boost::json::object{{"status", "ok"}});
+  }
+  if (path == "/metrics") {
+    if (!get) return only_get();
+    // Gauges such as campus_ws_clients are kept current where they change (the hub).
+    auto res = text_response(req, http::status::ok, metrics_.render(),
+                             "text/plain; version=0.0.4; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    return res;
+  }
+  if (path == "/api" || path.starts_with("/api/")) return api_.handle(req, *target);
+  if (path == "/ws") {
+    return json_error(req, http::status::bad_request, "/ws expects a WebSocket upgrade");
+  }
+  return files_.serve(req, path);
+}
+
+}  // namespace campus::net

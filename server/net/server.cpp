@@ -1,0 +1,47 @@
+#include "net/server.hpp"
+
+#include "core/log.hpp"
+#include "net/listener.hpp"
+#include "net/session_context.hpp"
+
+namespace campus::net {
+
+namespace asio = boost::asio;
+
+server::server(asio::io_context& io, const config::http_settings& http, std::string dashboards_dir,
+               ingest::live_state& state, core::metrics& metrics)
+    : io_(io),
+      ctx_(std::make_shared<session_context>(state, metrics, std::move(dashboards_dir),
+                                             http.ws_queue_limit)) {}
+
+server::~server() { stop(); }
+
+std::expected<asio::ip::tcp::endpoint, std::string> server::start(const std::string& host,
+                                                                  int port) {
+  if (listener_) return std::unexpected("server already started");
+  if (port < 0 || port > 65535) {
+    return std::unexpected("port must be between 0 and 65535: " + std::to_string(port));
+  }
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return std::unexpected("listen address must be a numeric IP address: '" + host + "'");
+  auto l = std::make_shared<listener>(io_, ctx_);
+  auto bound = l->open({address, static_cast<unsigned short>(port)});
+  if (!bound) return std::unexpected(bound.error());
+  l->run();
+  listener_ = std::move(l);
+  core::log(core::log_level::info, "net: listening on http://{}:{}", bound->address().to_string(),
+            bound->port());
+  return bound;
+}
+
+void server::stop() {
+  if (listener_) listener_->stop();
+  ctx_->clients.close_all({boost::beast::websocket::close_code::going_away, "server stopping"});
+}
+
+ingest::event_sink& server::sink() { return ctx_->clients; }
+
+std::size_t server::websocket_clients() const { return ctx_->clients.size(); }
+
+}  // namespace campus::net

@@ -1,0 +1,56 @@
+// The HTTP + WebSocket server in one object: dashboards (static files), the JSON API, /healthz,
+// /metrics and the /ws live feed, all on one port.
+//
+//   campus::net::server web(io, district.http, dashboards_dir, state, metrics);
+//   auto bound = web.start("127.0.0.1", 0);        // port 0: the system chooses
+//   pipeline.set_sink(web.sink());                 // readings and alert events go live
+//
+// The io_context may be run by any number of threads. `state` and `metrics` must outlive the
+// io_context's pending handlers (sessions refer to them until they are destroyed).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstddef>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "config/district.hpp"
+#include "core/metrics.hpp"
+#include "ingest/event_sink.hpp"
+#include "ingest/live_state.hpp"
+
+namespace campus::net {
+
+struct session_context;
+class listener;
+
+class server {
+ public:
+  server(boost::asio::io_context& io, const config::http_settings& http, std::string dashboards_dir,
+         ingest::live_state& state, core::metrics& metrics);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds and starts accepting; returns the bound endpoint (port 0 → chosen port), or an error
+  // naming the address. `host` is a numeric IPv4 or IPv6 address ("0.0.0.0", "::1").
+  std::expected<boost::asio::ip::tcp::endpoint, std::string> start(const std::string& host,
+                                                                   int port);
+  // Stops accepting and asks every WebSocket client to close (going away). Thread-safe.
+  void stop();
+
+  // The hub: feed it readings and alert events (from the ingest strand). Apply each event to
+  // live_state before handing it here, so a new client's snapshot cannot miss it.
+  ingest::event_sink& sink();
+  std::size_t websocket_clients() const;
+
+ private:
+  boost::asio::io_context& io_;
+  std::shared_ptr<session_context> ctx_;
+  std::shared_ptr<listener> listener_;
+};
+
+}  // namespace campus::net

@@ -1,0 +1,31 @@
+// What every session shares: the hub, the routes and the counters. Held by shared_ptr in each
+// session (as Beast's chat example holds its shared_state) so that it outlives the last
+// session even when the server object is destroyed before the io_context's pending handlers.
+// The live_state and metrics it refers to must outlive the io_context's handlers.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+
+#include "core/metrics.hpp"
+#include "ingest/live_state.hpp"
+#include "net/hub.hpp"
+#include "net/routes.hpp"
+
+namespace campus::net {
+
+struct session_context {
+  session_context(ingest::live_state& state, core::metrics& metrics,
+                  std::filesystem::path dashboards_dir, std::size_t ws_queue_limit);
+
+  ingest::live_state& state;
+  core::metrics& metrics;
+  net::hub clients;
+  net::routes http_routes;
+  std::size_t ws_queue_limit;
+  core::metrics::counter& ws_messages_sent;
+  core::metrics::counter& ws_slow_clients_closed;
+  core::metrics::counter& http_requests;
+};
+
+}  // namespace campus::net

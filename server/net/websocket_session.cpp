@@ -1,0 +1,139 @@
+#include "net/websocket_session.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "core/log.hpp"
+#include "net/fail.hpp"
+#include "net/messages.hpp"
+
+namespace campus::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+
+// Dashboards send nothing but control frames; anything large is a misbehaving client.
+constexpr std::size_t max_incoming_message = 4096;
+// How long a closing handshake may wait behind a write the client does not read.
+constexpr auto close_grace = std::chrono::seconds(10);
+
+}  // namespace
+
+websocket_session::websocket_session(asio::ip::tcp::socket&& socket,
+                                     std::shared_ptr<session_context> ctx)
+    : ws_(std::move(socket)),
+      ctx_(std::move(ctx)),
+      queue_(ctx_->ws_queue_limit),
+      close_deadline_(ws_.get_executor()) {}
+
+websocket_session::~websocket_session() {
+  if (joined_) ctx_->clients.leave(*this);
+}
+
+void websocket_session::run(request req) {
+  // The websocket stream has its own timeouts (handshake, idle with keep-alive pings); the
+  // tcp_stream's would cut a quiet but healthy dashboard.
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(http::field::server, "campus-shield");
+  }));
+  ws_.read_message_max(max_incoming_message);
+  ws_.text(true);
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
+                                                  shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "websocket accept");
+  // Join first, then snapshot: anything broadcast after the join is posted behind this
+  // handler, so it follows the snapshot; anything before it is already in live_state.
+  ctx_->clients.join(*this);
+  joined_ = true;
+  enqueue(std::make_shared<const std::string>(messages::snapshot_message(ctx_->state)), {});
+  do_read();
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
+                                                    shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "websocket read");
+  // Client messages carry nothing in step 1; reading keeps pings, pongs and close flowing.
+  buffer_.consume(buffer_.size());
+  do_read();
+}
+
+void websocket_session::send(std::shared_ptr<const std::string> message,
+                             std::shared_ptr<const std::string> coalesce_key) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message),
+                                  key = std::move(coalesce_key)]() mutable {
+    self->enqueue(std::move(message), key ? std::string_view(*key) : std::string_view{});
+  });
+}
+
+void websocket_session::enqueue(std::shared_ptr<const std::string> message,
+                                std::string_view coalesce_key) {
+  if (closing_) return;
+  switch (queue_.push(std::move(message), coalesce_key)) {
+    case send_queue::push_result::started: return do_write();
+    case send_queue::push_result::queued:
+    case send_queue::push_result::coalesced: return;
+    case send_queue::push_result::overflow: {
+      // Alerts are never dropped for a live client, so a client that cannot take them is
+      // closed rather than letting its queue grow without bound.
+      ctx_->ws_slow_clients_closed.inc();
+      beast::error_code ec;
+      const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+      core::log(core::log_level::warn, "net: closing slow WebSocket client {}: {} messages queued",
+                ec ? std::string("?") : peer.address().to_string(), queue_.size());
+      return start_close({websocket::close_code::policy_error, "client too slow"});
+    }
+  }
+}
+
+void websocket_session::do_write() {
+  // The front message stays in the queue (and alive) until this write completes.
+  ws_.async_write(asio::buffer(*queue_.front()),
+                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "websocket write");
+  ctx_->ws_messages_sent.inc();
+  queue_.pop();
+  if (!queue_.empty()) do_write();
+}
+
+void websocket_session::close(websocket::close_reason reason) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), reason] {
+    if (self->joined_) self->start_close(reason);
+  });
+}
+
+void websocket_session::start_close(websocket::close_reason reason) {
+  if (closing_) return;
+  closing_ = true;
+  queue_.drop_pending();
+  // Beast lets a close run beside a write in progress: the close frame follows that write.
+  ws_.async_close(reason, beast::bind_front_handler(&websocket_session::on_close,
+                                                    shared_from_this()));
+  close_deadline_.expires_after(close_grace);
+  close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: the close completed
+    beast::get_lowest_layer(self->ws_).close();
+  });
+}
+
+void websocket_session::on_close(beast::error_code ec) {
+  close_deadline_.cancel();
+  if (ec) return fail(ec, "websocket close");
+}
+
+}  // namespace campus::net
