@@ -1,0 +1,73 @@
+// The broker connection: libmosquitto driven by the server's Asio loop, subscribed to the
+// devices' topics, handing each message to one callback.
+//
+// Delivery guarantee: QoS 1 (at least once) with a persistent session (clean_session false and
+// a fixed client id). While the server restarts or the network drops, the broker keeps the
+// subscription and queues QoS 1 messages for us; they arrive when we reconnect. A gas alarm that
+// fires during a 5-second reconnect must not be lost, so QoS 0 is not the default. Duplicates are
+// possible (a message whose PUBACK was lost is sent again) and downstream code tolerates them.
+//
+// The broker's queue limit: Mosquitto keeps at most `max_queued_messages` QoS 1 messages per
+// client beyond those in flight (default 1000) and silently DROPS the rest — no error reaches
+// the publisher or us. A subscriber that falls briefly behind a burst (a district's devices
+// reconnecting after a power cut) loses data without any trace. Every broker configuration we
+// ship raises the limit (max_queued_messages 1000000) and bounds memory with max_queued_bytes
+// instead; tests/integration/support/mosquitto_broker.cpp shows the settings.
+//
+// Threading: no thread is started, neither by us nor by libmosquitto (no mosquitto_loop_start,
+// mosquitto_threaded_set(false)). Every libmosquitto call and every handler runs on one strand of
+// the given io_context, so the io_context may be run by any number of threads.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "config/district.hpp"
+#include "core/metrics.hpp"
+
+namespace campus::mqtt {
+
+class mqtt_client {
+ public:
+  // Called on the client's strand for each message; must not block (it delays every later
+  // message and the keepalive). An exception it throws is logged and counted, then ignored.
+  using message_handler = std::function<void(std::string_view topic, std::string_view payload)>;
+
+  // Registers campus_mqtt_messages_total, campus_mqtt_connected and
+  // campus_mqtt_reconnects_total in `metrics`, which must outlive the client.
+  mqtt_client(boost::asio::io_context& io, config::mqtt_settings settings,
+              message_handler on_message, core::metrics& metrics);
+
+  // Calls stop(). The connection's state lives on until its pending operations finish on the
+  // strand, so destroying the client while `io` runs is safe; the handler may still be called
+  // from a handler already running on another thread, so if the handler refers to objects that
+  // die with the client, destroy the client after io.run() returns or from the strand's thread.
+  ~mqtt_client();
+
+  mqtt_client(const mqtt_client&) = delete;
+  mqtt_client& operator=(const mqtt_client&) = delete;
+
+  // Begins connecting and returns at once; the client then reconnects on its own with
+  // exponential backoff (0.5 s doubling to 30 s, with jitter) whenever the connection fails or
+  // drops, and subscribes again on every CONNACK. Calling it again has no effect.
+  void start();
+
+  // Sends DISCONNECT (the broker keeps our session and queues for us) and stops reconnecting.
+  // Returns at once; connected() turns false when the broker has closed the connection.
+  // Messages the broker sent before it read our DISCONNECT may still reach the handler (and,
+  // their PUBACK being too late, may be delivered again on the next connect). Final: a stopped
+  // client does not start again. Safe to call twice, and before start().
+  void stop();
+
+  // True from the broker's CONNACK until the connection closes. Any thread.
+  bool connected() const;
+
+ private:
+  struct state;  // mqtt_client.cpp; shared with the strand's pending handlers
+  std::shared_ptr<state> state_;
+};
+
+}  // namespace campus::mqtt
