@@ -27,7 +27,7 @@ std::expected<double, rejection> read_number(const boost::json::value& v, std::s
   }
   if (!std::isfinite(d)) {
     return std::unexpected(reject(reason::not_finite, field,
-                                  fmt::format("number out of range, got {}", quote_json(v))));
+                                  "number too large for a double (it overflowed to infinity)"));
   }
   return d;
 }

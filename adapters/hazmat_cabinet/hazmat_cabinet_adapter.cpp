@@ -1,5 +1,7 @@
 #include "adapters/hazmat_cabinet/hazmat_cabinet_adapter.hpp"
 
+#include <optional>
+
 #include "adapters/common/json_fields.hpp"
 #include "adapters/common/option_checks.hpp"
 #include "adapters/common/payload_object.hpp"
@@ -8,15 +10,6 @@
 #include "adapters/common/timestamp_field.hpp"
 
 namespace campus::adapters {
-
-namespace {
-
-struct state_field {
-  std::string_view name;
-  std::initializer_list<std::string_view> allowed;
-};
-
-}  // namespace
 
 std::expected<std::unique_ptr<adapter>, std::string> hazmat_cabinet_adapter::make(
     const boost::json::object& options) {
@@ -48,18 +41,19 @@ parse_result hazmat_cabinet_adapter::parse(std::string_view payload, const conte
     if (!voc) return std::unexpected(voc.error());
     out.add_number("voc_ppm", *voc, "ppm");
   }
-  static const state_field states[] = {
-      {"door", {"open", "closed"}},
-      {"lock", {"locked", "unlocked"}},
-      {"fan", {"on", "off"}},
+  // Each state field: absent → skipped; present → one of its allowed values or a rejection.
+  auto add_state = [&](std::string_view name, std::initializer_list<std::string_view> allowed)
+      -> std::optional<rejection> {
+    const auto* v = obj->if_contains(name);
+    if (v == nullptr) return std::nullopt;
+    auto s = read_state(*v, name, allowed);
+    if (!s) return s.error();
+    out.add_state(name, *s);
+    return std::nullopt;
   };
-  for (const state_field& f : states) {
-    const auto* v = obj->if_contains(f.name);
-    if (v == nullptr) continue;
-    auto s = read_state(*v, f.name, f.allowed);
-    if (!s) return std::unexpected(s.error());
-    out.add_state(f.name, *s);
-  }
+  if (auto err = add_state("door", {"open", "closed"})) return std::unexpected(*err);
+  if (auto err = add_state("lock", {"locked", "unlocked"})) return std::unexpected(*err);
+  if (auto err = add_state("fan", {"on", "off"})) return std::unexpected(*err);
   if (out.empty()) {
     return std::unexpected(reject(reason::no_readings, "payload",
                                   "none of temp_c, rh_pct, voc_ppm, door, lock, fan is present"));

@@ -17,7 +17,7 @@ std::string error_of(std::string_view options_json) {
   return made.error();
 }
 
-TEST(json_map_options, valid_options_with_defaults) {
+TEST(adapter_json_map_options, valid_options_with_defaults) {
   auto o = json_map_options::from_json(
       boost::json::parse(R"({"fields":[{"path":"data.lel","metric":"lel_pct"},
                                        {"path":"v[1]","metric":"valve","type":"state"}]})")
@@ -33,7 +33,7 @@ TEST(json_map_options, valid_options_with_defaults) {
   EXPECT_EQ(o->fields[1].type, field_mapping::value_type::state);
 }
 
-TEST(json_map_options, fields_errors) {
+TEST(adapter_json_map_options, fields_errors) {
   EXPECT_EQ(error_of(R"({})"), "options.fields: required option is missing");
   EXPECT_EQ(error_of(R"({"fields":[]})"), "options.fields: must be a non-empty array, got []");
   EXPECT_EQ(error_of(R"({"fields":{"path":"a"}})"),
@@ -41,7 +41,7 @@ TEST(json_map_options, fields_errors) {
   EXPECT_EQ(error_of(R"({"fields":[3]})"), "options.fields[0]: must be an object, got 3");
 }
 
-TEST(json_map_options, field_member_errors_name_the_index) {
+TEST(adapter_json_map_options, field_member_errors_name_the_index) {
   EXPECT_EQ(error_of(R"({"fields":[{"path":"a","metric":"m"},{"path":"b","metric":"n","scale":"x"}]})"),
             R"(options.fields[1].scale: must be a number, got "x")");
   EXPECT_EQ(error_of(R"({"fields":[{"path":"a","metric":"m","offset":null}]})"),
@@ -75,7 +75,7 @@ TEST(json_map_options, field_member_errors_name_the_index) {
             R"(options.fields[1].metric: "m" is already mapped by an earlier field)");
 }
 
-TEST(json_map_options, path_syntax_errors_say_where) {
+TEST(adapter_json_map_options, path_syntax_errors_say_where) {
   EXPECT_EQ(error_of(R"({"fields":[{"path":"data..lel","metric":"m"}]})"),
             R"(options.fields[0].path: "data..lel" is not a path: empty key at character 6)");
   EXPECT_EQ(error_of(R"({"fields":[{"path":"a[x]","metric":"m"}]})"),
@@ -90,7 +90,7 @@ TEST(json_map_options, path_syntax_errors_say_where) {
             R"(options.fields[0].path: "a[99999999]" is not a path: index above 65535 at character 7)");
 }
 
-TEST(json_map_options, top_level_errors) {
+TEST(adapter_json_map_options, top_level_errors) {
   const std::string field = R"("fields":[{"path":"a","metric":"m"}])";
   EXPECT_EQ(error_of("{" + field + R"(,"ts_unit":"us"})"),
             R"(options.ts_unit: must be "ms" or "s", got "us")");
@@ -103,7 +103,7 @@ TEST(json_map_options, top_level_errors) {
   EXPECT_EQ(error_of("{" + field + R"(,"ts_unit":"s","ts_path":"data.time"})"), "(accepted)");
 }
 
-TEST(json_path, finds_keys_and_indices) {
+TEST(adapter_json_path, finds_keys_and_indices) {
   auto root = boost::json::parse(R"({"data":{"list":[[1,2],[3,{"v":4}]]},"n":null})").as_object();
   auto p = json_path::parse("data.list[1][1].v");
   ASSERT_TRUE(p.has_value()) << p.error();

@@ -19,13 +19,13 @@ std::string nested_arrays(int depth) {
   return "{\"a\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
 }
 
-TEST(payload_object, accepts_an_object) {
+TEST(adapter_payload_object, accepts_an_object) {
   auto o = parse_payload_object(R"({"lel_pct":3.2,"valve":"open"})");
   ASSERT_TRUE(o.has_value()) << o.error().detail;
   EXPECT_EQ(o->size(), 2u);
 }
 
-TEST(payload_object, refuses_deep_nesting_without_crashing) {
+TEST(adapter_payload_object, refuses_deep_nesting_without_crashing) {
   auto deep = parse_payload_object(nested_arrays(100));
   ASSERT_FALSE(deep.has_value());
   EXPECT_EQ(deep.error().reason, "malformed_json");
@@ -36,13 +36,13 @@ TEST(payload_object, refuses_deep_nesting_without_crashing) {
   EXPECT_EQ(huge.error().reason, "malformed_json");
 }
 
-TEST(payload_object, nesting_limit_is_max_payload_depth) {
+TEST(adapter_payload_object, nesting_limit_is_max_payload_depth) {
   // The outer object is one level, so max_payload_depth - 1 arrays fit exactly.
   EXPECT_TRUE(parse_payload_object(nested_arrays(max_payload_depth - 1)).has_value());
   EXPECT_FALSE(parse_payload_object(nested_arrays(max_payload_depth)).has_value());
 }
 
-TEST(payload_object, malformed_inputs) {
+TEST(adapter_payload_object, malformed_inputs) {
   for (std::string_view bad : {"", "   ", "{", "{\"a\":1,}", "{'a':1}", "{\"a\":1} x",
                                "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1 /* c */}",
                                "{\"a\":\"\xff\xfe\"}"}) {
@@ -53,7 +53,7 @@ TEST(payload_object, malformed_inputs) {
   }
 }
 
-TEST(payload_object, refuses_non_objects) {
+TEST(adapter_payload_object, refuses_non_objects) {
   for (std::string_view other : {"[1,2]", "3", "\"open\"", "null", "true"}) {
     auto r = parse_payload_object(other);
     ASSERT_FALSE(r.has_value()) << other;
@@ -61,14 +61,14 @@ TEST(payload_object, refuses_non_objects) {
   }
 }
 
-TEST(payload_object, malformed_detail_quotes_a_bounded_excerpt) {
+TEST(adapter_payload_object, malformed_detail_quotes_a_bounded_excerpt) {
   std::string big = "{\"a\":\"" + std::string(100'000, 'x');  // unterminated
   auto r = parse_payload_object(big);
   ASSERT_FALSE(r.has_value());
   EXPECT_LT(r.error().detail.size(), 200u) << r.error().detail;
 }
 
-TEST(rejections, quote_truncates_on_a_utf8_boundary) {
+TEST(adapter_rejections, quote_truncates_on_a_utf8_boundary) {
   std::string chinese;
   for (int i = 0; i < 40; ++i) chinese += "燃";  // 3 bytes each
   std::string q = quote_text(chinese);
@@ -79,7 +79,7 @@ TEST(rejections, quote_truncates_on_a_utf8_boundary) {
   EXPECT_EQ(quote_text("short"), "short");
 }
 
-TEST(json_fields, numbers_must_be_finite) {
+TEST(adapter_json_fields, numbers_must_be_finite) {
   auto o = parse_payload_object(R"({"big":1e999,"neg":-1e999,"huge_int":99999999999999999999,
                                     "ok":3.5,"i":-4,"t":true,"s":"3"})");
   ASSERT_TRUE(o.has_value());
@@ -97,7 +97,7 @@ TEST(json_fields, numbers_must_be_finite) {
   EXPECT_EQ(read_number(o->at("s"), "s").error().reason, "bad_type");
 }
 
-TEST(json_fields, range_and_state_checks_name_field_and_value) {
+TEST(adapter_json_fields, range_and_state_checks_name_field_and_value) {
   auto o = parse_payload_object(R"({"lel_pct":120,"valve":"ajar","n":5})");
   ASSERT_TRUE(o.has_value());
   auto lel = read_number_in(o->at("lel_pct"), "lel_pct", 0, 100);
@@ -112,7 +112,7 @@ TEST(json_fields, range_and_state_checks_name_field_and_value) {
   EXPECT_EQ(n.error().detail, "n: must be a string, got a number 5");
 }
 
-TEST(json_fields, long_values_are_truncated_in_details) {
+TEST(adapter_json_fields, long_values_are_truncated_in_details) {
   std::string payload = R"({"valve":")" + std::string(10'000, 'z') + "\"}";
   auto o = parse_payload_object(payload);
   ASSERT_TRUE(o.has_value());
@@ -130,13 +130,13 @@ std::expected<core::time_point, rejection> ts_of(std::string_view payload) {
   return read_payload_ts(*o, now);
 }
 
-TEST(timestamp_field, missing_ts_is_now) {
+TEST(adapter_timestamp_field, missing_ts_is_now) {
   auto ts = ts_of(R"({"lel_pct":1})");
   ASSERT_TRUE(ts.has_value());
   EXPECT_EQ(*ts, now);
 }
 
-TEST(timestamp_field, integer_and_integral_double_milliseconds) {
+TEST(adapter_timestamp_field, integer_and_integral_double_milliseconds) {
   EXPECT_EQ(core::to_epoch_ms(*ts_of(R"({"ts":1763860000123})")), 1763860000123);
   EXPECT_EQ(core::to_epoch_ms(*ts_of(R"({"ts":1763860000123.0})")), 1763860000123);
   EXPECT_EQ(core::to_epoch_ms(*ts_of(R"({"ts":1.763860000123e12})")), 1763860000123);
@@ -145,7 +145,7 @@ TEST(timestamp_field, integer_and_integral_double_milliseconds) {
   EXPECT_EQ(core::to_epoch_ms(*ts_of(R"({"ts":5})")), 5);
 }
 
-TEST(timestamp_field, garbage_is_bad_timestamp) {
+TEST(adapter_timestamp_field, garbage_is_bad_timestamp) {
   for (std::string_view bad :
        {R"({"ts":-1})", R"({"ts":1763860000123.5})", R"({"ts":"1763860000123"})", R"({"ts":true})",
         R"({"ts":null})", R"({"ts":1e999})", R"({"ts":-1e999})", R"({"ts":1e300})",
@@ -157,7 +157,7 @@ TEST(timestamp_field, garbage_is_bad_timestamp) {
   }
 }
 
-TEST(timestamp_field, seconds_keep_milliseconds_and_refuse_overflow) {
+TEST(adapter_timestamp_field, seconds_keep_milliseconds_and_refuse_overflow) {
   boost::json::value s = 1763860000;
   EXPECT_EQ(core::to_epoch_ms(*read_timestamp(&s, "t", now, timestamp_unit::seconds)),
             1763860000000);

@@ -10,7 +10,7 @@
 namespace campus::adapters {
 namespace {
 
-TEST(registry, builtin_has_exactly_the_six_families) {
+TEST(adapter_registry, builtin_has_exactly_the_six_families) {
   EXPECT_EQ(builtin_registry().families(),
             (std::vector<std::string>{"alarm_input", "gas_detector", "hazmat_cabinet", "json_map",
                                       "kitchen_camera", "water_beacon"}));
@@ -20,14 +20,14 @@ TEST(registry, builtin_has_exactly_the_six_families) {
   }
 }
 
-TEST(registry, unknown_family_is_named) {
+TEST(adapter_registry, unknown_family_is_named) {
   auto made = builtin_registry().make("gas_detecter", {});
   ASSERT_FALSE(made.has_value());
   EXPECT_EQ(made.error(), "unknown device family \"gas_detecter\"");
   EXPECT_FALSE(builtin_registry().contains("gas_detecter"));
 }
 
-TEST(registry, families_without_options_refuse_unknown_keys) {
+TEST(adapter_registry, families_without_options_refuse_unknown_keys) {
   for (const char* f : {"gas_detector", "hazmat_cabinet", "water_beacon"}) {
     EXPECT_TRUE(builtin_registry().make(f, {}).has_value()) << f;
     auto made = builtin_registry().make(f, {{"lel_scale", 10}});
@@ -36,7 +36,7 @@ TEST(registry, families_without_options_refuse_unknown_keys) {
   }
 }
 
-TEST(registry, alarm_input_kind_is_validated) {
+TEST(adapter_registry, alarm_input_kind_is_validated) {
   for (const char* kind : {"one_key", "perimeter", "smoke"}) {
     EXPECT_TRUE(builtin_registry().make("alarm_input", {{"kind", kind}}).has_value()) << kind;
   }
@@ -49,7 +49,7 @@ TEST(registry, alarm_input_kind_is_validated) {
   EXPECT_EQ(made.error(), "options.knd: unknown option (known options are kind)");
 }
 
-TEST(registry, kitchen_camera_events_are_validated) {
+TEST(adapter_registry, kitchen_camera_events_are_validated) {
   auto ok = builtin_registry().make("kitchen_camera",
                                     boost::json::parse(R"({"events":["fire","no_gloves"]})").as_object());
   EXPECT_TRUE(ok.has_value());
@@ -65,7 +65,7 @@ TEST(registry, kitchen_camera_events_are_validated) {
 
 // Adapters are shared by the ingest threads: one object parsing concurrently must give every
 // caller its own, correct result.
-TEST(registry, one_adapter_serves_many_threads) {
+TEST(adapter_registry, one_adapter_serves_many_threads) {
   auto made = builtin_registry().make("water_beacon", {});
   ASSERT_TRUE(made.has_value());
   const adapter& a = **made;

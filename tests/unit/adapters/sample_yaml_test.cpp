@@ -48,7 +48,7 @@ boost::json::value to_json(const YAML::Node& n) {
   return boost::json::string(s);
 }
 
-TEST(sample_yaml, every_family_sample_is_a_valid_device_entry) {
+TEST(adapter_sample_yaml, every_family_sample_is_a_valid_device_entry) {
   const fs::path root = fs::path(CAMPUS_SOURCE_DIR) / "adapters";
   for (const std::string& family : builtin_registry().families()) {
     SCOPED_TRACE(family);
