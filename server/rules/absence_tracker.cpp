@@ -45,9 +45,7 @@ void absence_tracker::on_tick(const tracker_context& ctx) {
 
 void absence_tracker::raise(const tracker_context& ctx, const char* why) {
   static const std::string no_subject;
-  static const std::string status_metric = "status";
-  const std::string& metric = ctx.rule.metric.empty() ? status_metric : ctx.rule.metric;
-  alert_ = ctx.book.raise({ctx.rule, ctx.device, no_subject, metric, ctx.rule.severity,
+  alert_ = ctx.book.raise({ctx.rule, ctx.device, no_subject, ctx.rule.metric, ctx.rule.severity,
                            std::string{why}, std::nullopt},
                           ctx.now, ctx.out);
 }

@@ -40,10 +40,8 @@ void dwell_tracker::evaluate(const tracker_context& ctx, const std::string& tag,
   }
   if (!s.near_since) s.near_since = ctx.now;
   if (s.alert || ctx.now - *s.near_since < ctx.rule.dwell) return;
-  static const std::string default_metric = "dist_m";
-  s.alert = ctx.book.raise({ctx.rule, ctx.device, tag,
-                            ctx.rule.metric.empty() ? default_metric : ctx.rule.metric,
-                            ctx.rule.severity, s.distance, ctx.rule.distance_m},
+  s.alert = ctx.book.raise({ctx.rule, ctx.device, tag, ctx.rule.metric, ctx.rule.severity,
+                            s.distance, ctx.rule.distance_m},
                            ctx.now, ctx.out);
 }
 

@@ -56,16 +56,27 @@ tracker make_tracker(const rule_def& rule, core::time_point start) {
   throw std::invalid_argument(fmt::format("rule {}: unknown kind", rule.id));
 }
 
+// Fills in the default metric of a kind once, so that evaluation compares without copying.
+rule_def with_default_metric(rule_def rule) {
+  if (!rule.metric.empty()) return rule;
+  switch (rule.kind) {
+    case rule_kind::absence: rule.metric = "status"; break;
+    case rule_kind::event_count: rule.metric = "event"; break;
+    case rule_kind::dwell: rule.metric = "dist_m"; break;
+    case rule_kind::threshold:
+    case rule_kind::stuck: break;
+  }
+  return rule;
+}
+
 // Whether a reading is one this rule looks at (before time windows).
 bool applies(const rule_def& rule, const core::reading& r) {
   switch (rule.kind) {
     case rule_kind::absence:
-      return true;
+      return true;  // any reading is a sign of life (or, as status=offline, of death)
     case rule_kind::event_count:
-      return r.metric == (rule.metric.empty() ? "event" : rule.metric) && !r.is_number() &&
-             r.state() == rule.event;
+      return r.metric == rule.metric && !r.is_number() && r.state() == rule.event;
     case rule_kind::dwell:
-      return r.metric == (rule.metric.empty() ? "dist_m" : rule.metric);
     case rule_kind::threshold:
     case rule_kind::stuck:
       return r.metric == rule.metric;
@@ -107,8 +118,10 @@ const date::time_zone* resolve_zone(const device_profile& d,
 
 rule_engine::rule_engine(std::vector<rule_def> rules, std::vector<device_profile> devices,
                          const core::clock& clock)
-    : impl_(std::make_unique<impl>(impl{clock, std::move(rules), {}, {}, {}})) {
+    : impl_(std::make_unique<impl>(impl{clock, {}, {}, {}, {}})) {
   const auto start = clock.now();
+  impl_->rules.reserve(rules.size());
+  for (auto& rule : rules) impl_->rules.push_back(with_default_metric(std::move(rule)));
   std::unordered_map<std::string, const date::time_zone*> zones;
   impl_->devices.reserve(devices.size());
   for (auto& profile : devices) {

@@ -26,6 +26,10 @@ struct device_profile {
 
 class rule_engine {
  public:
+  // Binds each device to the rules that match it, once. Devices never heard from count as
+  // silent from clock.now() here. Throws std::invalid_argument when a device bound to a rule
+  // with time windows has an unknown time zone (a configuration error: fail fast). `clock`
+  // must outlive the engine.
   rule_engine(std::vector<rule_def> rules, std::vector<device_profile> devices,
               const core::clock& clock);
   ~rule_engine();

@@ -15,6 +15,8 @@ void threshold_tracker::on_reading(const tracker_context& ctx, const core::readi
 }
 
 void threshold_tracker::on_tick(const tracker_context& ctx) {
+  // Without windows or a `for` wait only readings change anything; most rules skip the walk.
+  if (ctx.rule.windows.empty() && ctx.rule.for_duration <= core::duration::zero()) return;
   for (auto& [subject, s] : subjects_) evaluate(ctx, subject, s);
 }
 

@@ -58,5 +58,16 @@ TEST(dwell, a_tag_not_seen_for_a_minute_clears) {
   EXPECT_TRUE(t.engine.active_alerts().empty());
 }
 
+TEST(dwell, the_metric_defaults_to_dist_m) {
+  rule_def r = near_water();
+  r.metric.clear();
+  rig t({r}, {receiver()});
+  t.feed(number("wb1", "dist_m", 1, "tag7"));
+  t.advance(30s);
+  const auto es = t.feed(number("wb1", "dist_m", 1, "tag7"));
+  ASSERT_EQ(es.size(), 1u);
+  EXPECT_EQ(es[0].current.metric, "dist_m");
+}
+
 }  // namespace
 }  // namespace campus::rules::test
