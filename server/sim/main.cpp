@@ -1,0 +1,197 @@
+// campus-sim: publishes realistic telemetry for a district's devices and injects scenarios.
+// Everything it publishes comes from campus_sim (district_simulator, plan_scenario); this file
+// only parses the command line, keeps time and hands messages to the broker.
+#include <mosquitto.h>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+#include "config/loader.hpp"
+#include "core/clock.hpp"
+#include "sim/district_simulator.hpp"
+#include "sim/mqtt_publisher.hpp"
+#include "sim/scenario.hpp"
+#include "sim/sim_options.hpp"
+
+namespace {
+
+using namespace campus;
+using steady = std::chrono::steady_clock;
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void request_stop(int) { stop_requested = true; }
+
+// Sleeps until `until` in short slices, so SIGINT / SIGTERM stop the run promptly.
+// Returns false when a stop was requested.
+bool sleep_until(steady::time_point until) {
+  while (!stop_requested) {
+    const auto now = steady::now();
+    if (now >= until) return true;
+    std::this_thread::sleep_for(std::min<steady::duration>(until - now, std::chrono::milliseconds{100}));
+  }
+  return false;
+}
+
+core::time_point wall_now() { return core::system_clock{}.now(); }
+
+// Hands messages to the broker (or stdout with --dry-run), counting them for --count.
+class outlet {
+ public:
+  outlet(sim::mqtt_publisher* broker, const sim::sim_options& o) : broker_(broker), options_(o) {}
+
+  // False once --count is reached; the caller stops.
+  bool send(const sim::sim_message& m) {
+    if (options_.count && sent_ >= *options_.count) return false;
+    if (broker_ == nullptr) {
+      fmt::print("{} {}{}\n", m.topic, m.payload, m.retain ? " (retained)" : "");
+    } else if (auto ok = broker_->publish(m, options_.qos); !ok) {
+      ++refused_;
+      if (refused_ <= 10 || refused_ % 1000 == 0) {
+        fmt::print(stderr, "campus-sim: publish to {} refused ({} so far): {}\n", m.topic, refused_,
+                   ok.error());
+      }
+    }
+    ++sent_;
+    return !options_.count || sent_ < *options_.count;
+  }
+
+  bool send_all(const std::vector<sim::sim_message>& messages) {
+    for (const auto& m : messages) {
+      if (!send(m)) return false;
+    }
+    return true;
+  }
+
+  std::uint64_t sent() const { return sent_; }
+
+ private:
+  sim::mqtt_publisher* broker_;
+  const sim::sim_options& options_;
+  std::uint64_t sent_ = 0;
+  std::uint64_t refused_ = 0;
+};
+
+// Replays a scenario plan on time, one stdout line per step. False when stopped early.
+bool run_scenario(const sim::scenario_plan& plan, outlet& out, std::optional<steady::time_point> end) {
+  fmt::print("scenario {} at {}: {} steps\n", plan.name, plan.site, plan.steps.size());
+  for (const auto& note : plan.notes) fmt::print("note: {}\n", note);
+  std::fflush(stdout);
+  const auto start = steady::now();
+  for (const auto& step : plan.steps) {
+    const auto at = start + step.at;
+    if (end && at > *end) return false;
+    if (!sleep_until(at)) return false;
+    fmt::print("[+{:6.1f}s] {}\n", std::chrono::duration<double>(step.at).count(), step.description);
+    std::fflush(stdout);
+    if (!out.send_all(step.messages)) return false;
+  }
+  return true;
+}
+
+// Normal running: every device on its own jittered schedule until stopped.
+void run_normal(sim::district_simulator& sim, outlet& out, std::optional<steady::time_point> end) {
+  if (!out.send_all(sim.start(wall_now()))) return;
+  while (!stop_requested) {
+    // Sleep toward the next due sample on the wall clock the timestamps use.
+    const auto wait = sim.next_due() - wall_now();
+    auto until = steady::now() + std::max(wait, core::duration{0});
+    if (end && until > *end) until = *end;
+    if (!sleep_until(until)) return;
+    if (end && steady::now() >= *end) return;
+    if (!out.send_all(sim.take_due(wall_now()))) return;
+  }
+}
+
+int fail_usage(const std::string& message) {
+  fmt::print(stderr, "campus-sim: {}\n\n{}", message, sim::sim_usage());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  auto options = sim::parse_sim_options(args);
+  if (!options) return fail_usage(options.error());
+  if (options->help) {
+    fmt::print("{}", sim::sim_usage());
+    return 0;
+  }
+  const auto started = steady::now();
+  std::optional<steady::time_point> end;
+  if (options->duration) end = started + *options->duration;
+
+  auto district = campus::config::load_file(options->config);
+  if (!district) {
+    for (const auto& e : district.error()) fmt::print(stderr, "{}\n", e.to_string());
+    return fail_usage(fmt::format("cannot load {}", options->config.string()));
+  }
+  const std::uint64_t seed = options->seed.value_or(std::random_device{}());
+  auto sim = sim::district_simulator::make(
+      *district, {.seed = seed, .interval = options->interval, .site = options->site});
+  if (!sim) return fail_usage(sim.error());
+  for (const auto& s : sim->skipped()) fmt::print(stderr, "campus-sim: not simulated: {}\n", s);
+
+  std::optional<sim::scenario_plan> plan;
+  if (!options->scenario.empty()) {
+    auto p = sim::plan_scenario(options->scenario, *district,
+                                {.site = options->site, .hold = options->hold,
+                                 .recover = options->recover, .fast = options->fast},
+                                wall_now());
+    if (!p) return fail_usage(p.error());
+    plan = std::move(*p);
+  }
+
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+
+  mosquitto_lib_init();
+  std::unique_ptr<sim::mqtt_publisher> broker;
+  if (!options->dry_run) {
+    const std::string client_id =
+        options->client_id.empty() ? fmt::format("campus-sim-{}", ::getpid()) : options->client_id;
+    auto connected = sim::mqtt_publisher::connect(
+        {.host = options->host, .port = options->port, .client_id = client_id});
+    if (!connected) {
+      fmt::print(stderr, "campus-sim: {}\n", connected.error());
+      mosquitto_lib_cleanup();
+      return 1;
+    }
+    broker = std::move(*connected);
+  }
+
+  outlet out(broker.get(), *options);
+  bool go_on = true;
+  if (plan) {
+    go_on = run_scenario(*plan, out, end) && options->keep_running;
+    for (const auto& id : plan->muted_devices) sim->mute(id);
+  }
+  if (go_on && !stop_requested) {
+    fmt::print("simulating {} devices (seed {}, interval {} ms){}\n", sim->device_ids().size(), seed,
+               options->interval.count(), options->dry_run ? ", dry run" : "");
+    std::fflush(stdout);
+    run_normal(*sim, out, end);
+  }
+
+  int status = 0;
+  if (broker) {
+    // QoS 1: wait for the broker's acknowledgements so --count / scenarios deliver everything.
+    if (const auto left = broker->drain(std::chrono::seconds{10}); left > 0) {
+      fmt::print(stderr, "campus-sim: {} messages not acknowledged by {}:{} (broker gone?)\n", left,
+                 options->host, options->port);
+      status = 1;
+    }
+    broker.reset();
+  }
+  mosquitto_lib_cleanup();
+  fmt::print(stderr, "campus-sim: {} messages published\n", out.sent());
+  return status;
+}

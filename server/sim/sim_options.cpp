@@ -1,0 +1,176 @@
+#include "sim/sim_options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace campus::sim {
+namespace {
+
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  T value{};
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::expected<void, std::string> parse_broker(std::string_view text, sim_options& o) {
+  const auto colon = text.rfind(':');
+  const std::string_view host = colon == std::string_view::npos ? text : text.substr(0, colon);
+  if (host.empty()) return std::unexpected(fmt::format("--broker needs HOST:PORT, got \"{}\"", text));
+  o.host = std::string(host);
+  if (colon == std::string_view::npos) return {};
+  const auto port = parse_number<int>(text.substr(colon + 1));
+  if (!port || *port < 1 || *port > 65535) {
+    return std::unexpected(fmt::format("--broker port must be 1..65535, got \"{}\"", text));
+  }
+  o.port = *port;
+  return {};
+}
+
+}  // namespace
+
+std::expected<core::duration, std::string> parse_duration(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const auto n = parse_number<long>(text.substr(0, digits));
+  const std::string_view unit = text.substr(digits);
+  long ms_per = 0;
+  if (unit == "ms") ms_per = 1;
+  else if (unit == "s" || unit.empty()) ms_per = 1000;
+  else if (unit == "m") ms_per = 60'000;
+  else if (unit == "h") ms_per = 3'600'000;
+  else if (unit == "d") ms_per = 86'400'000;
+  if (!n || ms_per == 0 || *n > 1'000'000'000L) {
+    return std::unexpected(
+        fmt::format("bad duration \"{}\" (use e.g. 500ms, 2s, 10m, 1h)", text));
+  }
+  return core::duration{*n * ms_per};
+}
+
+std::expected<sim_options, std::string> parse_sim_options(std::span<const std::string_view> args) {
+  sim_options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    // Options that take a value accept "--name value" and "--name=value".
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    auto value = [&]() -> std::expected<std::string_view, std::string> {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= args.size()) return std::unexpected(fmt::format("{} needs a value", name));
+      return args[++i];
+    };
+    auto duration_of = [&]() -> std::expected<core::duration, std::string> {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      auto d = parse_duration(*v);
+      if (!d) return std::unexpected(fmt::format("{}: {}", name, d.error()));
+      return d;
+    };
+    auto count_of = [&]() -> std::expected<std::uint64_t, std::string> {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      auto n = parse_number<std::uint64_t>(*v);
+      if (!n) return std::unexpected(fmt::format("{} must be a whole number, got \"{}\"", name, *v));
+      return *n;
+    };
+    std::expected<void, std::string> ok;
+    const bool is_flag = !inline_value;
+
+    if (name == "--help" || name == "-h") {
+      o.help = true;
+    } else if (name == "--continue" && is_flag) {
+      o.keep_running = true;
+    } else if (name == "--no-recover" && is_flag) {
+      o.recover = false;
+    } else if (name == "--fast" && is_flag) {
+      o.fast = true;
+    } else if (name == "--dry-run" && is_flag) {
+      o.dry_run = true;
+    } else if (name == "--config") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      o.config = std::string(*v);
+    } else if (name == "--broker") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      ok = parse_broker(*v, o);
+    } else if (name == "--interval" || name == "--duration" || name == "--hold") {
+      auto d = duration_of();
+      if (!d) return std::unexpected(d.error());
+      if (*d <= core::duration{0} && name != "--hold") {
+        return std::unexpected(fmt::format("{} must be positive", name));
+      }
+      if (name == "--interval") o.interval = *d;
+      else if (name == "--duration") o.duration = *d;
+      else o.hold = *d;
+    } else if (name == "--qos") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      const auto q = parse_number<int>(*v);
+      if (!q || (*q != 0 && *q != 1)) {
+        return std::unexpected(fmt::format("--qos must be 0 or 1, got \"{}\"", *v));
+      }
+      o.qos = *q;
+    } else if (name == "--count" || name == "--seed") {
+      auto n = count_of();
+      if (!n) return std::unexpected(n.error());
+      if (name == "--count") o.count = *n;
+      else o.seed = *n;
+    } else if (name == "--site" || name == "--client-id" || name == "--scenario") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      if (v->empty()) return std::unexpected(fmt::format("{} must not be empty", name));
+      (name == "--site" ? o.site : name == "--client-id" ? o.client_id : o.scenario) =
+          std::string(*v);
+    } else {
+      return std::unexpected(fmt::format("unknown option \"{}\"", arg));
+    }
+    if (!ok) return std::unexpected(ok.error());
+  }
+  if (o.help) return o;
+  if (o.config.empty()) return std::unexpected("--config FILE is required");
+  if (o.count && *o.count == 0) return std::unexpected("--count must be at least 1");
+  if (o.scenario.empty() && (o.keep_running || o.fast || !o.recover || o.hold)) {
+    return std::unexpected("--continue, --hold, --no-recover and --fast need --scenario");
+  }
+  return o;
+}
+
+std::string sim_usage() {
+  return R"(usage: campus-sim --config FILE [options]
+
+Publishes realistic telemetry for the devices of a CampusShield district to an MQTT broker,
+on topics campus/<site>/<zone>/<device>/{telemetry,event,status}, and injects scenarios.
+
+  --config FILE        district configuration (required)
+  --broker HOST:PORT   MQTT broker (default 127.0.0.1:1883)
+  --interval D         telemetry period of each sensor, jittered (default 2s); cameras beat
+                       every 10s and alarm inputs report every 30-60s regardless
+  --qos 0|1            publish QoS (default 1)
+  --duration D         stop after D (default: run until SIGINT / SIGTERM)
+  --count N            stop after publishing N messages
+  --seed N             deterministic values and schedule (default: random, printed)
+  --site ID            simulate only this school
+  --client-id ID       MQTT client id (default campus-sim-<pid>)
+  --dry-run            print messages as "topic payload" instead of publishing
+
+Scenarios (for --site ID, default the first site), run once, then exit:
+  --scenario NAME      gas-leak | cabinet-door-night | pond-intrusion | camera-offline |
+                       one-key-alarm
+  --continue           keep the normal simulation running after the scenario
+  --hold D             how long the incident lasts (gas-leak 10s, cabinet-door-night the
+                       door rule's `for` + 1m, pond-intrusion 40s, one-key-alarm latched)
+  --no-recover         leave the device in the incident state (no all-clear message)
+  --fast               cabinet-door-night: four backdated readings instead of 3 minutes
+
+Durations: 500ms, 2s, 10m, 1h. Exit status: 0 ok, 1 broker unreachable, 2 bad arguments.
+)";
+}
+
+}  // namespace campus::sim

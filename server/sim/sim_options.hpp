@@ -1,0 +1,45 @@
+// The command line of campus-sim, parsed into a value; every mistake is an error message that
+// names the option and the bad value ("--qos must be 0 or 1, got 3").
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/reading.hpp"
+
+namespace campus::sim {
+
+struct sim_options {
+  std::filesystem::path config;                // --config FILE (required)
+  std::string host = "127.0.0.1";              // --broker HOST:PORT
+  int port = 1883;
+  core::duration interval{2000};               // --interval
+  int qos = 1;                                 // --qos 0|1
+  std::optional<core::duration> duration;      // --duration; default: until SIGINT / SIGTERM
+  std::optional<std::uint64_t> count;          // --count N messages, then stop
+  std::optional<std::uint64_t> seed;           // --seed N; default: random (printed)
+  std::string site;                            // --site ID
+  std::string client_id;                       // --client-id; default campus-sim-<pid>
+  std::string scenario;                        // --scenario NAME
+  bool keep_running = false;                   // --continue: normal simulation after the scenario
+  std::optional<core::duration> hold;          // --hold
+  bool recover = true;                         // --no-recover
+  bool fast = false;                           // --fast
+  bool dry_run = false;                        // --dry-run: print messages, no broker
+  bool help = false;                           // --help
+};
+
+// `args` excludes the program name.
+std::expected<sim_options, std::string> parse_sim_options(std::span<const std::string_view> args);
+
+std::string sim_usage();
+
+// "500ms", "2s", "10m", "1h", "1d"; a bare number is seconds.
+std::expected<core::duration, std::string> parse_duration(std::string_view text);
+
+}  // namespace campus::sim
