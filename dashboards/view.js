@@ -166,7 +166,10 @@ export class dashboard_view {
     type.className = 'zone-type';
     type.setAttribute('data-testid', `zone-type-${site.id}-${zone.id}`);
     type.textContent = tr.zone_type(zone.type);
-    h.append(type, ' ', tr.name(zone));
+    h.append(type);
+    // A zone often bears its type's name ("食堂后厨"): say it once.
+    const name = tr.name(zone);
+    if (name && name !== type.textContent) h.append(' ', name);
     section.append(h);
     const list = doc.createElement('ul');
     list.className = 'tiles';

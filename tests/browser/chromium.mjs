@@ -36,3 +36,11 @@ export async function launch_chromium({ viewport = { width: 1440, height: 900 } 
     },
   };
 }
+
+// Grows the viewport to the whole page before a screenshot: zones use content-visibility: auto,
+// so parts outside the viewport are not painted, even in a full-page screenshot.
+export async function full_height(page) {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const { width } = page.viewportSize();
+  await page.setViewportSize({ width, height: Math.min(height, 16000) });
+}

@@ -17,7 +17,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { launch_chromium } from './chromium.mjs';
+import { full_height, launch_chromium } from './chromium.mjs';
 
 const run_file = promisify(execFile);
 
@@ -168,6 +168,11 @@ test('the dashboard shows live telemetry, a red alert and both languages', { ski
     assert.match(entry_text, /活动中/);
     await page.locator(`[data-testid="tile-${device}"][data-severity="red"]`).waitFor({ timeout: patience_ms });
 
+    // Screenshots in both languages, for a person to look at.
+    const shots = [join(dir, 'dashboard-zh.png'), join(dir, 'dashboard-en.png')];
+    await full_height(page);
+    await page.screenshot({ path: shots[0], fullPage: true });
+
     // The language switch turns labels into English, and is remembered across a reload.
     await page.getByTestId('lang-toggle').click();
     const zone_type = page.getByTestId(`zone-type-${site}-${zone}`);
@@ -175,10 +180,11 @@ test('the dashboard shows live telemetry, a red alert and both languages', { ski
       `zone-type-${site}-${zone}`, { timeout: patience_ms });
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     assert.match(await red_entry.first().textContent(), /Red/);
-    const shot = join(dir, 'dashboard.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    t.diagnostic(`screenshot: ${shot}`);
-    console.log(`screenshot: ${shot}`);
+    await page.screenshot({ path: shots[1], fullPage: true });
+    for (const shot of shots) {
+      t.diagnostic(`screenshot: ${shot}`);
+      console.log(`screenshot: ${shot}`);
+    }
 
     await page.reload();
     await tile.waitFor({ timeout: patience_ms });

@@ -4,7 +4,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launch_chromium } from '../chromium.mjs';
+import { full_height, launch_chromium } from '../chromium.mjs';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:8090/';
 const out = process.argv[3] ?? '/tmp/campus-shots';
@@ -18,9 +18,11 @@ try {
   await page.goto(url);
   await page.locator('[data-testid^="tile-"]').first().waitFor();
   await page.waitForTimeout(1500);
+  await full_height(page);
   await page.screenshot({ path: join(out, 'zh.png'), fullPage: true });
   await page.getByTestId('lang-toggle').click();
   await page.waitForTimeout(500);
+  await full_height(page);
   await page.screenshot({ path: join(out, 'en.png'), fullPage: true });
   console.log(`screenshots in ${out}`);
 } finally {
