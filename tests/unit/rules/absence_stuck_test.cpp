@@ -5,7 +5,7 @@
 namespace campus::rules::test {
 namespace {
 
-TEST(absence, a_device_never_heard_from_is_silent_since_the_engine_started) {
+TEST(rules_absence, a_device_never_heard_from_is_silent_since_the_engine_started) {
   rig t({absence_rule("offline", 5min)}, {device("gd1"), device("gd2")});
   t.advance(4min);
   t.feed(number("gd2", "lel_pct", 1));  // gd2 speaks; its silence restarts
@@ -34,7 +34,7 @@ TEST(absence, a_device_never_heard_from_is_silent_since_the_engine_started) {
   EXPECT_EQ(t.engine.active_alerts().size(), 1u);
 }
 
-TEST(absence, status_offline_raises_at_once_and_the_next_reading_clears) {
+TEST(rules_absence, status_offline_raises_at_once_and_the_next_reading_clears) {
   rig t({absence_rule("offline", 5min)}, {device("gd1")});
   auto es = t.feed(state("gd1", "status", "offline"));
   ASSERT_EQ(es.size(), 1u);
@@ -53,7 +53,7 @@ TEST(absence, status_offline_raises_at_once_and_the_next_reading_clears) {
   EXPECT_EQ(count(t.feed(number("gd1", "lel_pct", 0.5)), kind::cleared), 1u);
 }
 
-TEST(absence, status_offline_keeps_silence_running) {
+TEST(rules_absence, status_offline_keeps_silence_running) {
   // The broker's last-will "offline" is not a sign of life.
   rig t({absence_rule("offline", 5min)}, {device("gd1")});
   t.feed(number("gd1", "lel_pct", 1));
@@ -65,7 +65,7 @@ TEST(absence, status_offline_keeps_silence_running) {
   EXPECT_EQ(count(t.tick(), kind::raised), 1u);  // silent since the online at +1 min
 }
 
-TEST(stuck, a_value_repeated_for_the_period_raises_and_any_change_clears) {
+TEST(rules_stuck, a_value_repeated_for_the_period_raises_and_any_change_clears) {
   rig t({stuck_rule("frozen", "temp_c", 30min)}, {device("fr1", "fridge")});
   for (int i = 0; i < 30; ++i) {
     EXPECT_TRUE(t.feed(number("fr1", "temp_c", 4.25)).empty()) << "minute " << i;
@@ -84,7 +84,7 @@ TEST(stuck, a_value_repeated_for_the_period_raises_and_any_change_clears) {
   EXPECT_EQ(es[0].what, kind::cleared);
 }
 
-TEST(stuck, a_changing_value_never_raises) {
+TEST(rules_stuck, a_changing_value_never_raises) {
   rig t({stuck_rule("frozen", "temp_c", 10min)}, {device("fr1", "fridge")});
   for (int i = 0; i < 60; ++i) {
     t.feed(number("fr1", "temp_c", i % 2 ? 4.0 : 4.1));

@@ -8,7 +8,7 @@ namespace {
 rule_def near_water() { return dwell_rule("pool_edge", 3.0, 30s); }
 device_profile receiver() { return device("wb1", "water_beacon", "water_zone"); }
 
-TEST(dwell, a_tag_near_for_the_dwell_time_raises_per_tag) {
+TEST(rules_dwell, a_tag_near_for_the_dwell_time_raises_per_tag) {
   rig t({near_water()}, {receiver()});
   for (int i = 0; i < 6; ++i) {
     EXPECT_TRUE(t.feed(number("wb1", "dist_m", 2.0, "tag7")).empty()) << i;
@@ -31,7 +31,7 @@ TEST(dwell, a_tag_near_for_the_dwell_time_raises_per_tag) {
   EXPECT_EQ(es[0].what, kind::cleared);
 }
 
-TEST(dwell, stepping_away_restarts_the_dwell_time) {
+TEST(rules_dwell, stepping_away_restarts_the_dwell_time) {
   rig t({near_water()}, {receiver()});
   t.feed(number("wb1", "dist_m", 2, "tag7"));
   t.advance(20s);
@@ -44,7 +44,7 @@ TEST(dwell, stepping_away_restarts_the_dwell_time) {
   EXPECT_EQ(count(t.tick(), kind::raised), 1u);  // raised by a tick: tags may report slowly
 }
 
-TEST(dwell, a_tag_not_seen_for_a_minute_clears) {
+TEST(rules_dwell, a_tag_not_seen_for_a_minute_clears) {
   rig t({near_water()}, {receiver()});
   t.feed(number("wb1", "dist_m", 2, "tag7"));
   t.advance(30s);
@@ -58,7 +58,7 @@ TEST(dwell, a_tag_not_seen_for_a_minute_clears) {
   EXPECT_TRUE(t.engine.active_alerts().empty());
 }
 
-TEST(dwell, the_metric_defaults_to_dist_m) {
+TEST(rules_dwell, the_metric_defaults_to_dist_m) {
   rule_def r = near_water();
   r.metric.clear();
   rig t({r}, {receiver()});

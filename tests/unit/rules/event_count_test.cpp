@@ -11,7 +11,7 @@ rule_def no_hat(core::duration quiet = 0ms) {
 
 device_profile camera() { return device("cam1", "kitchen_camera"); }
 
-TEST(event_count, three_in_ten_minutes_count_with_other_events_between) {
+TEST(rules_event_count, three_in_ten_minutes_count_with_other_events_between) {
   rig t({no_hat()}, {camera()});
   t.feed(state("cam1", "event", "no_hat"));
   t.advance(2min);
@@ -32,7 +32,7 @@ TEST(event_count, three_in_ten_minutes_count_with_other_events_between) {
   EXPECT_EQ(es[0].current.severity, severity::yellow);
 }
 
-TEST(event_count, three_spread_over_eleven_minutes_do_not_fire) {
+TEST(rules_event_count, three_spread_over_eleven_minutes_do_not_fire) {
   rig t({no_hat()}, {camera()});
   t.feed(state("cam1", "event", "no_hat"));
   t.advance(5min);
@@ -45,7 +45,7 @@ TEST(event_count, three_spread_over_eleven_minutes_do_not_fire) {
   EXPECT_EQ(count(t.feed(state("cam1", "event", "no_hat")), kind::raised), 1u);
 }
 
-TEST(event_count, further_events_update_the_count_then_quiet_clears) {
+TEST(rules_event_count, further_events_update_the_count_then_quiet_clears) {
   rig t({no_hat()}, {camera()});
   for (int i = 0; i < 3; ++i) {
     t.feed(state("cam1", "event", "no_hat"));
@@ -74,7 +74,7 @@ TEST(event_count, further_events_update_the_count_then_quiet_clears) {
   EXPECT_EQ(es[0].current.id, "no_hat_3/cam1#2");
 }
 
-TEST(event_count, a_set_quiet_period_overrides_the_window) {
+TEST(rules_event_count, a_set_quiet_period_overrides_the_window) {
   rig t({no_hat(3min)}, {camera()});
   for (int i = 0; i < 3; ++i) t.feed(state("cam1", "event", "no_hat"));
   t.advance(2min);

@@ -27,12 +27,12 @@ rule_def gas_rule() {
   return threshold_rule("gas", "lel_pct", comparison::above, {at(severity::red, 10)});
 }
 
-TEST(matching, an_empty_list_matches_everything) {
+TEST(rules_matching, an_empty_list_matches_everything) {
   rig t({gas_rule()}, district);
   EXPECT_EQ(raised_devices(t, ids).size(), 4u);
 }
 
-TEST(matching, by_family) {
+TEST(rules_matching, by_family) {
   rule_def r = gas_rule();
   r.families = {"gas_detector"};
   rig t({r}, district);
@@ -40,28 +40,28 @@ TEST(matching, by_family) {
             (std::set<std::string>{"kitchen_gd", "boiler_gd", "other_site_gd"}));
 }
 
-TEST(matching, by_zone_type) {
+TEST(rules_matching, by_zone_type) {
   rule_def r = gas_rule();
   r.zone_types = {"boiler_room", "chemical_store"};
   rig t({r}, district);
   EXPECT_EQ(raised_devices(t, ids), (std::set<std::string>{"boiler_gd", "cabinet"}));
 }
 
-TEST(matching, by_site) {
+TEST(rules_matching, by_site) {
   rule_def r = gas_rule();
   r.sites = {"s2"};
   rig t({r}, district);
   EXPECT_EQ(raised_devices(t, ids), (std::set<std::string>{"other_site_gd"}));
 }
 
-TEST(matching, by_device) {
+TEST(rules_matching, by_device) {
   rule_def r = gas_rule();
   r.devices = {"boiler_gd"};
   rig t({r}, district);
   EXPECT_EQ(raised_devices(t, ids), (std::set<std::string>{"boiler_gd"}));
 }
 
-TEST(matching, every_non_empty_list_must_match) {
+TEST(rules_matching, every_non_empty_list_must_match) {
   rule_def r = gas_rule();
   r.families = {"gas_detector"};
   r.zone_types = {"canteen_kitchen"};
@@ -70,7 +70,7 @@ TEST(matching, every_non_empty_list_must_match) {
   EXPECT_EQ(raised_devices(t, ids), (std::set<std::string>{"kitchen_gd"}));
 }
 
-TEST(matching, unknown_devices_and_other_metrics_are_ignored) {
+TEST(rules_matching, unknown_devices_and_other_metrics_are_ignored) {
   rig t({gas_rule(), absence_rule("offline", 1min)}, {device("gd1")});
   EXPECT_TRUE(t.feed(number("ghost", "lel_pct", 50)).empty());
   EXPECT_TRUE(t.feed(state("ghost", "status", "offline")).empty());
@@ -84,7 +84,7 @@ TEST(matching, unknown_devices_and_other_metrics_are_ignored) {
   EXPECT_EQ(es[0].current.device, "gd1");
 }
 
-TEST(matching, several_rules_on_one_device_raise_separately) {
+TEST(rules_matching, several_rules_on_one_device_raise_separately) {
   rule_def warn = threshold_rule("gas_warn", "lel_pct", comparison::above, {at(severity::yellow, 5)});
   rig t({warn, gas_rule()}, {device("gd1")});
   const auto es = t.feed(number("gd1", "lel_pct", 20));

@@ -10,7 +10,7 @@ rule_def gas_high(std::optional<double> clear = std::nullopt) {
                         {at(severity::red, 10, clear)});
 }
 
-TEST(threshold, above_raises_clears_and_reraises_with_a_new_id) {
+TEST(rules_threshold, above_raises_clears_and_reraises_with_a_new_id) {
   rig t({gas_high()}, {device("gd1")});
   EXPECT_TRUE(t.feed(number("gd1", "lel_pct", 10)).empty());  // not above 10
 
@@ -53,14 +53,14 @@ TEST(threshold, above_raises_clears_and_reraises_with_a_new_id) {
 
 const std::vector<double> flapping = {10.2, 9.8, 10.3, 9.9, 10.1, 9.7, 10.4, 9.6};
 
-TEST(threshold, without_hysteresis_every_crossing_is_an_event) {
+TEST(rules_threshold, without_hysteresis_every_crossing_is_an_event) {
   rig t({gas_high()}, {device("gd1")});
   for (double v : flapping) t.feed(number("gd1", "lel_pct", v));
   EXPECT_EQ(count(t.all, kind::raised), 4u);
   EXPECT_EQ(count(t.all, kind::cleared), 4u);
 }
 
-TEST(threshold, hysteresis_suppresses_flapping) {
+TEST(rules_threshold, hysteresis_suppresses_flapping) {
   rig t({gas_high(8.0)}, {device("gd1")});
   for (double v : flapping) t.feed(number("gd1", "lel_pct", v));
   EXPECT_EQ(count(t.all, kind::raised), 1u);
@@ -72,7 +72,7 @@ TEST(threshold, hysteresis_suppresses_flapping) {
   EXPECT_TRUE(t.feed(number("gd1", "lel_pct", 9.5)).empty());  // back under the threshold
 }
 
-TEST(threshold, below_mirrors_above) {
+TEST(rules_threshold, below_mirrors_above) {
   rig t({threshold_rule("o2_low", "o2_pct", comparison::below, {at(severity::orange, 19.5, 20.0)})},
         {device("gd1")});
   EXPECT_TRUE(t.feed(number("gd1", "o2_pct", 19.5)).empty());
@@ -81,7 +81,7 @@ TEST(threshold, below_mirrors_above) {
   EXPECT_EQ(count(t.feed(number("gd1", "o2_pct", 20.0)), kind::cleared), 1u);
 }
 
-TEST(threshold, equal_on_states_and_numbers_ignores_the_other_type) {
+TEST(rules_threshold, equal_on_states_and_numbers_ignores_the_other_type) {
   rig t({threshold_rule("door_open", "door", comparison::equal, {state_is(severity::yellow, "open")}),
          threshold_rule("fault_code", "code", comparison::equal, {at(severity::blue, 7)})},
         {device("hc1", "hazmat_cabinet")});
@@ -99,7 +99,7 @@ TEST(threshold, equal_on_states_and_numbers_ignores_the_other_type) {
   EXPECT_EQ(count(t.feed(number("hc1", "code", 8)), kind::cleared), 1u);
 }
 
-TEST(threshold, outside_a_band_reports_the_bound_crossed) {
+TEST(rules_threshold, outside_a_band_reports_the_bound_crossed) {
   rig t({threshold_rule("temp_band", "temp_c", comparison::outside, {band(severity::yellow, 2, 8)})},
         {device("fr1", "fridge")});
   EXPECT_TRUE(t.feed(number("fr1", "temp_c", 5)).empty());
@@ -112,7 +112,7 @@ TEST(threshold, outside_a_band_reports_the_bound_crossed) {
   EXPECT_EQ(es[0].current.threshold, 2.0);
 }
 
-TEST(threshold, for_duration_waits_then_raises_on_tick_or_reading) {
+TEST(rules_threshold, for_duration_waits_then_raises_on_tick_or_reading) {
   rig t({threshold_rule("gas_high", "lel_pct", comparison::above, {at(severity::red, 10)}, 30s)},
         {device("gd1")});
   EXPECT_TRUE(t.feed(number("gd1", "lel_pct", 15)).empty());
@@ -135,7 +135,7 @@ TEST(threshold, for_duration_waits_then_raises_on_tick_or_reading) {
   EXPECT_EQ(count(r.feed(number("gd1", "lel_pct", 15)), kind::raised), 1u);
 }
 
-TEST(threshold, a_dip_during_the_for_wait_restarts_it) {
+TEST(rules_threshold, a_dip_during_the_for_wait_restarts_it) {
   rig t({threshold_rule("gas_high", "lel_pct", comparison::above, {at(severity::red, 10)}, 30s)},
         {device("gd1")});
   t.feed(number("gd1", "lel_pct", 15));
@@ -152,7 +152,7 @@ TEST(threshold, a_dip_during_the_for_wait_restarts_it) {
   EXPECT_EQ(t.all.size(), 1u);
 }
 
-TEST(threshold, severity_rises_and_falls_within_one_alert) {
+TEST(rules_threshold, severity_rises_and_falls_within_one_alert) {
   rig t({threshold_rule("gas", "lel_pct", comparison::above,
                         {at(severity::yellow, 10, 8), at(severity::red, 25, 20)})},
         {device("gd1")});
@@ -190,7 +190,7 @@ TEST(threshold, severity_rises_and_falls_within_one_alert) {
   EXPECT_EQ(std::get<double>(t.all[2].current.value), 19);
 }
 
-TEST(threshold, jumping_straight_to_the_top_level_raises_at_that_level) {
+TEST(rules_threshold, jumping_straight_to_the_top_level_raises_at_that_level) {
   rig t({threshold_rule("gas", "lel_pct", comparison::above,
                         {at(severity::yellow, 10), at(severity::red, 25)})},
         {device("gd1")});
@@ -202,7 +202,7 @@ TEST(threshold, jumping_straight_to_the_top_level_raises_at_that_level) {
   EXPECT_EQ(es[0].what, kind::cleared);
 }
 
-TEST(threshold, each_subject_has_its_own_alert) {
+TEST(rules_threshold, each_subject_has_its_own_alert) {
   rig t({gas_high()}, {device("gd1")});
   EXPECT_EQ(t.feed(number("gd1", "lel_pct", 12, "ch1"))[0].current.id, "gas_high/gd1/ch1#1");
   EXPECT_EQ(t.feed(number("gd1", "lel_pct", 12, "ch2"))[0].current.id, "gas_high/gd1/ch2#2");
@@ -214,7 +214,7 @@ TEST(threshold, each_subject_has_its_own_alert) {
   EXPECT_EQ(t.engine.active_alerts()[0].subject, "ch2");
 }
 
-TEST(threshold, not_finite_values_are_ignored) {
+TEST(rules_threshold, not_finite_values_are_ignored) {
   rig t({gas_high()}, {device("gd1")});
   t.feed(number("gd1", "lel_pct", 12));
   EXPECT_TRUE(t.feed(number("gd1", "lel_pct", std::nan(""))).empty());

@@ -23,7 +23,7 @@ rule_def door_after_hours(core::duration for_duration = 0ms) {
 
 device_profile chem_cabinet() { return device("hc1", "hazmat_cabinet", "chemical_store"); }
 
-TEST(time_window, after_hours_door_raises_at_the_edge_and_clears_at_the_other) {
+TEST(rules_time_window, after_hours_door_raises_at_the_edge_and_clears_at_the_other) {
   rig t({door_after_hours()}, {chem_cabinet()}, shanghai(2025, 11, 24, 17, 0));
   EXPECT_TRUE(t.feed(state("hc1", "door", "open")).empty());  // 17:00: school hours
   t.advance(59min);
@@ -53,19 +53,19 @@ TEST(time_window, after_hours_door_raises_at_the_edge_and_clears_at_the_other) {
   EXPECT_EQ(count(t.feed(state("hc1", "door", "closed")), kind::cleared), 1u);
 }
 
-TEST(time_window, a_reading_after_midnight_inside_a_wrapped_window_raises) {
+TEST(rules_time_window, a_reading_after_midnight_inside_a_wrapped_window_raises) {
   rig t({door_after_hours()}, {chem_cabinet()}, shanghai(2025, 11, 25, 2, 0));
   EXPECT_EQ(count(t.feed(state("hc1", "door", "open")), kind::raised), 1u);
 }
 
-TEST(time_window, a_reading_after_the_edge_clears_before_any_tick) {
+TEST(rules_time_window, a_reading_after_the_edge_clears_before_any_tick) {
   rig t({door_after_hours()}, {chem_cabinet()}, shanghai(2025, 11, 25, 6, 59));
   t.feed(state("hc1", "door", "open"));
   t.advance(2min);
   EXPECT_EQ(count(t.feed(state("hc1", "door", "open")), kind::cleared), 1u);
 }
 
-TEST(time_window, for_counts_only_time_inside_the_window) {
+TEST(rules_time_window, for_counts_only_time_inside_the_window) {
   rig t({door_after_hours(10min)}, {chem_cabinet()}, shanghai(2025, 11, 24, 17, 0));
   t.feed(state("hc1", "door", "open"));
   t.advance(1h);
@@ -76,7 +76,7 @@ TEST(time_window, for_counts_only_time_inside_the_window) {
   EXPECT_EQ(count(t.tick(), kind::raised), 1u);
 }
 
-TEST(time_window, kitchen_hours_on_weekdays_only) {
+TEST(rules_time_window, kitchen_hours_on_weekdays_only) {
   rule_def gas = threshold_rule("kitchen_gas", "lel_pct", comparison::above,
                                 {at(severity::red, 10)});
   gas.windows = {hours(6, 0, 13, 0, {1, 2, 3, 4, 5}), hours(16, 0, 19, 30, {1, 2, 3, 4, 5})};
@@ -90,7 +90,7 @@ TEST(time_window, kitchen_hours_on_weekdays_only) {
   EXPECT_EQ(count(t.tick(), kind::cleared), 1u);
 }
 
-TEST(time_window, swimming_season) {
+TEST(rules_time_window, swimming_season) {
   rule_def r = dwell_rule("pool_edge", 3, 30s);
   r.windows = {season(601, 831)};
   const device_profile beacon = device("wb1", "water_beacon", "water_zone");
@@ -108,7 +108,7 @@ TEST(time_window, swimming_season) {
   EXPECT_TRUE(autumn.all.empty());
 }
 
-TEST(time_window, a_monday_window_in_shanghai_while_it_is_still_sunday_in_utc) {
+TEST(rules_time_window, a_monday_window_in_shanghai_while_it_is_still_sunday_in_utc) {
   rule_def r = threshold_rule("gas", "lel_pct", comparison::above, {at(severity::red, 10)});
   r.windows = {hours(7, 0, 8, 0, {1})};  // Monday 07:00–08:00
   const auto sunday_2330_utc = utc(2025, 11, 23, 23, 30);
@@ -120,7 +120,7 @@ TEST(time_window, a_monday_window_in_shanghai_while_it_is_still_sunday_in_utc) {
   EXPECT_TRUE(t.feed(number("utc1", "lel_pct", 20)).empty());  // Sunday 23:30 there
 }
 
-TEST(time_window, events_outside_the_window_are_not_counted) {
+TEST(rules_time_window, events_outside_the_window_are_not_counted) {
   rule_def r = event_count_rule("no_hat_3", "no_hat", 3, 10min);
   r.windows = {hours(6, 0, 13, 0)};
   rig t({r}, {device("cam1", "kitchen_camera")}, shanghai(2025, 11, 24, 5, 55));
@@ -132,7 +132,7 @@ TEST(time_window, events_outside_the_window_are_not_counted) {
   EXPECT_EQ(count(t.feed(state("cam1", "event", "no_hat")), kind::raised), 1u);
 }
 
-TEST(time_window, absence_during_school_hours_only) {
+TEST(rules_time_window, absence_during_school_hours_only) {
   rule_def r = absence_rule("offline", 10min);
   r.windows = {hours(7, 0, 18, 0)};
   rig t({r}, {device("gd1")}, shanghai(2025, 11, 24, 18, 0));
@@ -144,7 +144,7 @@ TEST(time_window, absence_during_school_hours_only) {
   EXPECT_EQ(count(t.tick(), kind::cleared), 1u);  // 18:00
 }
 
-TEST(time_window, unknown_time_zone_fails_at_construction) {
+TEST(rules_time_window, unknown_time_zone_fails_at_construction) {
   rule_def r = door_after_hours();
   core::manual_clock clock;
   EXPECT_THROW(rule_engine({r}, {device("hc1", "hazmat_cabinet", "chemical_store", "s1", "Mars/Olympus")},
@@ -160,7 +160,7 @@ local_moment moment_in_shanghai(int y, unsigned mo, unsigned d, int h, int mi) {
   return local_moment::at(*date::locate_zone("Asia/Shanghai"), shanghai(y, mo, d, h, mi));
 }
 
-TEST(local_moment, reads_the_wall_clock_of_the_zone) {
+TEST(rules_local_moment, reads_the_wall_clock_of_the_zone) {
   const auto m = moment_in_shanghai(2025, 11, 24, 7, 30);
   EXPECT_EQ(m.weekday, 1);
   EXPECT_EQ(m.minute, 7 * 60 + 30);
@@ -174,7 +174,7 @@ TEST(local_moment, reads_the_wall_clock_of_the_zone) {
             13 * 60);
 }
 
-TEST(local_moment, a_wrapped_window_belongs_to_the_day_it_starts_on) {
+TEST(rules_local_moment, a_wrapped_window_belongs_to_the_day_it_starts_on) {
   const time_window friday_night = hours(22, 0, 6, 0, {5});
   EXPECT_TRUE(within(friday_night, moment_in_shanghai(2025, 11, 28, 23, 0)));   // Friday
   EXPECT_TRUE(within(friday_night, moment_in_shanghai(2025, 11, 29, 3, 0)));    // Saturday
@@ -183,7 +183,7 @@ TEST(local_moment, a_wrapped_window_belongs_to_the_day_it_starts_on) {
   EXPECT_FALSE(within(friday_night, moment_in_shanghai(2025, 11, 29, 22, 0)));  // Saturday
 }
 
-TEST(local_moment, seasons_are_inclusive_and_may_wrap_past_new_year) {
+TEST(rules_local_moment, seasons_are_inclusive_and_may_wrap_past_new_year) {
   const time_window heating = season(1101, 301);
   EXPECT_TRUE(within(heating, moment_in_shanghai(2025, 11, 1, 0, 0)));
   EXPECT_TRUE(within(heating, moment_in_shanghai(2026, 1, 15, 12, 0)));
