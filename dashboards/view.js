@@ -117,6 +117,13 @@ export class dashboard_view {
     this.select.value = this.site_filter;
 
     const now = Date.now();
+    // Group once: asking the model per zone would cost zones × devices on a large district.
+    const by_zone = new Map();
+    for (const d of model.devices.values()) {
+      const key = `${d.site}\n${d.zone}`;
+      if (!by_zone.has(key)) by_zone.set(key, []);
+      by_zone.get(key).push(d);
+    }
     const frag = doc.createDocumentFragment();
     if (!model.ready) {
       const p = doc.createElement('p');
@@ -143,7 +150,7 @@ export class dashboard_view {
       zones.className = 'school-zones';
       let n = 0;
       for (const zone of site.zones) {
-        const devices = model.devices_in(site.id, zone.id);
+        const devices = by_zone.get(`${site.id}\n${zone.id}`) ?? [];
         n += devices.length;
         zones.append(this.build_zone_(site, zone, devices, now));
       }

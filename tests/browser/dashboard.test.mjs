@@ -17,7 +17,6 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { full_height, launch_chromium } from './chromium.mjs';
 
 const run_file = promisify(execFile);
 
@@ -134,6 +133,10 @@ test('the dashboard shows live telemetry, a red alert and both languages', { ski
     procs.push(server);
     await until(`${base}/healthz`, async () => (await fetch(`${base}/healthz`)).ok, procs);
 
+    // Imported here so a missing node_modules fails this test with the remedy, not the file.
+    const { full_height, launch_chromium } = await import('./chromium.mjs').catch((e) => {
+      throw new Error(`cannot load playwright-core: run \`npm ci\` in tests/browser (${e.message})`);
+    });
     browser = await launch_chromium();
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => page_errors.push(e.message));
