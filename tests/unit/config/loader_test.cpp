@@ -63,6 +63,8 @@ struct bad_case {
   const char* words;     // expected words in the message
 };
 
+void PrintTo(const bad_case& c, std::ostream* os) { *os << c.name; }
+
 std::string with(const std::string& extra) { return std::string(minimal) + extra; }
 
 class config_errors : public testing::TestWithParam<bad_case> {};
@@ -143,7 +145,7 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"json_map_options",
                  with("      - {id: v-1, family: json_map, zone: kitchen, options: {fields: []}}\n"),
                  9, "sites[0].devices[1].options", "fields"},
-        bad_case{"yaml_syntax", "district: {id: d, name: n}\nsites: [\n  - x: [1,\n", 4, "",
+        bad_case{"yaml_syntax", "district: {id: d, name: n}\nsites: [\n  - x: [1,\n", 3, "",
                  "YAML syntax"}),
     [](const testing::TestParamInfo<bad_case>& info) { return std::string(info.param.name); });
 
