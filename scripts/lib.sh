@@ -15,7 +15,7 @@ CAMPUS_PACKAGES=(
   curl ca-certificates
 )
 # For the browser tests only.
-CAMPUS_TEST_PACKAGES=(chromium)
+CAMPUS_TEST_PACKAGES=(chromium fonts-wqy-microhei)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

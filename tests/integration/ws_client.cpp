@@ -1,0 +1,102 @@
+#include "ws_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+
+#include <sstream>
+
+namespace campus::test {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+ws_client::ws_client() : ws_(io_) {}
+
+bool ws_client::connect(int port, std::chrono::milliseconds timeout) {
+  bool ok = false;
+  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+  beast::get_lowest_layer(ws_).expires_after(timeout);
+  beast::get_lowest_layer(ws_).async_connect(ep, [&](beast::error_code ec) {
+    if (ec) return;
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.async_handshake("127.0.0.1:" + std::to_string(port), "/ws",
+                        [&](beast::error_code ec2) { ok = !ec2; });
+  });
+  io_.restart();
+  io_.run_for(timeout);
+  return ok;
+}
+
+std::optional<boost::json::value> ws_client::next(std::chrono::milliseconds timeout) {
+  beast::flat_buffer buffer;
+  std::optional<boost::json::value> out;
+  bool done = false;
+  ws_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+    done = true;
+    if (ec) return;
+    boost::system::error_code pec;
+    auto v = boost::json::parse(beast::buffers_to_string(buffer.data()), pec);
+    if (!pec) out = std::move(v);
+  });
+  io_.restart();
+  io_.run_for(timeout);
+  if (!done) {
+    // Abandon the pending read: closing the socket completes it with an error.
+    beast::get_lowest_layer(ws_).close();
+    io_.restart();
+    io_.run();
+  }
+  return out;
+}
+
+std::optional<boost::json::value> ws_client::wait_for(
+    const std::function<bool(const boost::json::value&)>& match,
+    std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    auto m = next(left);
+    if (!m) return std::nullopt;
+    if (match(*m)) return m;
+  }
+  return std::nullopt;
+}
+
+std::optional<http_reply> http_get(int port, const std::string& target) {
+  try {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(5));
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                                 static_cast<unsigned short>(port)));
+    namespace http = beast::http;
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    return http_reply{static_cast<int>(res.result_int()), res.body()};
+  } catch (const std::exception&) {
+    return std::nullopt;  // not up yet, or gone: the caller decides
+  }
+}
+
+std::optional<double> metric_value(const std::string& text, const std::string& series) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+  }
+  return std::nullopt;
+}
+
+}  // namespace campus::test

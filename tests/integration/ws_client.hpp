@@ -1,0 +1,44 @@
+// A WebSocket client for tests: connects to the server's /ws and reads JSON messages with a
+// deadline, so a test that waits for an alert fails cleanly instead of hanging.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace campus::test {
+
+class ws_client {
+ public:
+  ws_client();
+  // Connects to ws://127.0.0.1:port/ws; false on failure.
+  bool connect(int port, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Next message, or nullopt when none arrives in time or the connection closed.
+  std::optional<boost::json::value> next(std::chrono::milliseconds timeout);
+  // Reads until a message satisfies `match`, or the deadline passes.
+  std::optional<boost::json::value> wait_for(
+      const std::function<bool(const boost::json::value&)>& match,
+      std::chrono::milliseconds timeout);
+
+ private:
+  boost::asio::io_context io_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+};
+
+// A plain HTTP GET on 127.0.0.1; returns the status and body, or nullopt if unreachable.
+struct http_reply {
+  int status = 0;
+  std::string body;
+};
+std::optional<http_reply> http_get(int port, const std::string& target);
+
+// Reads one sample from Prometheus text: `name{labels} value`; nullopt when absent.
+std::optional<double> metric_value(const std::string& metrics_text, const std::string& series);
+
+}  // namespace campus::test
