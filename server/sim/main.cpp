@@ -135,17 +135,22 @@ int main(int argc, char** argv) {
     return fail_usage(fmt::format("cannot load {}", options->config.string()));
   }
   const std::uint64_t seed = options->seed.value_or(std::random_device{}());
-  auto sim = sim::district_simulator::make(
-      *district, {.seed = seed, .interval = options->interval, .site = options->site});
+  sim::simulator_settings settings;
+  settings.seed = seed;
+  settings.interval = options->interval;
+  settings.site = options->site;
+  auto sim = sim::district_simulator::make(*district, settings);
   if (!sim) return fail_usage(sim.error());
   for (const auto& s : sim->skipped()) fmt::print(stderr, "campus-sim: not simulated: {}\n", s);
 
   std::optional<sim::scenario_plan> plan;
   if (!options->scenario.empty()) {
-    auto p = sim::plan_scenario(options->scenario, *district,
-                                {.site = options->site, .hold = options->hold,
-                                 .recover = options->recover, .fast = options->fast},
-                                wall_now());
+    sim::scenario_settings scenario;
+    scenario.site = options->site;
+    scenario.hold = options->hold;
+    scenario.recover = options->recover;
+    scenario.fast = options->fast;
+    auto p = sim::plan_scenario(options->scenario, *district, scenario, wall_now());
     if (!p) return fail_usage(p.error());
     plan = std::move(*p);
   }
@@ -158,8 +163,11 @@ int main(int argc, char** argv) {
   if (!options->dry_run) {
     const std::string client_id =
         options->client_id.empty() ? fmt::format("campus-sim-{}", ::getpid()) : options->client_id;
-    auto connected = sim::mqtt_publisher::connect(
-        {.host = options->host, .port = options->port, .client_id = client_id});
+    sim::mqtt_publisher::settings broker_settings;
+    broker_settings.host = options->host;
+    broker_settings.port = options->port;
+    broker_settings.client_id = client_id;
+    auto connected = sim::mqtt_publisher::connect(broker_settings);
     if (!connected) {
       fmt::print(stderr, "campus-sim: {}\n", connected.error());
       mosquitto_lib_cleanup();

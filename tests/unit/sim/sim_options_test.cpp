@@ -1,0 +1,86 @@
+// The command line: defaults, every option, and mistakes named precisely.
+#include <gtest/gtest.h>
+
+#include "sim/sim_options.hpp"
+
+namespace campus::sim {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::expected<sim_options, std::string> parse(std::vector<std::string_view> args) {
+  return parse_sim_options(args);
+}
+
+TEST(sim_options, defaults) {
+  const auto o = parse({"--config", "d.yaml"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->config, "d.yaml");
+  EXPECT_EQ(o->host, "127.0.0.1");
+  EXPECT_EQ(o->port, 1883);
+  EXPECT_EQ(o->interval, 2s);
+  EXPECT_EQ(o->qos, 1);
+  EXPECT_FALSE(o->duration);
+  EXPECT_FALSE(o->count);
+  EXPECT_FALSE(o->seed);
+  EXPECT_TRUE(o->recover);
+}
+
+TEST(sim_options, every_option) {
+  const auto o = parse({"--config=c.yaml", "--broker", "localhost:1884", "--interval", "500ms",
+                        "--qos", "0", "--duration", "1m", "--count", "25", "--seed", "7", "--site",
+                        "bh-middle", "--client-id", "sim-a", "--scenario", "gas-leak", "--continue",
+                        "--hold", "10s", "--no-recover", "--fast", "--dry-run"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->config, "c.yaml");
+  EXPECT_EQ(o->host, "localhost");
+  EXPECT_EQ(o->port, 1884);
+  EXPECT_EQ(o->interval, 500ms);
+  EXPECT_EQ(o->qos, 0);
+  EXPECT_EQ(o->duration, 60s);
+  EXPECT_EQ(o->count, 25u);
+  EXPECT_EQ(o->seed, 7u);
+  EXPECT_EQ(o->site, "bh-middle");
+  EXPECT_EQ(o->client_id, "sim-a");
+  EXPECT_EQ(o->scenario, "gas-leak");
+  EXPECT_TRUE(o->keep_running);
+  EXPECT_EQ(o->hold, 10s);
+  EXPECT_FALSE(o->recover);
+  EXPECT_TRUE(o->fast);
+  EXPECT_TRUE(o->dry_run);
+}
+
+TEST(sim_options, mistakes_name_the_option_and_value) {
+  auto error_of = [](std::vector<std::string_view> args) {
+    auto o = parse_sim_options(args);
+    EXPECT_FALSE(o);
+    return o ? std::string() : o.error();
+  };
+  EXPECT_EQ(error_of({}), "--config FILE is required");
+  EXPECT_EQ(error_of({"--config", "c", "--qos", "2"}), "--qos must be 0 or 1, got \"2\"");
+  EXPECT_NE(error_of({"--config", "c", "--interval", "2 s"}).find("2 s"), std::string::npos);
+  EXPECT_NE(error_of({"--config", "c", "--broker", "h:99999"}).find("1..65535"), std::string::npos);
+  EXPECT_EQ(error_of({"--config", "c", "--seed"}), "--seed needs a value");
+  EXPECT_EQ(error_of({"--config", "c", "--bogus"}), "unknown option \"--bogus\"");
+  EXPECT_NE(error_of({"--config", "c", "--continue"}).find("need --scenario"), std::string::npos);
+  EXPECT_EQ(error_of({"--config", "c", "--interval", "0s"}), "--interval must be positive");
+}
+
+TEST(sim_options, help_needs_nothing_else) {
+  const auto o = parse({"--help"});
+  ASSERT_TRUE(o);
+  EXPECT_TRUE(o->help);
+  EXPECT_NE(sim_usage().find("--scenario NAME"), std::string::npos);
+}
+
+TEST(sim_options, durations) {
+  EXPECT_EQ(parse_duration("250ms"), 250ms);
+  EXPECT_EQ(parse_duration("3"), 3s);
+  EXPECT_EQ(parse_duration("2h"), 2h);
+  EXPECT_FALSE(parse_duration("s"));
+  EXPECT_FALSE(parse_duration("-1s"));
+  EXPECT_FALSE(parse_duration("1w"));
+}
+
+}  // namespace
+}  // namespace campus::sim
