@@ -1,7 +1,6 @@
 #include "mqtt/mqtt_client.hpp"
 
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -357,6 +356,7 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
       s->last_error_ = mosquitto_connack_string(rc);
       return;
     }
+    if (s->phase_ == phase::stopping) return;  // stop() won the race; the socket is going away
     s->connected_ = true;
     s->connected_gauge_.set(1);
     s->phase_ = phase::connected;
@@ -439,12 +439,14 @@ mqtt_client::mqtt_client(asio::io_context& io, config::mqtt_settings settings,
 
 mqtt_client::~mqtt_client() { stop(); }
 
+// Always post, never dispatch: called from the message handler, an inline stop() would re-enter
+// libmosquitto from inside its own callback.
 void mqtt_client::start() {
-  asio::dispatch(state_->strand_, [s = state_] { s->start(); });
+  asio::post(state_->strand_, [s = state_] { s->start(); });
 }
 
 void mqtt_client::stop() {
-  asio::dispatch(state_->strand_, [s = state_] { s->stop(); });
+  asio::post(state_->strand_, [s = state_] { s->stop(); });
 }
 
 bool mqtt_client::connected() const { return state_->connected_.load(); }

@@ -182,7 +182,8 @@ struct burst_result {
 // Publishes burst_per_publisher messages "<k> <seq>" from each of burst_publishers threads as
 // fast as libmosquitto's in-flight window allows, then an "<k> end" marker. A publisher's
 // messages reach a subscriber in order, so once every marker is in, nothing more is coming.
-burst_result run_burst(mosquitto_broker::options broker_options) {
+burst_result run_burst(mosquitto_broker::options broker_options,
+                       std::chrono::seconds marker_wait = std::chrono::seconds{120}) {
   mosquitto_broker broker(std::move(broker_options));
   core::metrics metrics;
   burst_result result;
@@ -215,7 +216,6 @@ burst_result run_burst(mosquitto_broker::options broker_options) {
   client.start();
   {
     test_publisher probe(broker.port());
-    inbox unused;
     // The handler above drops probes, so wait for the subscription by watching the counter.
     auto before = metrics.get("campus_mqtt_messages_total").value();
     if (!wait_until(
@@ -243,7 +243,7 @@ burst_result run_burst(mosquitto_broker::options broker_options) {
   }
   for (auto& t : publishers) t.join();
   result.all_acked = all_acked;
-  wait_until([&] { return markers == burst_publishers; }, 120s, 20ms);
+  wait_until([&] { return markers == burst_publishers; }, marker_wait, 20ms);
   std::lock_guard lock(mutex);
   result.markers = markers;
   return result;  // `loop` stops before `result`'s copy is touched by anyone else
@@ -260,12 +260,14 @@ TEST(mqtt_client, burst_of_qos1_messages_arrives_exactly_once_despite_slow_handl
 // Experiment, not a regression test (run with --gtest_also_run_disabled_tests): the same burst
 // against Mosquitto's default max_queued_messages 1000. The broker accepts (PUBACKs) every
 // message and then silently drops those beyond the subscriber's queue.
-// Measured here (2 cores, mosquitto 2.0.11): MEASURED_LOSS.
+// Measured on the 2-core development machine with mosquitto 2.0.11, three runs: 11,505,
+// 16,190 and 12,710 of the 20,000 messages lost (58-81 %), every one PUBACKed to its publisher,
+// and 1-2 of the 4 end markers lost too. The same burst with the harness settings loses none.
 TEST(mqtt_client, DISABLED_experiment_default_queue_limit_drops_messages) {
   mosquitto_broker::options defaults;
   defaults.max_queued_messages = 1000;
   defaults.max_queued_bytes = 0;
-  burst_result r = run_burst(defaults);
+  burst_result r = run_burst(defaults, std::chrono::seconds{15});  // markers may be lost too
   std::cout << "acked by broker: " << (r.all_acked ? "all" : "not all") << "; markers "
             << r.markers << "/" << burst_publishers << "; missing " << r.missing() << " of "
             << burst_publishers * burst_per_publisher << "; duplicated " << r.duplicated()

@@ -1,5 +1,7 @@
 #include "support/mosquitto_broker.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -32,13 +34,17 @@ void mosquitto_broker::write_config() const {
        << "listener " << port_ << " 127.0.0.1\n"
        << "allow_anonymous true\n"
        << "persistence false\n"
+       // Its own log goes to the same file as its stdout and stderr, and is flushed per line.
        // The point of these two: a subscriber behind a burst gets its messages late, not never.
        << "max_queued_messages " << opts_.max_queued_messages << "\n"
        << "max_queued_bytes " << opts_.max_queued_bytes << "\n"
-       << "log_dest stdout\n"
+       << "log_dest file " << log_file().string() << "\n"
        << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
        << "connection_messages true\n"
        << "log_timestamp_format %H:%M:%S\n";
+  // Run as root (CI), mosquitto would switch to the `mosquitto` user and then could not open
+  // its log in our 0700 directory; a test broker on 127.0.0.1 may keep the test's identity.
+  if (::geteuid() == 0) conf << "user root\n";
   for (const auto& line : opts_.extra_config) conf << line << "\n";
   if (!conf) throw std::runtime_error("cannot write " + config_file().string());
 }
