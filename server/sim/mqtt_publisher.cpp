@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <thread>
 
 namespace campus::sim {
@@ -35,7 +36,8 @@ std::expected<std::unique_ptr<mqtt_publisher>, std::string> mqtt_publisher::conn
     const int rc = mosquitto_connect(p->mosq_, s.host.c_str(), s.port, s.keepalive_s);
     if (rc == MOSQ_ERR_SUCCESS) break;
     last_error = reason(rc);
-    if (std::chrono::steady_clock::now() + std::chrono::seconds{1} > deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
       return std::unexpected(fmt::format("cannot reach the MQTT broker at {}:{} after {} s: {}",
                                          s.host, s.port,
                                          std::chrono::duration_cast<std::chrono::seconds>(
@@ -43,7 +45,8 @@ std::expected<std::unique_ptr<mqtt_publisher>, std::string> mqtt_publisher::conn
                                              .count(),
                                          last_error));
     }
-    std::this_thread::sleep_for(std::chrono::seconds{1});
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::seconds{1}));
   }
   if (const int rc = mosquitto_loop_start(p->mosq_); rc != MOSQ_ERR_SUCCESS) {
     return std::unexpected(fmt::format("mosquitto_loop_start: {}", reason(rc)));

@@ -15,8 +15,8 @@ using namespace std::chrono_literals;
 TEST(quiet_day, the_sample_rules_raise_no_alert_over_48_hours_of_normal_running) {
   const auto& district = testing::sample_district();
   const auto start = testing::friday_midnight;
-  // A 20 s interval keeps the run short; devices report far more often than any absence rule.
-  auto sim = district_simulator::make(district, testing::sim_settings(99, "", 20s));
+  // A 30 s interval keeps the run short; devices report far more often than any absence rule.
+  auto sim = district_simulator::make(district, testing::sim_settings(99, "", 30s));
   ASSERT_TRUE(sim) << sim.error();
   testing::rule_pipeline pipeline(district, start);
 
@@ -30,7 +30,8 @@ TEST(quiet_day, the_sample_rules_raise_no_alert_over_48_hours_of_normal_running)
   for (const auto& m : sim->start(start)) note(pipeline.deliver(m, start)), ++delivered;
   for (auto t = start; t < start + 48h; t += 1s) {
     for (const auto& m : sim->take_due(t)) note(pipeline.deliver(m, t)), ++delivered;
-    note(pipeline.tick(t));
+    // Ticking every 5 s is enough: the shortest period in the sample rules is 30 s.
+    if ((t - start) % 5s == 0s) note(pipeline.tick(t));
     if (alerts.size() > 20) break;  // the report below is enough
   }
   EXPECT_TRUE(alerts.empty()) << ::testing::PrintToString(alerts);
