@@ -7,6 +7,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/fail.hpp"
+#include "net/request_target.hpp"
 #include "net/websocket_session.hpp"
 
 namespace campus::net {
@@ -58,7 +59,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 
   ctx_->http_requests.inc();
   if (beast::websocket::is_upgrade(parser_->get())) {
-    if (parser_->get().target() == "/ws") {
+    const auto target = request_target::parse(parser_->get().target());
+    if (target && target->path() == "/ws") {
       // The websocket session takes the socket (and its strand); this session ends here.
       std::make_shared<websocket_session>(stream_.release_socket(), ctx_)
           ->run(parser_->release());

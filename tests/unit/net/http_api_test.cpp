@@ -100,6 +100,21 @@ TEST_F(http_api, an_oversized_body_is_refused) {
   EXPECT_EQ(res.result(), http::status::payload_too_large);
 }
 
+TEST_F(http_api, oversized_headers_are_refused) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port_});
+  http::request<http::string_body> req{http::verb::get, "/healthz", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set("X-Padding", std::string(32 * 1024, 'p'));
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  EXPECT_EQ(res.result(), http::status::request_header_fields_too_large);
+  EXPECT_FALSE(res.keep_alive());
+}
+
 TEST_F(http_api, metrics_render_prometheus_text_with_the_websocket_gauge) {
   auto res = get("/metrics");
   ASSERT_EQ(res.result(), http::status::ok);

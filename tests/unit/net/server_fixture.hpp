@@ -1,4 +1,4 @@
-// A real campus::net::server on 127.0.0.1 (port 0) with one io_context thread, a small
+// A real campus::net::server on 127.0.0.1 (port 0) with two io_context threads, a small
 // district written by hand, a dashboards folder in a temporary directory, and Beast
 // synchronous clients to talk to it.
 #pragma once
@@ -120,14 +120,15 @@ class server_fixture : public ::testing::Test {
     auto bound = server_->start("127.0.0.1", 0);
     if (!bound) throw std::runtime_error(bound.error());
     port_ = bound->port();
-    runner_ = std::thread([this] { io_.run(); });
+    // Two threads, as a server may run: sessions must rely on their strands, not on luck.
+    for (auto& t : runners_) t = std::thread([this] { io_.run(); });
   }
 
   ~server_fixture() override {
     server_->stop();
     work_.reset();
     io_.stop();
-    runner_.join();
+    for (auto& t : runners_) t.join();
   }
 
   http::response<http::string_body> request(http::verb method, const std::string& target,
@@ -172,7 +173,7 @@ class server_fixture : public ::testing::Test {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
   std::unique_ptr<net::server> server_;
-  std::thread runner_;
+  std::thread runners_[2];
   unsigned short port_ = 0;
 };
 
