@@ -28,7 +28,7 @@ struct scenario_settings {
   std::string site;                     // empty = the district's first site
   std::optional<core::duration> hold;   // how long the incident lasts; each scenario has a default
   bool recover = true;                  // publish the all-clear at the end
-  bool fast = false;                    // cabinet-door-night: a few backdated messages, no waiting
+  bool fast = false;                    // cabinet-door-night: a few readings, no waiting (no alert)
 };
 
 struct scenario_step {

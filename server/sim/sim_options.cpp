@@ -167,7 +167,8 @@ Scenarios (for --site ID, default the first site), run once, then exit:
   --hold D             how long the incident lasts (gas-leak 10s, cabinet-door-night the
                        door rule's `for` + 1m, pond-intrusion 40s, one-key-alarm latched)
   --no-recover         leave the device in the incident state (no all-clear message)
-  --fast               cabinet-door-night: four backdated readings instead of 3 minutes
+  --fast               cabinet-door-night: four readings in 2 s instead of 3 minutes
+                       (shows the state; too short for the rule to fire)
 
 Durations: 500ms, 2s, 10m, 1h. Exit status: 0 ok, 1 broker unreachable, 2 bad arguments.
 )";
