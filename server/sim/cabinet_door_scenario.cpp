@@ -5,11 +5,11 @@
 //
 // --fast publishes four readings half a second apart instead: enough to see the state on the
 // dashboards, not enough for the rules, which time `for` by arrival, not by `ts`.
-#include <boost/json/object.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <boost/json/object.hpp>
 
 #include "sim/json_text.hpp"
 #include "sim/scenario_parts.hpp"
@@ -37,7 +37,8 @@ bool watches_cabinet_door(const rules::rule_def& r) {
 }
 
 std::string describe(const rules::time_window& w) {
-  std::string days = w.weekdays.empty() ? "every day" : fmt::format("days {}", fmt::join(w.weekdays, ","));
+  std::string days =
+      w.weekdays.empty() ? "every day" : fmt::format("days {}", fmt::join(w.weekdays, ","));
   if (w.start_minute == 0 && w.end_minute >= 24 * 60) return days + " all day";
   return fmt::format("{} {:02}:{:02}-{:02}:{:02}", days, w.start_minute / 60, w.start_minute % 60,
                      (w.end_minute / 60) % 24, w.end_minute % 60);
@@ -86,19 +87,21 @@ std::expected<scenario_plan, std::string> cabinet_door_night(const context& c) {
     plan.notes.push_back(fmt::format(
         "--fast: the door is open for 2 s only, short of the rule's `for`, so no alert fires"));
     for (int i = 0; i < 4; ++i) {
-      plan.steps.push_back({ms(500) * i, fmt::format("{}: door open, lock unlocked", d.id),
+      plan.steps.push_back({ms(500) * i,
+                            fmt::format("{}: door open, lock unlocked", d.id),
                             {reading(d, c.start + ms(500) * i, true)}});
     }
   } else {
     for (core::duration at{0}; at <= open_for; at += seconds(10)) {
-      plan.steps.push_back(
-          {at, fmt::format("{}: door open, lock unlocked", d.id), {reading(d, c.start + at, true)}});
+      plan.steps.push_back({at,
+                            fmt::format("{}: door open, lock unlocked", d.id),
+                            {reading(d, c.start + at, true)}});
     }
   }
   if (c.settings.recover) {
     const core::duration end = plan.steps.back().at + (c.settings.fast ? ms(500) : seconds(10));
-    plan.steps.push_back({end, fmt::format("{}: door closed, locked", d.id),
-                          {reading(d, c.start + end, false)}});
+    plan.steps.push_back(
+        {end, fmt::format("{}: door closed, locked", d.id), {reading(d, c.start + end, false)}});
   } else {
     plan.muted_devices.push_back(d.id);
   }

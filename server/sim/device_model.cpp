@@ -76,8 +76,7 @@ std::uint64_t device_seed(std::uint64_t run_seed, std::string_view device_id) {
 }
 
 std::unique_ptr<device_model> make_device_model(const config::device& device,
-                                                const config::site& site,
-                                                std::uint64_t run_seed) {
+                                                const config::site& site, std::uint64_t run_seed) {
   device_place place{site.id, device.zone, "", device.id, device.family, device.options};
   if (const auto* z = site.find_zone(device.zone)) place.zone_type = z->type;
   const std::uint64_t seed = device_seed(run_seed, device.id);

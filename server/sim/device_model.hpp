@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -73,8 +72,7 @@ std::uint64_t device_seed(std::uint64_t run_seed, std::string_view device_id);
 
 // The model for the device's family, or nullptr for a family the simulator does not know.
 std::unique_ptr<device_model> make_device_model(const config::device& device,
-                                                const config::site& site,
-                                                std::uint64_t run_seed);
+                                                const config::site& site, std::uint64_t run_seed);
 
 // 0 outside the kitchen's cooking windows (06:30–08:00, 10:30–12:30, 16:30–18:30), rising
 // smoothly to 1 in the middle of each: gas, CO and kitchen heat follow it.

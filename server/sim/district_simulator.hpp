@@ -22,8 +22,9 @@ namespace campus::sim {
 
 struct simulator_settings {
   std::uint64_t seed = 1;
-  core::duration interval{2000};  // telemetry period of sensors (cameras and alarm inputs keep theirs)
-  std::string site;               // simulate only this school; empty = all
+  core::duration interval{
+      2000};         // telemetry period of sensors (cameras and alarm inputs keep theirs)
+  std::string site;  // simulate only this school; empty = all
 };
 
 class district_simulator {

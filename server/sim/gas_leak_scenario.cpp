@@ -1,10 +1,10 @@
 // gas-leak: the site's first kitchen gas detector sees a leak building up, one reading every
 // 0.5 s, so the gas-leak rule goes yellow (> 10) and then red (> 25); the detector's linked
 // shut-off valve closes once the level passes 25 % LEL and stays closed after the leak.
-#include <boost/json/object.hpp>
 #include <fmt/format.h>
 
 #include <array>
+#include <boost/json/object.hpp>
 
 #include "core/severity.hpp"
 #include "sim/json_text.hpp"
@@ -55,10 +55,10 @@ std::expected<scenario_plan, std::string> gas_leak(const context& c) {
   double before = 0;
   core::duration at{0};
   for (const double lel : ramp) {
-    plan.steps.push_back({at,
-                          fmt::format("{}: lel_pct {}{}", d.id, lel,
-                                      crossings(c.district, before, lel)),
-                          {reading(d, c.start + at, lel, lel >= shut_off_level)}});
+    plan.steps.push_back(
+        {at,
+         fmt::format("{}: lel_pct {}{}", d.id, lel, crossings(c.district, before, lel)),
+         {reading(d, c.start + at, lel, lel >= shut_off_level)}});
     before = lel;
     at += ms(500);
   }
@@ -66,13 +66,15 @@ std::expected<scenario_plan, std::string> gas_leak(const context& c) {
   const core::duration leak_reached = plan.steps.back().at;
   const core::duration hold = c.settings.hold.value_or(seconds(10));
   for (core::duration h = seconds(1); h <= hold; h += seconds(1)) {
-    plan.steps.push_back({leak_reached + h, fmt::format("{}: lel_pct {} (holding)", d.id, before),
+    plan.steps.push_back({leak_reached + h,
+                          fmt::format("{}: lel_pct {} (holding)", d.id, before),
                           {reading(d, c.start + leak_reached + h, before, true)}});
   }
   if (c.settings.recover) {
     const core::duration end = plan.steps.back().at + ms(500);
     // After a shut-off the valve stays closed until someone resets it on site.
-    plan.steps.push_back({end, fmt::format("{}: lel_pct 1 (leak over; valve stays closed)", d.id),
+    plan.steps.push_back({end,
+                          fmt::format("{}: lel_pct 1 (leak over; valve stays closed)", d.id),
                           {reading(d, c.start + end, 1, true)}});
   } else {
     plan.muted_devices.push_back(d.id);

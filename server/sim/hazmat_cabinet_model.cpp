@@ -33,13 +33,12 @@ void hazmat_cabinet_model::move_door(core::time_point now, const local_moment& l
 std::vector<sim_message> hazmat_cabinet_model::sample(core::time_point now,
                                                       const local_moment& local) {
   move_door(now, local);
-  const double temp = std::clamp(22.0 + temp_offset_ + 3.0 * daily_wave(local, hm(15, 0)) +
-                                     temp_noise_.next(rng()),
-                                 18.0, 26.0);
+  const double temp =
+      std::clamp(22.0 + temp_offset_ + 3.0 * daily_wave(local, hm(15, 0)) + temp_noise_.next(rng()),
+                 18.0, 26.0);
   const double rh =
       std::clamp(47.0 + 5.0 * daily_wave(local, hm(5, 0)) + rh_noise_.next(rng()), 35.0, 60.0);
-  const double voc =
-      std::clamp(0.3 + (door_open_ ? 0.3 : 0.0) + voc_noise_.next(rng()), 0.05, 0.9);
+  const double voc = std::clamp(0.3 + (door_open_ ? 0.3 : 0.0) + voc_noise_.next(rng()), 0.05, 0.9);
 
   boost::json::object p;
   p["ts"] = core::to_epoch_ms(now);

@@ -1,8 +1,8 @@
 #include "sim/json_text.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include <boost/json/serialize.hpp>
 #include <cmath>
 
 namespace campus::sim {

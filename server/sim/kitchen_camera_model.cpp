@@ -31,7 +31,8 @@ std::vector<sim_message> kitchen_camera_model::sample(core::time_point now,
     ev["ts"] = core::to_epoch_ms(now);
     ev["event"] = chance(0.6) ? "no_hat" : "no_mask";
     ev["confidence"] = round_to(uniform(0.6, 0.97), 2);
-    ev["snapshot"] = fmt::format("http://nvr.local/snap/{}-{}.jpg", place().device, ++snapshot_seq_);
+    ev["snapshot"] =
+        fmt::format("http://nvr.local/snap/{}-{}.jpg", place().device, ++snapshot_seq_);
     out.push_back(event(ev));
   }
   return out;

@@ -1,8 +1,9 @@
 // campus-sim: publishes realistic telemetry for a district's devices and injects scenarios.
 // Everything it publishes comes from campus_sim (district_simulator, plan_scenario); this file
 // only parses the command line, keeps time and hands messages to the broker.
-#include <mosquitto.h>
 #include <fmt/format.h>
+#include <mosquitto.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
@@ -11,7 +12,6 @@
 #include <optional>
 #include <random>
 #include <thread>
-#include <unistd.h>
 
 #include "config/loader.hpp"
 #include "core/clock.hpp"
@@ -35,7 +35,8 @@ bool sleep_until(steady::time_point until) {
   while (!stop_requested) {
     const auto now = steady::now();
     if (now >= until) return true;
-    std::this_thread::sleep_for(std::min<steady::duration>(until - now, std::chrono::milliseconds{100}));
+    std::this_thread::sleep_for(
+        std::min<steady::duration>(until - now, std::chrono::milliseconds{100}));
   }
   return false;
 }
@@ -80,7 +81,8 @@ class outlet {
 };
 
 // Replays a scenario plan on time, one stdout line per step. False when stopped early.
-bool run_scenario(const sim::scenario_plan& plan, outlet& out, std::optional<steady::time_point> end) {
+bool run_scenario(const sim::scenario_plan& plan, outlet& out,
+                  std::optional<steady::time_point> end) {
   fmt::print("scenario {} at {}: {} steps\n", plan.name, plan.site, plan.steps.size());
   for (const auto& note : plan.notes) fmt::print("note: {}\n", note);
   std::fflush(stdout);
@@ -89,7 +91,8 @@ bool run_scenario(const sim::scenario_plan& plan, outlet& out, std::optional<ste
     const auto at = start + step.at;
     if (end && at > *end) return false;
     if (!sleep_until(at)) return false;
-    fmt::print("[+{:6.1f}s] {}\n", std::chrono::duration<double>(step.at).count(), step.description);
+    fmt::print("[+{:6.1f}s] {}\n", std::chrono::duration<double>(step.at).count(),
+               step.description);
     std::fflush(stdout);
     if (!out.send_all(step.messages)) return false;
   }
@@ -183,8 +186,8 @@ int main(int argc, char** argv) {
     for (const auto& id : plan->muted_devices) sim->mute(id);
   }
   if (go_on && !stop_requested) {
-    fmt::print("simulating {} devices (seed {}, interval {} ms){}\n", sim->device_ids().size(), seed,
-               options->interval.count(), options->dry_run ? ", dry run" : "");
+    fmt::print("simulating {} devices (seed {}, interval {} ms){}\n", sim->device_ids().size(),
+               seed, options->interval.count(), options->dry_run ? ", dry run" : "");
     std::fflush(stdout);
     run_normal(*sim, out, end);
   }

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <mosquitto.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <thread>
 
 namespace campus::sim {
@@ -24,7 +24,8 @@ std::expected<std::unique_ptr<mqtt_publisher>, std::string> mqtt_publisher::conn
     const settings& s) {
   std::unique_ptr<mqtt_publisher> p(new mqtt_publisher(s));
   p->mosq_ = mosquitto_new(s.client_id.c_str(), true, p.get());
-  if (p->mosq_ == nullptr) return std::unexpected(fmt::format("mosquitto_new: {}", reason(MOSQ_ERR_ERRNO)));
+  if (p->mosq_ == nullptr)
+    return std::unexpected(fmt::format("mosquitto_new: {}", reason(MOSQ_ERR_ERRNO)));
   mosquitto_connect_callback_set(p->mosq_, &mqtt_publisher::on_connect);
   mosquitto_publish_callback_set(p->mosq_, &mqtt_publisher::on_publish);
   // After the first connection the network thread reconnects by itself, 1 s growing to 10 s.
@@ -38,12 +39,9 @@ std::expected<std::unique_ptr<mqtt_publisher>, std::string> mqtt_publisher::conn
     last_error = reason(rc);
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
-      return std::unexpected(fmt::format("cannot reach the MQTT broker at {}:{} after {} s: {}",
-                                         s.host, s.port,
-                                         std::chrono::duration_cast<std::chrono::seconds>(
-                                             s.connect_timeout)
-                                             .count(),
-                                         last_error));
+      return std::unexpected(fmt::format(
+          "cannot reach the MQTT broker at {}:{} after {} s: {}", s.host, s.port,
+          std::chrono::duration_cast<std::chrono::seconds>(s.connect_timeout).count(), last_error));
     }
     std::this_thread::sleep_for(
         std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::seconds{1}));

@@ -55,7 +55,7 @@ class mqtt_publisher {
   mosquitto* mosq_ = nullptr;
   std::mutex mutex_;
   std::condition_variable changed_;
-  int connack_ = -1;             // -1 until the broker answers; then its CONNACK code
+  int connack_ = -1;  // -1 until the broker answers; then its CONNACK code
   std::set<int> in_flight_;
   std::set<int> completed_early_;  // completions that beat publish() recording the id
 };

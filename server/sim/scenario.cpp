@@ -1,10 +1,10 @@
 #include "sim/scenario.hpp"
 
-#include <boost/json/object.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <array>
+#include <boost/json/object.hpp>
 
 #include "sim/json_text.hpp"
 #include "sim/scenario_parts.hpp"
@@ -59,13 +59,17 @@ std::expected<scenario_plan, std::string> pond_intrusion(const context& c) {
   const core::duration stay = c.settings.hold.value_or(seconds(40));
   scenario_plan plan;
   for (core::duration at{0}; at <= stay; at += seconds(2)) {
-    plan.steps.push_back({at, fmt::format("{}: tag-10234 at 3.5 m", d.id),
-                          {{topic(d, "telemetry"), json_text(beacon_payload(c.start + at, true))}}});
+    plan.steps.push_back(
+        {at,
+         fmt::format("{}: tag-10234 at 3.5 m", d.id),
+         {{topic(d, "telemetry"), json_text(beacon_payload(c.start + at, true))}}});
   }
   if (c.settings.recover) {
     const core::duration at = plan.steps.back().at + seconds(2);
-    plan.steps.push_back({at, fmt::format("{}: no tags (the student walked away)", d.id),
-                          {{topic(d, "telemetry"), json_text(beacon_payload(c.start + at, false))}}});
+    plan.steps.push_back(
+        {at,
+         fmt::format("{}: no tags (the student walked away)", d.id),
+         {{topic(d, "telemetry"), json_text(beacon_payload(c.start + at, false))}}});
   } else {
     plan.muted_devices.push_back(d.id);
   }
@@ -111,7 +115,8 @@ std::expected<scenario_plan, std::string> one_key_alarm(const context& c) {
       {core::duration{0}, fmt::format("{}: state alarm", button->id), {state({}, "alarm")}});
   // A pressed button stays latched until someone resets it: without --hold, no all-clear.
   if (c.settings.hold && c.settings.recover) {
-    plan.steps.push_back({*c.settings.hold, fmt::format("{}: state normal (reset)", button->id),
+    plan.steps.push_back({*c.settings.hold,
+                          fmt::format("{}: state normal (reset)", button->id),
                           {state(*c.settings.hold, "normal")}});
   } else {
     plan.muted_devices.push_back(button->id);
@@ -148,8 +153,8 @@ std::expected<scenario_plan, std::string> plan_scenario(std::string_view name,
   } else if (name == "one-key-alarm") {
     plan = one_key_alarm(c);
   } else {
-    return std::unexpected(fmt::format("unknown scenario \"{}\" (known: {})", name,
-                                       fmt::join(names, ", ")));
+    return std::unexpected(
+        fmt::format("unknown scenario \"{}\" (known: {})", name, fmt::join(names, ", ")));
   }
   if (plan) {
     plan->name = std::string(name);

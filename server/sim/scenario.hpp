@@ -25,23 +25,23 @@
 namespace campus::sim {
 
 struct scenario_settings {
-  std::string site;                     // empty = the district's first site
-  std::optional<core::duration> hold;   // how long the incident lasts; each scenario has a default
-  bool recover = true;                  // publish the all-clear at the end
-  bool fast = false;                    // cabinet-door-night: a few readings, no waiting (no alert)
+  std::string site;                    // empty = the district's first site
+  std::optional<core::duration> hold;  // how long the incident lasts; each scenario has a default
+  bool recover = true;                 // publish the all-clear at the end
+  bool fast = false;                   // cabinet-door-night: a few readings, no waiting (no alert)
 };
 
 struct scenario_step {
-  core::duration at{0};        // offset from the scenario's start
-  std::string description;     // one line for the operator: what this step publishes and why
+  core::duration at{0};     // offset from the scenario's start
+  std::string description;  // one line for the operator: what this step publishes and why
   std::vector<sim_message> messages;
 };
 
 struct scenario_plan {
   std::string name;
   std::string site;
-  std::vector<scenario_step> steps;         // ordered by `at`
-  std::vector<std::string> notes;           // printed before the first step (e.g. time windows)
+  std::vector<scenario_step> steps;  // ordered by `at`
+  std::vector<std::string> notes;    // printed before the first step (e.g. time windows)
   // Devices left in the incident state: a normal simulation running after the scenario
   // (--continue) must not publish for them, or it would undo the incident.
   std::vector<std::string> muted_devices;

@@ -18,7 +18,8 @@ std::optional<T> parse_number(std::string_view text) {
 std::expected<void, std::string> parse_broker(std::string_view text, sim_options& o) {
   const auto colon = text.rfind(':');
   const std::string_view host = colon == std::string_view::npos ? text : text.substr(0, colon);
-  if (host.empty()) return std::unexpected(fmt::format("--broker needs HOST:PORT, got \"{}\"", text));
+  if (host.empty())
+    return std::unexpected(fmt::format("--broker needs HOST:PORT, got \"{}\"", text));
   o.host = std::string(host);
   if (colon == std::string_view::npos) return {};
   const auto port = parse_number<int>(text.substr(colon + 1));
@@ -37,14 +38,18 @@ std::expected<core::duration, std::string> parse_duration(std::string_view text)
   const auto n = parse_number<long>(text.substr(0, digits));
   const std::string_view unit = text.substr(digits);
   long ms_per = 0;
-  if (unit == "ms") ms_per = 1;
-  else if (unit == "s" || unit.empty()) ms_per = 1000;
-  else if (unit == "m") ms_per = 60'000;
-  else if (unit == "h") ms_per = 3'600'000;
-  else if (unit == "d") ms_per = 86'400'000;
+  if (unit == "ms")
+    ms_per = 1;
+  else if (unit == "s" || unit.empty())
+    ms_per = 1000;
+  else if (unit == "m")
+    ms_per = 60'000;
+  else if (unit == "h")
+    ms_per = 3'600'000;
+  else if (unit == "d")
+    ms_per = 86'400'000;
   if (!n || ms_per == 0 || *n > 1'000'000'000L) {
-    return std::unexpected(
-        fmt::format("bad duration \"{}\" (use e.g. 500ms, 2s, 10m, 1h)", text));
+    return std::unexpected(fmt::format("bad duration \"{}\" (use e.g. 500ms, 2s, 10m, 1h)", text));
   }
   return core::duration{*n * ms_per};
 }
@@ -76,7 +81,8 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
       auto v = value();
       if (!v) return std::unexpected(v.error());
       auto n = parse_number<std::uint64_t>(*v);
-      if (!n) return std::unexpected(fmt::format("{} must be a whole number, got \"{}\"", name, *v));
+      if (!n)
+        return std::unexpected(fmt::format("{} must be a whole number, got \"{}\"", name, *v));
       return *n;
     };
     std::expected<void, std::string> ok;
@@ -106,9 +112,12 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
       if (*d <= core::duration{0} && name != "--hold") {
         return std::unexpected(fmt::format("{} must be positive", name));
       }
-      if (name == "--interval") o.interval = *d;
-      else if (name == "--duration") o.duration = *d;
-      else o.hold = *d;
+      if (name == "--interval")
+        o.interval = *d;
+      else if (name == "--duration")
+        o.duration = *d;
+      else
+        o.hold = *d;
     } else if (name == "--qos") {
       auto v = value();
       if (!v) return std::unexpected(v.error());
@@ -120,14 +129,17 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
     } else if (name == "--count" || name == "--seed") {
       auto n = count_of();
       if (!n) return std::unexpected(n.error());
-      if (name == "--count") o.count = *n;
-      else o.seed = *n;
+      if (name == "--count")
+        o.count = *n;
+      else
+        o.seed = *n;
     } else if (name == "--site" || name == "--client-id" || name == "--scenario") {
       auto v = value();
       if (!v) return std::unexpected(v.error());
       if (v->empty()) return std::unexpected(fmt::format("{} must not be empty", name));
-      (name == "--site" ? o.site : name == "--client-id" ? o.client_id : o.scenario) =
-          std::string(*v);
+      (name == "--site"        ? o.site
+       : name == "--client-id" ? o.client_id
+                               : o.scenario) = std::string(*v);
     } else {
       return std::unexpected(fmt::format("unknown option \"{}\"", arg));
     }

@@ -15,23 +15,23 @@
 namespace campus::sim {
 
 struct sim_options {
-  std::filesystem::path config;                // --config FILE (required)
-  std::string host = "127.0.0.1";              // --broker HOST:PORT
+  std::filesystem::path config;    // --config FILE (required)
+  std::string host = "127.0.0.1";  // --broker HOST:PORT
   int port = 1883;
-  core::duration interval{2000};               // --interval
-  int qos = 1;                                 // --qos 0|1
-  std::optional<core::duration> duration;      // --duration; default: until SIGINT / SIGTERM
-  std::optional<std::uint64_t> count;          // --count N messages, then stop
-  std::optional<std::uint64_t> seed;           // --seed N; default: random (printed)
-  std::string site;                            // --site ID
-  std::string client_id;                       // --client-id; default campus-sim-<pid>
-  std::string scenario;                        // --scenario NAME
-  bool keep_running = false;                   // --continue: normal simulation after the scenario
-  std::optional<core::duration> hold;          // --hold
-  bool recover = true;                         // --no-recover
-  bool fast = false;                           // --fast
-  bool dry_run = false;                        // --dry-run: print messages, no broker
-  bool help = false;                           // --help
+  core::duration interval{2000};           // --interval
+  int qos = 1;                             // --qos 0|1
+  std::optional<core::duration> duration;  // --duration; default: until SIGINT / SIGTERM
+  std::optional<std::uint64_t> count;      // --count N messages, then stop
+  std::optional<std::uint64_t> seed;       // --seed N; default: random (printed)
+  std::string site;                        // --site ID
+  std::string client_id;                   // --client-id; default campus-sim-<pid>
+  std::string scenario;                    // --scenario NAME
+  bool keep_running = false;               // --continue: normal simulation after the scenario
+  std::optional<core::duration> hold;      // --hold
+  bool recover = true;                     // --no-recover
+  bool fast = false;                       // --fast
+  bool dry_run = false;                    // --dry-run: print messages, no broker
+  bool help = false;                       // --help
 };
 
 // `args` excludes the program name.

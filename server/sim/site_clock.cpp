@@ -45,8 +45,7 @@ local_moment site_clock::at(core::time_point t) const {
   const auto since_midnight = local - day;
   local_moment m;
   m.weekday = static_cast<int>(date::weekday(day).iso_encoding());
-  m.minute_of_day =
-      std::chrono::duration<double, std::ratio<60>>(since_midnight).count();
+  m.minute_of_day = std::chrono::duration<double, std::ratio<60>>(since_midnight).count();
   return m;
 }
 

@@ -16,8 +16,8 @@ class time_zone;
 namespace campus::sim {
 
 struct local_moment {
-  int weekday = 1;            // ISO: 1 = Monday … 7 = Sunday
-  double minute_of_day = 0;   // minutes after local midnight, with fractions
+  int weekday = 1;           // ISO: 1 = Monday … 7 = Sunday
+  double minute_of_day = 0;  // minutes after local midnight, with fractions
 
   bool weekend() const { return weekday >= 6; }
   // True when the local time of day is in [from, to), both "HH:MM" as minutes after midnight;

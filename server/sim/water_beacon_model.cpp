@@ -19,8 +19,8 @@ int water_beacon_model::rssi_at(double dist_m) {
 std::vector<sim_message> water_beacon_model::sample(core::time_point now,
                                                     const local_moment& local) {
   const core::duration elapsed = elapsed_since_last(now, std::chrono::seconds{2});
-  const bool after_school = local.weekend() ? local.between(hm(9, 0), hm(18, 0))
-                                            : local.between(hm(16, 30), hm(19, 0));
+  const bool after_school =
+      local.weekend() ? local.between(hm(9, 0), hm(18, 0)) : local.between(hm(16, 30), hm(19, 0));
   if (visitor_ && (now >= leave_at_ || !after_school)) visitor_ = false;
   if (!visitor_ && after_school && happens(elapsed, std::chrono::minutes{20})) {
     visitor_ = true;

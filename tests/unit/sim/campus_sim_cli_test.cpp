@@ -2,10 +2,9 @@
 // deliver every message before the program exits, statuses are retained, signals stop it, and
 // the exit codes say what went wrong.
 #include <gtest/gtest.h>
-
-#include <boost/json/parse.hpp>
 #include <mosquitto.h>
 
+#include <boost/json/parse.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -39,8 +38,9 @@ class subscriber {
     mosquitto_message_callback_set(mosq_, [](mosquitto*, void* self, const mosquitto_message* m) {
       auto* s = static_cast<subscriber*>(self);
       std::lock_guard lock(s->mutex_);
-      s->messages_.push_back({m->topic, std::string(static_cast<const char*>(m->payload),
-                                                    static_cast<std::size_t>(m->payloadlen)),
+      s->messages_.push_back({m->topic,
+                              std::string(static_cast<const char*>(m->payload),
+                                          static_cast<std::size_t>(m->payloadlen)),
                               m->retain});
     });
     if (mosquitto_connect(mosq_, "127.0.0.1", port, 30) != MOSQ_ERR_SUCCESS ||
@@ -83,7 +83,8 @@ class campus_sim_cli : public ::testing::Test {
                                   std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml",
                                   "--broker", "127.0.0.1:" + std::to_string(port)};
     argv.insert(argv.end(), args.begin(), args.end());
-    return std::make_unique<test::child_process>(argv, dir_ / ("sim-" + std::to_string(++runs_) + ".log"));
+    return std::make_unique<test::child_process>(
+        argv, dir_ / ("sim-" + std::to_string(++runs_) + ".log"));
   }
 
   test::temp_dir dir_{"campus-sim-cli-"};

@@ -14,7 +14,8 @@ using namespace std::chrono_literals;
 
 // Ten simulated minutes of the scheduled run, as "topic payload" lines.
 std::vector<std::string> run(std::uint64_t seed, std::string site = "") {
-  auto sim = district_simulator::make(testing::sample_district(), testing::sim_settings(seed, site));
+  auto sim =
+      district_simulator::make(testing::sample_district(), testing::sim_settings(seed, site));
   EXPECT_TRUE(sim);
   std::vector<std::string> out;
   const auto start = testing::friday_midnight + 11h;
@@ -34,16 +35,19 @@ TEST(determinism, the_same_seed_gives_the_same_run) {
 
 TEST(determinism, a_device_samples_the_same_whichever_devices_run_beside_it) {
   auto all = district_simulator::make(testing::sample_district(), testing::sim_settings(7));
-  auto one = district_simulator::make(testing::sample_district(), testing::sim_settings(7, "qs-nine-year"));
+  auto one = district_simulator::make(testing::sample_district(),
+                                      testing::sim_settings(7, "qs-nine-year"));
   ASSERT_TRUE(all && one);
   for (auto t = testing::friday_midnight; t < testing::friday_midnight + 1h; t += 30s) {
-    EXPECT_EQ(all->sample("qs-chem-cab-2", t).at(0).payload, one->sample("qs-chem-cab-2", t).at(0).payload);
+    EXPECT_EQ(all->sample("qs-chem-cab-2", t).at(0).payload,
+              one->sample("qs-chem-cab-2", t).at(0).payload);
   }
   EXPECT_TRUE(one->sample("xh-chem-cab-2", testing::friday_midnight).empty());  // filtered out
 }
 
 TEST(determinism, devices_do_not_publish_in_lockstep) {
-  auto sim = district_simulator::make(testing::sample_district(), testing::sim_settings(11, "xh-primary"));
+  auto sim =
+      district_simulator::make(testing::sample_district(), testing::sim_settings(11, "xh-primary"));
   ASSERT_TRUE(sim);
   const auto start = testing::friday_midnight + 9h;
   sim->start(start);

@@ -25,7 +25,8 @@ struct local_time {
 
 // The sample sites are all UTC+8 without daylight saving; the walk starts on a Friday.
 local_time local_at(core::time_point t) {
-  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(t - testing::friday_midnight).count();
+  const auto minutes =
+      std::chrono::duration_cast<std::chrono::minutes>(t - testing::friday_midnight).count();
   return {static_cast<int>(5 + minutes / 1440 - 1) % 7 + 1, static_cast<int>(minutes % 1440)};
 }
 
@@ -37,7 +38,8 @@ bool after_hours(local_time l) {
 class normal_day : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto made = district_simulator::make(testing::sample_district(), testing::sim_settings(20251128));
+    auto made =
+        district_simulator::make(testing::sample_district(), testing::sim_settings(20251128));
     ASSERT_TRUE(made) << made.error();
     sim_.emplace(std::move(*made));
   }
@@ -129,8 +131,10 @@ TEST_F(normal_day, values_follow_the_day_and_never_stick) {
       const bool kitchen_hours = local.minute >= 6 * 60 && local.minute < 19 * 60;
       EXPECT_EQ(p.at("valve"), kitchen_hours ? "open" : "closed") << local.minute;
     } else if (d.family == "hazmat_cabinet") {
-      if (local.minute >= 14 * 60 && local.minute < 16 * 60) temp_sum_afternoon[d.id] += number(p.at("temp_c"));
-      if (local.minute >= 3 * 60 && local.minute < 5 * 60) temp_sum_dawn[d.id] += number(p.at("temp_c"));
+      if (local.minute >= 14 * 60 && local.minute < 16 * 60)
+        temp_sum_afternoon[d.id] += number(p.at("temp_c"));
+      if (local.minute >= 3 * 60 && local.minute < 5 * 60)
+        temp_sum_dawn[d.id] += number(p.at("temp_c"));
       if (p.at("door") == "open") ++door_opened;
     } else if (d.family == "water_beacon") {
       tags_seen += static_cast<int>(p.at("tags").as_array().size());

@@ -21,7 +21,9 @@ std::set<std::string> keys(const boost::json::object& o) {
   return out;
 }
 
-bool is_number(const boost::json::value& v) { return v.is_double() || v.is_int64() || v.is_uint64(); }
+bool is_number(const boost::json::value& v) {
+  return v.is_double() || v.is_int64() || v.is_uint64();
+}
 
 const std::map<std::string, std::set<std::string>> telemetry_fields{
     {"gas_detector", {"ts", "lel_pct", "co_ppm", "valve", "fault"}},
@@ -134,7 +136,8 @@ TEST(payload_fields, start_publishes_retained_online_status_for_every_device) {
 }
 
 TEST(payload_fields, unknown_site_is_refused) {
-  auto sim = district_simulator::make(sample_district(), testing::sim_settings(1, "no-such-school"));
+  auto sim =
+      district_simulator::make(sample_district(), testing::sim_settings(1, "no-such-school"));
   ASSERT_FALSE(sim);
   EXPECT_NE(sim.error().find("no-such-school"), std::string::npos);
 }

@@ -1,12 +1,13 @@
 // Scenarios are planned as the brief describes them, and each raises the alert it is meant to
 // when its messages go through the real adapters and rule engine with the sample rules.
+#include "sim/scenario.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "rule_pipeline.hpp"
 #include "sample_district.hpp"
-#include "sim/scenario.hpp"
 
 namespace campus::sim {
 namespace {
@@ -71,10 +72,10 @@ TEST(scenario, gas_leak_ramps_past_25_in_half_second_steps_holds_and_recovers) {
   ASSERT_NE(first_red, lel.end());
   EXPECT_LT(first_yellow, first_red);  // yellow is crossed on the way
   EXPECT_EQ(*std::max_element(lel.begin(), lel.end()), 45);
-  EXPECT_EQ(lel.back(), 1);            // recovered
+  EXPECT_EQ(lel.back(), 1);  // recovered
   EXPECT_EQ(p.steps[1].at - p.steps[0].at, 500ms);
-  EXPECT_LE(p.steps[7].at, 4s);        // the ramp takes about 3 s
-  EXPECT_GE(p.steps.back().at, 13s);   // held at the leak level for the default 10 s
+  EXPECT_LE(p.steps[7].at, 4s);       // the ramp takes about 3 s
+  EXPECT_GE(p.steps.back().at, 13s);  // held at the leak level for the default 10 s
   EXPECT_TRUE(p.muted_devices.empty());
   // Timestamps follow the plan's offsets.
   EXPECT_EQ(parse_object(p.steps[2].messages[0]).at("ts").as_int64(),
@@ -114,8 +115,9 @@ TEST(scenario, cabinet_door_night_keeps_the_door_open_past_the_rules_for_period)
   EXPECT_NE(p.notes[0].find("it should fire"), std::string::npos) << p.notes[0];
 
   const auto alerts = alerts_of(p, start, 200s);
-  EXPECT_NE(std::find(alerts.begin(), alerts.end(), "cabinet-door-after-hours xh-chem-cab-1 orange"),
-            alerts.end())
+  EXPECT_NE(
+      std::find(alerts.begin(), alerts.end(), "cabinet-door-after-hours xh-chem-cab-1 orange"),
+      alerts.end())
       << ::testing::PrintToString(alerts);
 }
 
@@ -160,7 +162,8 @@ TEST(scenario, pond_intrusion_keeps_a_tag_within_5_m_for_40_s_and_raises_the_dwe
   EXPECT_TRUE(parse_object(p.steps.back().messages[0]).at("tags").as_array().empty());
 
   const auto alerts = alerts_of(p, start, 45s);
-  EXPECT_NE(std::find(alerts.begin(), alerts.end(), "pond-dwell bh-pond-beacon-1 red"), alerts.end())
+  EXPECT_NE(std::find(alerts.begin(), alerts.end(), "pond-dwell bh-pond-beacon-1 red"),
+            alerts.end())
       << ::testing::PrintToString(alerts);
 }
 
@@ -199,7 +202,8 @@ TEST(scenario, unknown_names_and_sites_are_refused) {
   auto bad_name = plan_scenario("meteor", district, {}, testing::friday_midnight);
   ASSERT_FALSE(bad_name);
   EXPECT_NE(bad_name.error().find("gas-leak"), std::string::npos);  // lists the known ones
-  auto bad_site = plan_scenario("gas-leak", district, testing::scenario_at("nowhere"), testing::friday_midnight);
+  auto bad_site = plan_scenario("gas-leak", district, testing::scenario_at("nowhere"),
+                                testing::friday_midnight);
   ASSERT_FALSE(bad_site);
   EXPECT_NE(bad_site.error().find("nowhere"), std::string::npos);
   EXPECT_EQ(scenario_names().size(), 5u);

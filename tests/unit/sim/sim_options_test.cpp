@@ -1,7 +1,7 @@
 // The command line: defaults, every option, and mistakes named precisely.
-#include <gtest/gtest.h>
-
 #include "sim/sim_options.hpp"
+
+#include <gtest/gtest.h>
 
 namespace campus::sim {
 namespace {
@@ -27,10 +27,31 @@ TEST(sim_options, defaults) {
 }
 
 TEST(sim_options, every_option) {
-  const auto o = parse({"--config=c.yaml", "--broker", "localhost:1884", "--interval", "500ms",
-                        "--qos", "0", "--duration", "1m", "--count", "25", "--seed", "7", "--site",
-                        "bh-middle", "--client-id", "sim-a", "--scenario", "gas-leak", "--continue",
-                        "--hold", "10s", "--no-recover", "--fast", "--dry-run"});
+  const auto o = parse({"--config=c.yaml",
+                        "--broker",
+                        "localhost:1884",
+                        "--interval",
+                        "500ms",
+                        "--qos",
+                        "0",
+                        "--duration",
+                        "1m",
+                        "--count",
+                        "25",
+                        "--seed",
+                        "7",
+                        "--site",
+                        "bh-middle",
+                        "--client-id",
+                        "sim-a",
+                        "--scenario",
+                        "gas-leak",
+                        "--continue",
+                        "--hold",
+                        "10s",
+                        "--no-recover",
+                        "--fast",
+                        "--dry-run"});
   ASSERT_TRUE(o) << o.error();
   EXPECT_EQ(o->config, "c.yaml");
   EXPECT_EQ(o->host, "localhost");
