@@ -50,10 +50,13 @@ campus_ensure_packages() {
   apt-get install -y -q --no-install-recommends $missing
 }
 
+# campus_build [TARGET...]: configures and builds everything, or only the named targets.
 campus_build() {
   say "building in $CAMPUS_BUILD"
   cmake -S "$CAMPUS_ROOT" -B "$CAMPUS_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$CAMPUS_BUILD" -j"$(nproc)"
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  cmake --build "$CAMPUS_BUILD" -j"$(nproc)" "${targets[@]}"
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on, starting from $1.
@@ -75,4 +78,7 @@ max_queued_messages 1000000
 max_queued_bytes 0
 log_dest file $1/mosquitto.log
 CONF
+  # As root, Mosquitto would switch to its own user, which cannot write into our private
+  # directory; stay root for a broker that only listens on loopback.
+  if [ "$(id -u)" -eq 0 ]; then echo "user root" >>"$1/mosquitto.conf"; fi
 }
