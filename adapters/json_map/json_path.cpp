@@ -18,7 +18,7 @@ std::expected<json_path, std::string> json_path::parse(std::string_view text) {
     std::size_t start = i;
     while (i < text.size() && text[i] != '.' && text[i] != '[' && text[i] != ']') ++i;
     if (i == start) return at("empty key");
-    p.steps_.push_back({std::string(text.substr(start, i - start)), i});
+    p.steps_.push_back({std::string(text.substr(start, i - start)), 0, false, i});
     // Any number of [n] indices.
     while (i < text.size() && text[i] == '[') {
       ++i;
@@ -32,7 +32,7 @@ std::expected<json_path, std::string> json_path::parse(std::string_view text) {
       if (i == digits) return at("expected an array index (digits)");
       if (i == text.size() || text[i] != ']') return at("expected ']'");
       ++i;
-      p.steps_.push_back({index, i});
+      p.steps_.push_back({{}, index, true, i});
     }
     if (i == text.size()) return p;
     if (text[i] != '.') return at(fmt::format("unexpected '{}'", text[i]));
@@ -45,7 +45,8 @@ std::expected<const boost::json::value*, rejection> json_path::find(
   const boost::json::value* v = nullptr;
   for (std::size_t s = 0; s < steps_.size(); ++s) {
     const step& st = steps_[s];
-    if (const auto* key = std::get_if<std::string>(&st.key_or_index)) {
+    if (!st.is_index) {
+      const std::string* key = &st.key;
       if (s == 0) {
         v = root.if_contains(*key);
       } else if (v->is_object()) {
@@ -57,7 +58,7 @@ std::expected<const boost::json::value*, rejection> json_path::find(
                                                   kind_name(v->kind()), quote_json(*v))));
       }
     } else {
-      std::size_t index = std::get<std::size_t>(st.key_or_index);
+      std::size_t index = st.index;
       if (!v->is_array()) {
         std::string_view prefix = std::string_view(text_).substr(0, steps_[s - 1].end);
         return std::unexpected(reject(reason::bad_type, prefix,

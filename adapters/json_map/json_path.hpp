@@ -34,7 +34,11 @@ class json_path {
 
  private:
   struct step {
-    std::variant<std::string, std::size_t> key_or_index;
+    // An object key, or an array index when is_index. (Not a std::variant: GCC 12 warns
+    // falsely about moving a variant holding a string.)
+    std::string key;
+    std::size_t index = 0;
+    bool is_index = false;
     std::size_t end;  // length of the text prefix up to and including this step, for messages
   };
 
