@@ -47,7 +47,11 @@ std::vector<sim_message> district_simulator::start(core::time_point now) {
   for (auto& e : entries_) {
     const core::duration first = e.model->next_gap(settings_.interval);
     e.due = now + core::duration{std::uniform_int_distribution<long>(0, first.count())(spread)};
-    if (!e.muted) out.push_back(e.model->status(true));
+    if (now < e.muted_until) {
+      e.silenced = true;
+    } else {
+      out.push_back(e.model->status(true));
+    }
   }
   return out;
 }
@@ -67,8 +71,19 @@ std::vector<sim_message> district_simulator::take_due(core::time_point now) {
     // The sample carries the time it was due, so a late wake-up does not bunch timestamps.
     const core::time_point at = e->due;
     e->due = at + e->model->next_gap(settings_.interval);
-    if (e->muted) continue;
-    for (auto& m : e->model->sample(at, e->clock.at(at))) out.push_back(std::move(m));
+    // A muted device is still sampled and its messages dropped: its model (noise, a door,
+    // its random stream) moves on in time, so after the mute it publishes exactly what it
+    // would have published anyway, on the same schedule.
+    auto messages = e->model->sample(at, e->clock.at(at));
+    if (at < e->muted_until) {
+      e->silenced = true;
+      continue;
+    }
+    if (e->silenced) {
+      e->silenced = false;
+      out.push_back(e->model->status(true));
+    }
+    for (auto& m : messages) out.push_back(std::move(m));
   }
 }
 
@@ -80,7 +95,20 @@ std::vector<sim_message> district_simulator::sample(std::string_view device_id,
 }
 
 void district_simulator::mute(std::string_view device_id) {
-  if (entry* e = find_entry(device_id)) e->muted = true;
+  mute_until(device_id, core::time_point::max());
+}
+
+void district_simulator::mute_until(std::string_view device_id, core::time_point until) {
+  if (entry* e = find_entry(device_id)) e->muted_until = until;
+}
+
+void district_simulator::unmute(std::string_view device_id) {
+  mute_until(device_id, core::time_point::min());
+}
+
+bool district_simulator::muted(std::string_view device_id, core::time_point at) const {
+  const entry* e = find_entry(device_id);
+  return e != nullptr && at < e->muted_until;
 }
 
 std::vector<std::string> district_simulator::device_ids() const {
@@ -98,6 +126,13 @@ const device_model* district_simulator::find(std::string_view device_id) const {
 
 district_simulator::entry* district_simulator::find_entry(std::string_view device_id) {
   for (auto& e : entries_) {
+    if (e.model->place().device == device_id) return &e;
+  }
+  return nullptr;
+}
+
+const district_simulator::entry* district_simulator::find_entry(std::string_view device_id) const {
+  for (const auto& e : entries_) {
     if (e.model->place().device == device_id) return &e;
   }
   return nullptr;

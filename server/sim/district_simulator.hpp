@@ -43,15 +43,26 @@ class district_simulator {
   core::time_point next_due() const;
 
   // Everything due at or before `now`, earliest first; each device then waits its next
-  // (jittered) period. Muted devices are rescheduled but publish nothing.
+  // (jittered) period. Muted devices are sampled and rescheduled but publish nothing, so a
+  // mute changes nothing else; a device whose mute has passed publishes its `online` status
+  // again before its sample.
   std::vector<sim_message> take_due(core::time_point now);
 
   // One normal-running sample of a device at `now`, outside the schedule. Empty for an unknown
   // device. Tests use it to walk a device through a simulated day.
   std::vector<sim_message> sample(std::string_view device_id, core::time_point now);
 
-  // The device stops publishing (a scenario has taken it over: a camera left offline).
+  // The device stops publishing for good (a scenario has taken it over: a camera left offline).
   void mute(std::string_view device_id);
+  // The device publishes nothing (no telemetry, no event, no heartbeat) for samples due before
+  // `until`; the first sample due at or after it is preceded by the device's retained `online`
+  // status and the schedule carries on. Replaces any earlier mute of the device (a past `until`
+  // unmutes it). Unknown devices are ignored: another simulator may own them.
+  void mute_until(std::string_view device_id, core::time_point until);
+  // Same as mute_until(device_id, the distant past): the next due sample is published.
+  void unmute(std::string_view device_id);
+  // Whether the device would stay silent for a sample due at `at`; false for an unknown device.
+  bool muted(std::string_view device_id, core::time_point at) const;
 
   std::vector<std::string> device_ids() const;
   const std::vector<std::string>& skipped() const { return skipped_; }
@@ -63,10 +74,12 @@ class district_simulator {
     std::unique_ptr<device_model> model;
     site_clock clock;
     core::time_point due{};
-    bool muted = false;
+    core::time_point muted_until = core::time_point::min();
+    bool silenced = false;  // a sample was held back: announce `online` again on resuming
   };
 
   entry* find_entry(std::string_view device_id);
+  const entry* find_entry(std::string_view device_id) const;
 
   simulator_settings settings_;
   std::vector<entry> entries_;

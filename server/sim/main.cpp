@@ -1,10 +1,12 @@
 // campus-sim: publishes realistic telemetry for a district's devices and injects scenarios.
 // Everything it publishes comes from campus_sim (district_simulator, plan_scenario); this file
 // only parses the command line, keeps time and hands messages to the broker.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <mosquitto.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -17,6 +19,7 @@
 #include "core/clock.hpp"
 #include "sim/district_simulator.hpp"
 #include "sim/mqtt_publisher.hpp"
+#include "sim/mute_control.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sim_options.hpp"
 
@@ -42,6 +45,18 @@ bool sleep_until(steady::time_point until) {
 }
 
 core::time_point wall_now() { return core::system_clock{}.now(); }
+
+// How long background simulators stay silent for a scenario's devices: the scenario's length
+// plus a margin (clock skew, a late start); for devices it leaves in the incident state, long
+// enough to look at the incident.
+constexpr core::duration scenario_margin{5000};
+constexpr core::duration incident_mute{60 * 60 * 1000};
+// The normal run loop looks at the control queue at least this often.
+constexpr core::duration control_poll{100};
+
+std::string utc_clock(core::time_point t) {
+  return fmt::format("{:%H:%M:%S} UTC", std::chrono::floor<std::chrono::seconds>(t));
+}
 
 // Hands messages to the broker (or stdout with --dry-run), counting them for --count.
 class outlet {
@@ -80,6 +95,100 @@ class outlet {
   std::uint64_t refused_ = 0;
 };
 
+// A control message goes straight to the broker with QoS 1 (printed with --dry-run); it is not
+// device traffic, so --count does not count it.
+void send_control(sim::mqtt_publisher* broker, const sim::sim_message& m) {
+  if (broker == nullptr) {
+    fmt::print("{} {}{}\n", m.topic, m.payload, m.retain ? " (retained)" : "");
+  } else if (auto ok = broker->publish(m, 1); !ok) {
+    fmt::print(stderr, "campus-sim: control message to {} refused: {}\n", m.topic, ok.error());
+  }
+}
+
+bool left_in_incident(const sim::scenario_plan& plan, const std::string& device) {
+  return std::find(plan.muted_devices.begin(), plan.muted_devices.end(), device) !=
+         plan.muted_devices.end();
+}
+
+// Before the first step: background simulators (campus-sim without --scenario on the same
+// broker) go silent for the scenario's devices, or their normal values would undo it.
+void mute_background(const sim::scenario_plan& plan, sim::mqtt_publisher* broker) {
+  const auto now = wall_now();
+  for (const auto& id : plan.devices) {
+    const bool stays = left_in_incident(plan, id);
+    const auto until = now + (stays ? incident_mute : plan.length() + scenario_margin);
+    send_control(broker, sim::mute_message(id, until));
+    fmt::print("background simulators stay silent for {} until {}{}\n", id, utc_clock(until),
+               stays ? " (it stays in the incident state; restart them to resume it sooner)"
+                     : "");
+  }
+}
+
+// After a scenario that recovered (or was stopped): its devices resume in the background at
+// once. The empty retained payload also deletes the retained mute.
+void release_background(const sim::scenario_plan& plan, sim::mqtt_publisher* broker) {
+  for (const auto& id : plan.devices) {
+    if (!left_in_incident(plan, id)) send_control(broker, sim::unmute_message(id));
+  }
+}
+
+// Applies the control messages the network thread queued (mqtt_publisher::take_received):
+// here on the run loop's thread, so district_simulator, which has no lock, is only ever used
+// by one thread. Returns true when this simulator's own sync marker came back.
+bool apply_controls(sim::district_simulator& sim, sim::mqtt_publisher& broker,
+                    std::string_view client_id) {
+  bool synced = false;
+  for (const auto& m : broker.take_received()) {
+    if (m.topic == sim::control_prefix) {
+      synced = synced || m.payload == client_id;  // others' markers are not for us
+      continue;
+    }
+    auto c = sim::parse_mute_control(m.topic, m.payload);
+    if (!c) {
+      fmt::print(stderr, "campus-sim: ignored control message: {}\n", c.error());
+      continue;
+    }
+    if (sim.find(c->device) == nullptr) continue;  // another school's device: not ours
+    if (c->until) {
+      sim.mute_until(c->device, *c->until);
+      if (*c->until > wall_now()) {
+        fmt::print("control: {} silent until {}\n", c->device, utc_clock(*c->until));
+      }
+    } else {
+      sim.unmute(c->device);
+      fmt::print("control: {} resumes\n", c->device);
+    }
+    std::fflush(stdout);
+  }
+  return synced;
+}
+
+// Subscribes to the control channel and applies the retained mutes before the first status is
+// published, so a device a scenario left offline is not announced `online`. The broker sends
+// retained messages right after the SUBACK; the sync marker published afterwards comes back
+// behind them. False when stopped meanwhile.
+bool listen_for_controls(sim::district_simulator& sim, sim::mqtt_publisher& broker,
+                         const std::string& client_id) {
+  if (auto ok = broker.subscribe(sim::control_subscription(), std::chrono::seconds{5}); !ok) {
+    fmt::print(stderr, "campus-sim: {}; scenarios in other processes cannot mute devices here\n",
+               ok.error());
+    return !stop_requested;
+  }
+  if (auto ok = broker.publish({std::string(sim::control_prefix), client_id, false}, 1); !ok) {
+    fmt::print(stderr, "campus-sim: control sync refused: {}\n", ok.error());
+    return !stop_requested;
+  }
+  const auto deadline = steady::now() + std::chrono::seconds{2};
+  while (!apply_controls(sim, broker, client_id)) {
+    if (steady::now() >= deadline) {
+      fmt::print(stderr, "campus-sim: control sync did not come back; starting anyway\n");
+      break;
+    }
+    if (!sleep_until(steady::now() + std::chrono::milliseconds{10})) return false;
+  }
+  return !stop_requested;
+}
+
 // Replays a scenario plan on time, one stdout line per step. False when stopped early.
 bool run_scenario(const sim::scenario_plan& plan, outlet& out,
                   std::optional<steady::time_point> end) {
@@ -99,17 +208,25 @@ bool run_scenario(const sim::scenario_plan& plan, outlet& out,
   return true;
 }
 
-// Normal running: every device on its own jittered schedule until stopped.
-void run_normal(sim::district_simulator& sim, outlet& out, std::optional<steady::time_point> end) {
+// Normal running: every device on its own jittered schedule until stopped. With a broker it
+// also wakes at least every control_poll to apply mutes from scenarios in other processes.
+void run_normal(sim::district_simulator& sim, outlet& out, std::optional<steady::time_point> end,
+                sim::mqtt_publisher* broker, const std::string& client_id) {
   if (!out.send_all(sim.start(wall_now()))) return;
   while (!stop_requested) {
+    if (broker != nullptr) apply_controls(sim, *broker, client_id);
+    const auto now = wall_now();
+    if (sim.next_due() <= now) {
+      if (!out.send_all(sim.take_due(now))) return;
+      continue;
+    }
     // Sleep toward the next due sample on the wall clock the timestamps use.
-    const auto wait = sim.next_due() - wall_now();
-    auto until = steady::now() + std::max(wait, core::duration{0});
+    auto wait = sim.next_due() - now;
+    if (broker != nullptr) wait = std::min(wait, control_poll);
+    auto until = steady::now() + wait;
     if (end && until > *end) until = *end;
     if (!sleep_until(until)) return;
     if (end && steady::now() >= *end) return;
-    if (!out.send_all(sim.take_due(wall_now()))) return;
   }
 }
 
@@ -163,9 +280,9 @@ int main(int argc, char** argv) {
 
   mosquitto_lib_init();
   std::unique_ptr<sim::mqtt_publisher> broker;
+  const std::string client_id =
+      options->client_id.empty() ? fmt::format("campus-sim-{}", ::getpid()) : options->client_id;
   if (!options->dry_run) {
-    const std::string client_id =
-        options->client_id.empty() ? fmt::format("campus-sim-{}", ::getpid()) : options->client_id;
     sim::mqtt_publisher::settings broker_settings;
     broker_settings.host = options->host;
     broker_settings.port = options->port;
@@ -182,14 +299,18 @@ int main(int argc, char** argv) {
   outlet out(broker.get(), *options);
   bool go_on = true;
   if (plan) {
+    mute_background(*plan, broker.get());
     go_on = run_scenario(*plan, out, end) && options->keep_running;
+    release_background(*plan, broker.get());
     for (const auto& id : plan->muted_devices) sim->mute(id);
   }
   if (go_on && !stop_requested) {
     fmt::print("simulating {} devices (seed {}, interval {} ms){}\n", sim->device_ids().size(),
                seed, options->interval.count(), options->dry_run ? ", dry run" : "");
     std::fflush(stdout);
-    run_normal(*sim, out, end);
+    if (!broker || listen_for_controls(*sim, *broker, client_id)) {
+      run_normal(*sim, out, end, broker.get(), client_id);
+    }
   }
 
   int status = 0;

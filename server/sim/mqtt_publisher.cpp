@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 namespace campus::sim {
 namespace {
@@ -28,6 +29,8 @@ std::expected<std::unique_ptr<mqtt_publisher>, std::string> mqtt_publisher::conn
     return std::unexpected(fmt::format("mosquitto_new: {}", reason(MOSQ_ERR_ERRNO)));
   mosquitto_connect_callback_set(p->mosq_, &mqtt_publisher::on_connect);
   mosquitto_publish_callback_set(p->mosq_, &mqtt_publisher::on_publish);
+  mosquitto_subscribe_callback_set(p->mosq_, &mqtt_publisher::on_subscribe);
+  mosquitto_message_callback_set(p->mosq_, &mqtt_publisher::on_message);
   // After the first connection the network thread reconnects by itself, 1 s growing to 10 s.
   mosquitto_reconnect_delay_set(p->mosq_, 1, 10, true);
 
@@ -71,13 +74,37 @@ mqtt_publisher::~mqtt_publisher() {
   mosquitto_destroy(mosq_);
 }
 
-void mqtt_publisher::on_connect(mosquitto*, void* self, int rc) {
+void mqtt_publisher::on_connect(mosquitto* mosq, void* self, int rc) {
   auto* p = static_cast<mqtt_publisher*>(self);
+  std::string renew;
   {
     std::lock_guard lock(p->mutex_);
     p->connack_ = rc;
+    renew = p->subscription_;
   }
   p->changed_.notify_all();
+  // A clean session forgets subscriptions: ask again after a reconnect (the broker then
+  // resends the retained control messages, which are idempotent).
+  if (rc == 0 && !renew.empty()) mosquitto_subscribe(mosq, nullptr, renew.c_str(), 1);
+}
+
+void mqtt_publisher::on_subscribe(mosquitto*, void* self, int mid, int, const int*) {
+  auto* p = static_cast<mqtt_publisher*>(self);
+  {
+    std::lock_guard lock(p->mutex_);
+    p->subacks_.insert(mid);
+  }
+  p->changed_.notify_all();
+}
+
+void mqtt_publisher::on_message(mosquitto*, void* self, const mosquitto_message* m) {
+  auto* p = static_cast<mqtt_publisher*>(self);
+  sim_message copy{m->topic,
+                   std::string(static_cast<const char*>(m->payload),
+                               static_cast<std::size_t>(std::max(m->payloadlen, 0))),
+                   m->retain};
+  std::lock_guard lock(p->mutex_);
+  p->received_.push_back(std::move(copy));
 }
 
 void mqtt_publisher::on_publish(mosquitto*, void* self, int mid) {
@@ -105,6 +132,32 @@ std::size_t mqtt_publisher::drain(core::duration timeout) {
   std::unique_lock lock(mutex_);
   changed_.wait_for(lock, timeout, [&] { return in_flight_.empty(); });
   return in_flight_.size();
+}
+
+
+std::expected<void, std::string> mqtt_publisher::subscribe(const std::string& pattern,
+                                                           core::duration timeout) {
+  {
+    std::lock_guard lock(mutex_);
+    subscription_ = pattern;
+  }
+  int mid = 0;
+  // Without mutex_ held, as in publish(): the SUBACK callback takes it.
+  if (const int rc = mosquitto_subscribe(mosq_, &mid, pattern.c_str(), 1); rc != MOSQ_ERR_SUCCESS) {
+    return std::unexpected(fmt::format("subscribe {}: {}", pattern, reason(rc)));
+  }
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, timeout, [&] { return subacks_.contains(mid); })) {
+    return std::unexpected(fmt::format("subscribe {}: no SUBACK from {}:{}", pattern,
+                                       settings_.host, settings_.port));
+  }
+  subacks_.erase(mid);
+  return {};
+}
+
+std::vector<sim_message> mqtt_publisher::take_received() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(received_, {});
 }
 
 }  // namespace campus::sim

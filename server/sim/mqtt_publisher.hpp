@@ -2,6 +2,9 @@
 // mosquitto_loop_start: campus-sim is a standalone tool with no Asio loop to hand work to).
 // Every publish is tracked by message id until libmosquitto reports it complete (PUBACK for
 // QoS 1, written for QoS 0), so drain() can wait for delivery before the program exits.
+// It also listens on one subscription (the simulators' control channel, mute_control.hpp):
+// messages arrive on the network thread and wait in a mutex-protected queue until the run
+// loop takes them, so the simulator itself is only ever touched by the main thread.
 #pragma once
 
 #include <condition_variable>
@@ -11,11 +14,13 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/reading.hpp"
 #include "sim/sim_message.hpp"
 
 struct mosquitto;
+struct mosquitto_message;
 
 namespace campus::sim {
 
@@ -44,12 +49,23 @@ class mqtt_publisher {
   // many are still outstanding.
   std::size_t drain(core::duration timeout);
 
+  // Subscribes to `pattern` (QoS 1) and waits for the SUBACK, at most `timeout`. The
+  // subscription is renewed after every reconnect (the session is clean). One subscription
+  // per publisher; a second call replaces the pattern used for reconnects.
+  std::expected<void, std::string> subscribe(const std::string& pattern, core::duration timeout);
+
+  // Messages received on the subscription since the last call, in arrival order (`retain`
+  // set for retained ones). Never blocks on the network.
+  std::vector<sim_message> take_received();
+
  private:
   explicit mqtt_publisher(const settings& s);
 
   // Both run on libmosquitto's network thread; they only touch state under mutex_.
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
+  static void on_subscribe(mosquitto*, void* self, int mid, int count, const int* granted);
+  static void on_message(mosquitto*, void* self, const mosquitto_message* m);
 
   settings settings_;
   mosquitto* mosq_ = nullptr;
@@ -58,6 +74,9 @@ class mqtt_publisher {
   int connack_ = -1;  // -1 until the broker answers; then its CONNACK code
   std::set<int> in_flight_;
   std::set<int> completed_early_;  // completions that beat publish() recording the id
+  std::string subscription_;       // renewed by on_connect after a reconnect
+  std::set<int> subacks_;          // SUBACKs received, by message id
+  std::vector<sim_message> received_;
 };
 
 }  // namespace campus::sim

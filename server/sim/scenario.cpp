@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/json/object.hpp>
 
@@ -124,6 +125,27 @@ std::expected<scenario_plan, std::string> one_key_alarm(const context& c) {
   return plan;
 }
 
+// The device segment of every topic the plan publishes on (campus/<site>/<zone>/<device>/…),
+// then the muted ones, each once.
+std::vector<std::string> devices_of(const scenario_plan& plan) {
+  std::vector<std::string> out;
+  const auto add = [&](std::string_view id) {
+    if (!id.empty() && std::find(out.begin(), out.end(), id) == out.end()) out.emplace_back(id);
+  };
+  for (const auto& step : plan.steps) {
+    for (const auto& m : step.messages) {
+      std::string_view rest = m.topic;
+      for (int skip = 0; skip < 3; ++skip) {
+        const auto slash = rest.find('/');
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+      }
+      add(rest.substr(0, rest.find('/')));
+    }
+  }
+  for (const auto& id : plan.muted_devices) add(id);
+  return out;
+}
+
 constexpr std::array<std::string_view, 5> names{"gas-leak", "cabinet-door-night", "pond-intrusion",
                                                 "camera-offline", "one-key-alarm"};
 
@@ -159,6 +181,7 @@ std::expected<scenario_plan, std::string> plan_scenario(std::string_view name,
   if (plan) {
     plan->name = std::string(name);
     plan->site = site->id;
+    plan->devices = devices_of(*plan);
   }
   return plan;
 }

@@ -42,9 +42,15 @@ struct scenario_plan {
   std::string site;
   std::vector<scenario_step> steps;  // ordered by `at`
   std::vector<std::string> notes;    // printed before the first step (e.g. time windows)
-  // Devices left in the incident state: a normal simulation running after the scenario
-  // (--continue) must not publish for them, or it would undo the incident.
+  // Every device the scenario publishes for, in order of first appearance: a background
+  // simulator must stay silent for them while the scenario runs (see mute_control.hpp).
+  std::vector<std::string> devices;
+  // Those left in the incident state: a normal simulation running after the scenario
+  // (--continue, or in the background) must not publish for them, or it would undo it.
   std::vector<std::string> muted_devices;
+
+  // Offset of the last step: when the scenario is over.
+  core::duration length() const { return steps.empty() ? core::duration{0} : steps.back().at; }
 };
 
 std::span<const std::string_view> scenario_names();

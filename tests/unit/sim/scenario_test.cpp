@@ -77,6 +77,9 @@ TEST(scenario, gas_leak_ramps_past_25_in_half_second_steps_holds_and_recovers) {
   EXPECT_LE(p.steps[7].at, 4s);       // the ramp takes about 3 s
   EXPECT_GE(p.steps.back().at, 13s);  // held at the leak level for the default 10 s
   EXPECT_TRUE(p.muted_devices.empty());
+  // Background simulators are silenced for the detector only while the scenario runs.
+  EXPECT_EQ(p.devices, std::vector<std::string>{"xh-kitchen-gas-1"});
+  EXPECT_EQ(p.length(), p.steps.back().at);
   // Timestamps follow the plan's offsets.
   EXPECT_EQ(parse_object(p.steps[2].messages[0]).at("ts").as_int64(),
             core::to_epoch_ms(testing::friday_midnight + 12h + 1s));
@@ -176,6 +179,7 @@ TEST(scenario, camera_offline_publishes_a_retained_offline_status_and_mutes_the_
   EXPECT_EQ(m.payload, "offline");
   EXPECT_TRUE(m.retain);
   EXPECT_EQ(p.muted_devices, std::vector<std::string>{"xh-kitchen-cam-1"});
+  EXPECT_EQ(p.devices, p.muted_devices);
   const auto alerts = alerts_of(p, start, 3min);
   EXPECT_NE(std::find(alerts.begin(), alerts.end(),
                       "camera-offline-kitchen-hours xh-kitchen-cam-1 orange"),
