@@ -68,6 +68,33 @@ struct ingest_settings {
   core::duration max_future{std::chrono::minutes{5}};       // newer `ts` is refused
 };
 
+// InfluxDB 1.x (or anything that accepts its /write endpoint, such as VictoriaMetrics).
+struct influx_settings {
+  std::string url = "http://127.0.0.1:8086";  // http://host:port, no path
+  std::string database = "campus";
+  std::string username;
+  std::string password;
+  std::size_t batch_size = 5000;              // points per POST
+  core::duration flush_interval{1000};        // a partial batch goes out after this long
+  core::duration timeout{5000};               // per request
+  bool gzip = false;
+  std::string spool_dir;                      // on-disk buffer while the database is away;
+                                              // default <data_dir>/spool
+  std::uint64_t spool_max_bytes = 1ull << 30; // beyond it the oldest spooled batches go (logged)
+};
+
+struct sqlite_settings {
+  std::string path;                           // default <data_dir>/history.db
+  core::duration retention{std::chrono::hours{24 * 400}};  // readings older are deleted
+};
+
+struct history_settings {
+  enum class backend_kind { sqlite, influxdb };
+  backend_kind backend = backend_kind::sqlite;
+  sqlite_settings sqlite;
+  influx_settings influxdb;
+};
+
 struct district {
   std::string id;
   std::string name;
@@ -78,10 +105,15 @@ struct district {
   mqtt_settings mqtt;
   http_settings http;
   ingest_settings ingest;
+  history_settings history;
+  std::string data_dir;        // state kept between runs; default "../var" from the file
   std::string source_file;
 
   const site* find_site(std::string_view id) const;
   const device* find_device(std::string_view id) const;
+  // The configured paths, or their defaults inside data_dir.
+  std::string history_db_path() const;
+  std::string spool_path() const;
 };
 
 }  // namespace campus::config

@@ -32,6 +32,16 @@ const device* district::find_device(std::string_view id) const {
   return nullptr;
 }
 
+std::string district::history_db_path() const {
+  if (!history.sqlite.path.empty()) return history.sqlite.path;
+  return (std::filesystem::path(data_dir) / "history.db").string();
+}
+
+std::string district::spool_path() const {
+  if (!history.influxdb.spool_dir.empty()) return history.influxdb.spool_dir;
+  return (std::filesystem::path(data_dir) / "spool").string();
+}
+
 namespace {
 
 const std::set<std::string, std::less<>> known_zone_types = {
@@ -57,7 +67,13 @@ class district_parser {
       r_.error(root, "", "the configuration must be a mapping with district, sites and rules");
       return d;
     }
-    r_.check_keys(root, "", {"district", "mqtt", "http", "ingest", "rules", "sites"});
+    r_.check_keys(root, "",
+                  {"district", "mqtt", "http", "ingest", "history", "data_dir", "rules", "sites"});
+    if (auto v = r_.string(root, "data_dir", "", false))
+      d.data_dir = (base_dir_ / *v).lexically_normal().string();
+    else
+      d.data_dir = (base_dir_ / ".." / "var").lexically_normal().string();
+    parse_history(root["history"], d.history);
     parse_district(root["district"], d);
     parse_mqtt(root["mqtt"], d.mqtt);
     parse_http(root["http"], d.http);
@@ -142,6 +158,72 @@ class district_parser {
     }
     if (auto v = r_.duration(n, "max_past", "ingest", false)) g.max_past = *v;
     if (auto v = r_.duration(n, "max_future", "ingest", false)) g.max_future = *v;
+  }
+
+  void parse_history(const YAML::Node& n, history_settings& h) {
+    if (!n) return;
+    r_.check_keys(n, "history", {"backend", "sqlite", "influxdb"});
+    if (auto b = r_.string(n, "backend", "history", false)) {
+      if (*b == "sqlite")
+        h.backend = history_settings::backend_kind::sqlite;
+      else if (*b == "influxdb")
+        h.backend = history_settings::backend_kind::influxdb;
+      else
+        r_.error(n["backend"], "history.backend",
+                 "must be sqlite or influxdb, got \"" + *b + "\"");
+    }
+    if (const YAML::Node s = n["sqlite"]; s) {
+      r_.check_keys(s, "history.sqlite", {"path", "retention"});
+      if (auto v = r_.string(s, "path", "history.sqlite", false))
+        h.sqlite.path = (base_dir_ / *v).lexically_normal().string();
+      if (auto v = r_.duration(s, "retention", "history.sqlite", false)) {
+        if (*v < std::chrono::hours(24))
+          r_.error(s["retention"], "history.sqlite.retention", "must be at least 1d");
+        else
+          h.sqlite.retention = *v;
+      }
+    }
+    if (const YAML::Node x = n["influxdb"]; x) {
+      const std::string p = "history.influxdb";
+      r_.check_keys(x, p,
+                    {"url", "database", "username", "password", "batch_size", "flush_interval",
+                     "timeout", "gzip", "spool_dir", "spool_max_bytes"});
+      auto& i = h.influxdb;
+      if (auto v = r_.string(x, "url", p, false)) {
+        if (!v->starts_with("http://") || v->size() <= 7)
+          r_.error(x["url"], p + ".url",
+                   "must be http://HOST:PORT (TLS to the database is not supported yet), got \"" +
+                       *v + "\"");
+        else
+          i.url = *v;
+      }
+      if (auto v = r_.string(x, "database", p, false)) {
+        if (!is_identifier(*v))
+          r_.error(x["database"], p + ".database", "must be letters, digits, '-', '_' or '.'");
+        else
+          i.database = *v;
+      }
+      if (auto v = r_.string(x, "username", p, false)) i.username = *v;
+      if (auto v = r_.string(x, "password", p, false)) i.password = *v;
+      if (auto v = r_.integer(x, "batch_size", p, false)) {
+        if (*v < 1 || *v > 100000)
+          r_.error(x["batch_size"], p + ".batch_size",
+                   "must be 1..100000, got " + std::to_string(*v));
+        else
+          i.batch_size = static_cast<std::size_t>(*v);
+      }
+      if (auto v = r_.duration(x, "flush_interval", p, false)) i.flush_interval = *v;
+      if (auto v = r_.duration(x, "timeout", p, false)) i.timeout = *v;
+      if (auto v = r_.boolean(x, "gzip", p, false)) i.gzip = *v;
+      if (auto v = r_.string(x, "spool_dir", p, false))
+        i.spool_dir = (base_dir_ / *v).lexically_normal().string();
+      if (auto v = r_.integer(x, "spool_max_bytes", p, false)) {
+        if (*v < (1 << 20))
+          r_.error(x["spool_max_bytes"], p + ".spool_max_bytes", "must be at least 1048576");
+        else
+          i.spool_max_bytes = static_cast<std::uint64_t>(*v);
+      }
+    }
   }
 
   void parse_sites(const YAML::Node& root, district& d) {

@@ -145,9 +145,26 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"json_map_options",
                  with("      - {id: v-1, family: json_map, zone: kitchen, options: {fields: []}}\n"),
                  9, "sites[0].devices[1].options", "fields"},
+        bad_case{"history_backend", with("history: {backend: mongodb}\n"), 9, "history.backend",
+                 "must be sqlite or influxdb"},
+        bad_case{"influx_url", with("history:\n  influxdb: {url: \"https://db:8086\"}\n"), 10,
+                 "history.influxdb.url", "must be http://HOST:PORT"},
         bad_case{"yaml_syntax", "district: {id: d, name: n}\nsites: [\n  - x: [1,\n", 3, "",
                  "YAML syntax"}),
     [](const testing::TestParamInfo<bad_case>& info) { return std::string(info.param.name); });
+
+TEST(config_loader, history_defaults_live_in_the_data_dir) {
+  auto d = load_string(with("history:\n  backend: influxdb\n  influxdb: {batch_size: 100}\n"),
+                       "h.yaml");
+  ASSERT_TRUE(d) << d.error().front().to_string();
+  EXPECT_EQ(d->history.backend, history_settings::backend_kind::influxdb);
+  EXPECT_EQ(d->history.influxdb.batch_size, 100u);
+  EXPECT_EQ(d->history.influxdb.url, "http://127.0.0.1:8086");
+  EXPECT_TRUE(d->spool_path().ends_with("var/spool")) << d->spool_path();
+  EXPECT_TRUE(d->history_db_path().ends_with("var/history.db")) << d->history_db_path();
+  d->data_dir = "/srv/campus";
+  EXPECT_EQ(d->history_db_path(), "/srv/campus/history.db");
+}
 
 TEST(config_loader, reports_every_error_not_just_the_first) {
   auto d = load_string(with("      - {id: x-1, family: nope, zone: kitchen}\n"

@@ -1,0 +1,67 @@
+// Where readings are kept, and how they are read back by the bureau: the interface both
+// backends implement (SQLite embedded, InfluxDB over line protocol).
+//
+// Every call returns at once. A backend owns its own thread(s) so that neither the ingest loop
+// nor an HTTP session ever waits on a disk or a database.
+#pragma once
+
+#include <expected>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/reading.hpp"
+
+namespace campus::history {
+
+// One step of a series: the readings whose ts falls in [start, start + step).
+// For state metrics (door open/closed) only `count` is meaningful; min/mean/max are nullopt.
+struct bucket {
+  core::time_point start;
+  std::optional<double> min;
+  std::optional<double> mean;
+  std::optional<double> max;
+  std::int64_t count = 0;
+};
+
+struct series_query {
+  std::string device;
+  std::string metric;
+  std::string subject;        // a beacon tag id; empty: readings without a subject
+  core::time_point from;      // inclusive
+  core::time_point to;        // exclusive
+  core::duration step{60'000};
+};
+
+// Buckets are in time order; steps without readings are left out.
+struct series {
+  std::string device;
+  std::string metric;
+  std::string subject;
+  std::string unit;           // of the newest reading in range; empty when none
+  std::vector<bucket> buckets;
+};
+
+using query_result = std::expected<series, std::string>;
+// Called once, on a thread of the store's choosing: callers post to their own executor.
+using query_handler = std::function<void(query_result)>;
+
+class history_store {
+ public:
+  virtual ~history_store() = default;
+
+  // Takes readings for storage, in order. Never blocks on I/O: readings are queued and written
+  // by the store's own thread; what cannot be written now waits (InfluxDB: in a disk spool).
+  virtual void append(std::span<const core::reading> readings) = 0;
+
+  // Runs a query off the caller's thread and calls `done` with the result or an error message.
+  virtual void query(series_query q, query_handler done) = 0;
+
+  // Writes (or spools) everything queued and stops the store's threads. Blocks until done;
+  // called at shutdown, after the ingest loop has stopped. Safe to call twice.
+  virtual void close() = 0;
+};
+
+}  // namespace campus::history
