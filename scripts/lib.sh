@@ -10,12 +10,12 @@ CAMPUS_PACKAGES=(
   build-essential cmake pkg-config
   libboost1.81-dev libboost-json1.81-dev
   libmosquitto-dev mosquitto mosquitto-clients
-  libyaml-cpp-dev libsqlite3-dev libfmt-dev libhowardhinnant-date-dev tzdata
+  libyaml-cpp-dev libsqlite3-dev libfmt-dev libhowardhinnant-date-dev tzdata zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates
 )
-# For the browser tests only.
-CAMPUS_TEST_PACKAGES=(chromium fonts-wqy-microhei)
+# For the tests only: the browser tests, and a real InfluxDB for the history tests.
+CAMPUS_TEST_PACKAGES=(chromium fonts-wqy-microhei influxdb)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -57,6 +57,14 @@ campus_build() {
   local targets=()
   [ $# -gt 0 ] && targets=(--target "$@")
   cmake --build "$CAMPUS_BUILD" -j"$(nproc)" "${targets[@]}"
+}
+
+# The dashboard's chart library comes from npm and is copied into dashboards/vendor/, so the
+# server serves everything itself (no CDN).
+campus_bundle_dashboards() {
+  [ -f "$CAMPUS_ROOT/dashboards/package.json" ] || return 0
+  say "bundling the dashboard's npm packages"
+  (cd "$CAMPUS_ROOT/dashboards" && npm ci --no-audit --no-fund --loglevel=error && node vendor.mjs)
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on, starting from $1.
