@@ -99,7 +99,8 @@ class outlet {
 // device traffic, so --count does not count it.
 void send_control(sim::mqtt_publisher* broker, const sim::sim_message& m) {
   if (broker == nullptr) {
-    fmt::print("{} {}{}\n", m.topic, m.payload, m.retain ? " (retained)" : "");
+    fmt::print("{} {}{}\n", m.topic, m.payload.empty() ? "<empty>" : m.payload,
+               m.retain ? " (retained)" : "");
   } else if (auto ok = broker->publish(m, 1); !ok) {
     fmt::print(stderr, "campus-sim: control message to {} refused: {}\n", m.topic, ok.error());
   }
@@ -119,8 +120,10 @@ void mute_background(const sim::scenario_plan& plan, sim::mqtt_publisher* broker
     const auto until = now + (stays ? incident_mute : plan.length() + scenario_margin);
     send_control(broker, sim::mute_message(id, until));
     fmt::print("background simulators stay silent for {} until {}{}\n", id, utc_clock(until),
-               stays ? " (it stays in the incident state; restart them to resume it sooner)"
-                     : "");
+               stays ? fmt::format(" (left in the incident state; to resume it sooner: "
+                                   "mosquitto_pub -r -n -t {})",
+                                   sim::control_topic(id))
+                     : std::string{});
   }
 }
 

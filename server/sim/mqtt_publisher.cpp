@@ -134,7 +134,6 @@ std::size_t mqtt_publisher::drain(core::duration timeout) {
   return in_flight_.size();
 }
 
-
 std::expected<void, std::string> mqtt_publisher::subscribe(const std::string& pattern,
                                                            core::duration timeout) {
   {
@@ -148,8 +147,8 @@ std::expected<void, std::string> mqtt_publisher::subscribe(const std::string& pa
   }
   std::unique_lock lock(mutex_);
   if (!changed_.wait_for(lock, timeout, [&] { return subacks_.contains(mid); })) {
-    return std::unexpected(fmt::format("subscribe {}: no SUBACK from {}:{}", pattern,
-                                       settings_.host, settings_.port));
+    return std::unexpected(
+        fmt::format("subscribe {}: no SUBACK from {}:{}", pattern, settings_.host, settings_.port));
   }
   subacks_.erase(mid);
   return {};

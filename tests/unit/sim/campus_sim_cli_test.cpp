@@ -141,6 +141,91 @@ TEST_F(campus_sim_cli, sigterm_ends_a_normal_run_cleanly) {
   for (const auto& m : sub.messages()) EXPECT_TRUE(m.topic.starts_with("campus/qs-nine-year/"));
 }
 
+// A background simulator (the demo's normal telemetry) and a scenario in another process on the
+// same broker: the scenario's retained control message silences the detector in the
+// background, so its leak level is not overwritten by normal values.
+TEST_F(campus_sim_cli, a_scenario_mutes_its_device_in_a_background_simulator) {
+  test::mosquitto_broker broker;
+  subscriber sub(broker.port());
+  const std::string gas_topic = "campus/xh-primary/kitchen/xh-kitchen-gas-1/telemetry";
+  const auto lel = [](const subscriber::message& m) {
+    return boost::json::parse(m.payload).at("lel_pct").to_number<double>();
+  };
+  auto background = run({"--site", "xh-primary", "--interval", "200ms"}, broker.port());
+  // Running, hence already listening on the control channel (it subscribes before starting).
+  ASSERT_TRUE(test::wait_until([&] {
+    int normal = 0;
+    for (const auto& m : sub.messages()) normal += m.topic == gas_topic && lel(m) < 10;
+    return normal >= 3;
+  })) << background->log_tail();
+
+  auto scenario = run({"--scenario", "gas-leak", "--hold", "3s", "--no-recover"}, broker.port());
+  std::size_t peak = 0;
+  ASSERT_TRUE(test::wait_until([&] {
+    const auto all = sub.messages();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].topic == gas_topic && lel(all[i]) >= 45) {
+        peak = i;
+        return true;
+      }
+    }
+    return false;
+  })) << scenario->log_tail();
+
+  // Observation window: until the rest of the school has published 70 more readings (about
+  // 2 s at 200 ms; the background would have sent ~10 for the detector meanwhile).
+  ASSERT_TRUE(test::wait_until([&] {
+    const auto all = sub.messages();
+    int others = 0;
+    for (std::size_t i = peak + 1; i < all.size(); ++i) {
+      others += all[i].topic != gas_topic && all[i].topic.ends_with("/telemetry");
+    }
+    return others >= 70;
+  })) << background->log_tail();
+  const auto all = sub.messages();
+  for (std::size_t i = peak; i < all.size(); ++i) {
+    if (all[i].topic == gas_topic) {
+      EXPECT_GE(lel(all[i]), 10) << "normal reading after the leak";
+    }
+  }
+
+  ASSERT_EQ(scenario->wait_exit(60s), 0) << scenario->log_tail();
+  EXPECT_NE(scenario->log_tail().find("background simulators stay silent for xh-kitchen-gas-1"),
+            std::string::npos)
+      << scenario->log_tail();
+  EXPECT_NE(background->log_tail().find("control: xh-kitchen-gas-1 silent until"),
+            std::string::npos)
+      << background->log_tail();
+  EXPECT_EQ(background->stop(10s), 0) << background->log_tail();
+}
+
+// After a scenario that recovers, the background simulator takes the device back at once
+// (the empty retained payload) instead of waiting for the mute to run out.
+TEST_F(campus_sim_cli, a_recovered_scenario_hands_its_device_back_to_the_background) {
+  test::mosquitto_broker broker;
+  subscriber sub(broker.port());
+  const std::string gas_topic = "campus/bh-middle/kitchen/bh-kitchen-gas-1/telemetry";
+  auto background = run({"--site", "bh-middle", "--interval", "200ms"}, broker.port());
+  ASSERT_TRUE(test::wait_until([&] {
+    for (const auto& m : sub.messages()) {
+      if (m.topic == gas_topic) return true;
+    }
+    return false;
+  })) << background->log_tail();
+
+  auto scenario =
+      run({"--scenario", "gas-leak", "--site", "bh-middle", "--hold", "1s"}, broker.port());
+  ASSERT_EQ(scenario->wait_exit(60s), 0) << scenario->log_tail();
+  ASSERT_TRUE(test::wait_until([&] {
+    return background->log_tail().find("control: bh-kitchen-gas-1 resumes") != std::string::npos;
+  })) << background->log_tail();
+  // Both the mute and the empty release were understood.
+  EXPECT_NE(background->log_tail().find("control: bh-kitchen-gas-1 silent until"),
+            std::string::npos);
+  EXPECT_EQ(background->log_tail().find("ignored control message"), std::string::npos);
+  EXPECT_EQ(background->stop(10s), 0) << background->log_tail();
+}
+
 TEST_F(campus_sim_cli, exit_codes_name_the_failure) {
   auto bad = run({"--qos", "2"}, 1883);
   EXPECT_EQ(bad->wait_exit(30s), 2);

@@ -1,9 +1,10 @@
 // The control channel's messages: what a scenario publishes and what a background simulator
 // accepts. Malformed input is an error, never an exception.
+#include "sim/mute_control.hpp"
+
 #include <gtest/gtest.h>
 
 #include "sample_district.hpp"
-#include "sim/mute_control.hpp"
 
 namespace campus::sim {
 namespace {

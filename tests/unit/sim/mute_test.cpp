@@ -23,8 +23,8 @@ struct published {
 };
 
 district_simulator make_sim() {
-  auto made = district_simulator::make(testing::sample_district(),
-                                       testing::sim_settings(42, "xh-primary"));
+  auto made =
+      district_simulator::make(testing::sample_district(), testing::sim_settings(42, "xh-primary"));
   EXPECT_TRUE(made) << made.error();
   return std::move(*made);
 }
@@ -87,7 +87,8 @@ TEST(mute, mute_until_silences_a_device_exactly_until_that_time) {
   const auto reference_mine = of(reference, gas);
   std::vector<std::string> expected, got;
   for (const auto& p : reference_mine) {
-    if (p.at >= until && p.message.topic.ends_with("/telemetry")) expected.push_back(p.message.payload);
+    if (p.at >= until && p.message.topic.ends_with("/telemetry"))
+      expected.push_back(p.message.payload);
   }
   for (const auto& p : mine) {
     if (p.message.topic.ends_with("/telemetry")) got.push_back(p.message.payload);
