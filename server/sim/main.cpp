@@ -1,6 +1,7 @@
 // campus-sim: publishes realistic telemetry for a district's devices and injects scenarios.
 // Everything it publishes comes from campus_sim (district_simulator, plan_scenario); this file
-// only parses the command line, keeps time and hands messages to the broker.
+// only parses the command line, keeps time and hands messages to the broker. --backfill goes
+// to backfill_command.cpp instead (history store, no broker).
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <mosquitto.h>
@@ -18,6 +19,9 @@
 #include "config/loader.hpp"
 #include "core/clock.hpp"
 #include "sim/district_simulator.hpp"
+#ifdef CAMPUS_SIM_BACKFILL
+#include "sim/backfill_command.hpp"
+#endif
 #include "sim/mqtt_publisher.hpp"
 #include "sim/mute_control.hpp"
 #include "sim/scenario.hpp"
@@ -258,6 +262,14 @@ int main(int argc, char** argv) {
     return fail_usage(fmt::format("cannot load {}", options->config.string()));
   }
   const std::uint64_t seed = options->seed.value_or(std::random_device{}());
+  if (options->backfill) {
+#ifdef CAMPUS_SIM_BACKFILL
+    return sim::run_backfill(*options, std::move(*district), seed);
+#else
+    fmt::print(stderr, "campus-sim: this build has no history store, so no --backfill\n");
+    return 1;
+#endif
+  }
   sim::simulator_settings settings;
   settings.seed = seed;
   settings.interval = options->interval;

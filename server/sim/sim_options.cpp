@@ -56,6 +56,7 @@ std::expected<core::duration, std::string> parse_duration(std::string_view text)
 
 std::expected<sim_options, std::string> parse_sim_options(std::span<const std::string_view> args) {
   sim_options o;
+  bool step_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     // Options that take a value accept "--name value" and "--name=value".
@@ -106,6 +107,21 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
       auto v = value();
       if (!v) return std::unexpected(v.error());
       ok = parse_broker(*v, o);
+    } else if (name == "--backfill" || name == "--backfill-step") {
+      auto d = duration_of();
+      if (!d) return std::unexpected(d.error());
+      if (*d <= core::duration{0}) return std::unexpected(fmt::format("{} must be positive", name));
+      if (name == "--backfill") {
+        o.backfill = *d;
+      } else {
+        o.backfill_step = *d;
+        step_given = true;
+      }
+    } else if (name == "--data-dir") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      if (v->empty()) return std::unexpected("--data-dir must not be empty");
+      o.data_dir = std::string(*v);
     } else if (name == "--interval" || name == "--duration" || name == "--hold") {
       auto d = duration_of();
       if (!d) return std::unexpected(d.error());
@@ -148,6 +164,21 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
   if (o.help) return o;
   if (o.config.empty()) return std::unexpected("--config FILE is required");
   if (o.count && *o.count == 0) return std::unexpected("--count must be at least 1");
+  if (o.backfill) {
+    if (*o.backfill > max_backfill) {
+      return std::unexpected("--backfill covers at most 400d (the history retention)");
+    }
+    if (o.backfill_step < std::chrono::seconds{1} || o.backfill_step > *o.backfill) {
+      return std::unexpected("--backfill-step must be at least 1s and at most the --backfill span");
+    }
+    if (!o.scenario.empty() || o.dry_run || o.count || o.duration) {
+      return std::unexpected(
+          "--backfill writes history and exits: no --scenario, --dry-run, "
+          "--count or --duration with it");
+    }
+  } else if (step_given || !o.data_dir.empty()) {
+    return std::unexpected("--backfill-step and --data-dir need --backfill");
+  }
   if (o.scenario.empty() && (o.keep_running || o.fast || !o.recover || o.hold)) {
     return std::unexpected("--continue, --hold, --no-recover and --fast need --scenario");
   }
@@ -172,6 +203,13 @@ on topics campus/<site>/<zone>/<device>/{telemetry,event,status}, and injects sc
   --client-id ID       MQTT client id (default campus-sim-<pid>)
   --dry-run            print messages as "topic payload" instead of publishing
 
+History backfill (no broker), then exit:
+  --backfill D         write plausible history for the last D (up to 400d) straight to the
+                       configured history store (SQLite or InfluxDB), with a few incidents
+  --backfill-step D    sampling period of each device (default 1m)
+  --data-dir DIR       overrides the configuration's data_dir (as campus-shield serve does)
+  (--site and --seed apply too)
+
 Scenarios (for --site ID, default the first site), run once, then exit:
   --scenario NAME      gas-leak | cabinet-door-night | pond-intrusion | camera-offline |
                        one-key-alarm
@@ -182,7 +220,8 @@ Scenarios (for --site ID, default the first site), run once, then exit:
   --fast               cabinet-door-night: four readings in 2 s instead of 3 minutes
                        (shows the state; too short for the rule to fire)
 
-Durations: 500ms, 2s, 10m, 1h. Exit status: 0 ok, 1 broker unreachable, 2 bad arguments.
+Durations: 500ms, 2s, 10m, 1h, 30d. Exit status: 0 ok, 1 broker unreachable (backfill: the
+history store cannot be opened or written), 2 bad arguments.
 )";
 }
 

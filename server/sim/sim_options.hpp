@@ -31,13 +31,20 @@ struct sim_options {
   bool recover = true;                     // --no-recover
   bool fast = false;                       // --fast
   bool dry_run = false;                    // --dry-run: print messages, no broker
-  bool help = false;                       // --help
+  // --backfill D: write history for [now - D, now) straight to the history store and exit.
+  std::optional<core::duration> backfill;
+  core::duration backfill_step{60'000};  // --backfill-step: sampling period per device
+  std::filesystem::path data_dir;        // --data-dir: overrides the configuration's data_dir
+  bool help = false;                     // --help
 };
 
 // `args` excludes the program name.
 std::expected<sim_options, std::string> parse_sim_options(std::span<const std::string_view> args);
 
 std::string sim_usage();
+
+// The longest --backfill: the SQLite backend's default retention.
+inline constexpr core::duration max_backfill{400LL * 24 * 60 * 60 * 1000};
 
 // "500ms", "2s", "10m", "1h", "1d"; a bare number is seconds.
 std::expected<core::duration, std::string> parse_duration(std::string_view text);

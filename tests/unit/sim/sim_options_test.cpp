@@ -105,3 +105,47 @@ TEST(sim_options, durations) {
 
 }  // namespace
 }  // namespace campus::sim
+
+namespace campus::sim {
+namespace {
+
+TEST(sim_options, backfill_with_its_step_data_dir_site_and_seed) {
+  const auto o = parse_sim_options(
+      std::vector<std::string_view>{"--config", "d.yaml", "--backfill", "30d", "--backfill-step=5m",
+                                    "--data-dir", "/tmp/x", "--site", "xh-primary", "--seed", "3"});
+  ASSERT_TRUE(o) << o.error();
+  ASSERT_TRUE(o->backfill);
+  EXPECT_EQ(*o->backfill, std::chrono::hours{30 * 24});
+  EXPECT_EQ(o->backfill_step, std::chrono::minutes{5});
+  EXPECT_EQ(o->data_dir, "/tmp/x");
+  EXPECT_EQ(o->site, "xh-primary");
+  const auto defaults =
+      parse_sim_options(std::vector<std::string_view>{"--config", "d.yaml", "--backfill", "2d"});
+  ASSERT_TRUE(defaults) << defaults.error();
+  EXPECT_EQ(defaults->backfill_step, std::chrono::minutes{1});
+  EXPECT_TRUE(defaults->data_dir.empty());
+}
+
+TEST(sim_options, backfill_mistakes_are_named) {
+  auto error_of = [](std::vector<std::string_view> args) {
+    args.insert(args.begin(), {"--config", "d.yaml"});
+    const auto o = parse_sim_options(args);
+    return o ? std::string("accepted") : o.error();
+  };
+  EXPECT_NE(error_of({"--backfill", "401d"}).find("400d"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "0s"}).find("--backfill must be positive"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "1h", "--backfill-step", "2h"}).find("--backfill-step"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "1d", "--backfill-step", "500ms"}).find("at least 1s"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "1d", "--scenario", "gas-leak"}).find("--scenario"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "1d", "--dry-run"}).find("--dry-run"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill-step", "5m"}).find("need --backfill"), std::string::npos);
+  EXPECT_NE(error_of({"--data-dir", "/tmp/x"}).find("need --backfill"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "1d", "--data-dir="}).find("--data-dir"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "soon"}).find("bad duration"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace campus::sim
