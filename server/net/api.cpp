@@ -3,32 +3,11 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include <initializer_list>
-
 #include "net/messages.hpp"
 
 namespace campus::net {
 
 namespace json = boost::json;
-
-namespace {
-
-// Names the first query parameter not in `allowed`, so a typo ("sit=") is not silently ignored.
-std::optional<std::string> unknown_param(const request_target& target,
-                                         std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : target.params()) {
-    bool known = false;
-    for (auto a : allowed) known = known || name == a;
-    if (known) continue;
-    std::string list;
-    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    return "unknown query parameter '" + name + "'" +
-           (list.empty() ? std::string("; this endpoint takes none") : "; allowed: " + list);
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 string_response api::handle(const request& req, const request_target& target) const {
   using handler = string_response (api::*)(const request&, const request_target&) const;
@@ -47,7 +26,7 @@ string_response api::handle(const request& req, const request_target& target) co
 }
 
 string_response api::sites(const request& req, const request_target& target) const {
-  if (auto bad = unknown_param(target, {})) return json_error(req, http::status::bad_request, *bad);
+  if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
   const auto& d = state_.district();
   return json_response(req, http::status::ok,
                        json::object{{"district", messages::district_json(d)},
@@ -55,7 +34,7 @@ string_response api::sites(const request& req, const request_target& target) con
 }
 
 string_response api::devices(const request& req, const request_target& target) const {
-  if (auto bad = unknown_param(target, {"site"})) {
+  if (auto bad = target.unknown_param({"site"})) {
     return json_error(req, http::status::bad_request, *bad);
   }
   const std::string* site = target.param("site");
@@ -70,7 +49,7 @@ string_response api::devices(const request& req, const request_target& target) c
 }
 
 string_response api::alerts(const request& req, const request_target& target) const {
-  if (auto bad = unknown_param(target, {"state", "site"})) {
+  if (auto bad = target.unknown_param({"state", "site"})) {
     return json_error(req, http::status::bad_request, *bad);
   }
   // Only active alerts are kept in step 1 (the default); other states (acknowledged, closed,

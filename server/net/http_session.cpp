@@ -6,6 +6,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "core/log.hpp"
 #include "net/fail.hpp"
 #include "net/request_target.hpp"
 #include "net/websocket_session.hpp"
@@ -21,11 +22,13 @@ constexpr std::size_t body_limit = 64 * 1024;
 constexpr std::uint32_t header_limit = 16 * 1024;
 // Covers a whole request or response; a keep-alive connection left idle is closed after it.
 constexpr auto io_timeout = std::chrono::seconds(30);
+// How long a deferred reply (a history query over a long range) may take.
+constexpr auto reply_timeout = std::chrono::seconds(60);
 
 }  // namespace
 
 http_session::http_session(asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx)
-    : stream_(std::move(socket)), ctx_(std::move(ctx)) {}
+    : stream_(std::move(socket)), ctx_(std::move(ctx)), reply_timer_(stream_.get_executor()) {}
 
 void http_session::run() {
   // The accept handler runs on the listener's strand; start on this connection's own strand.
@@ -70,7 +73,51 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
                           "WebSocket upgrade is offered at /ws only");
     return write(std::move(res));
   }
-  write(ctx_->http_routes.handle(parser_->release()));
+  const unsigned version = parser_->get().version();
+  auto answer = ctx_->http_routes.handle(parser_->release());
+  if (auto* later = std::get_if<deferred_response>(&answer)) {
+    return await_reply(std::move(*later), version);
+  }
+  write(std::get<http::message_generator>(std::move(answer)));
+}
+
+void http_session::await_reply(deferred_response start, unsigned version) {
+  const std::uint64_t ticket = ++last_ticket_;
+  awaited_ = ticket;
+  // No read is started until on_reply writes: the next request waits in the socket.
+  reply_timer_.expires_after(reply_timeout);
+  reply_timer_.async_wait(beast::bind_front_handler(&http_session::on_reply_timeout,
+                                                    shared_from_this(), ticket, version));
+  // The reply handler holds the session alive while the work runs elsewhere; the route calls
+  // it on our strand, and dispatch keeps it there even if a route got that wrong.
+  start(stream_.get_executor(), [self = shared_from_this(), ticket](string_response res) {
+    auto ex = self->stream_.get_executor();
+    asio::dispatch(ex, [self = std::move(self), ticket, res = std::move(res)]() mutable {
+      self->on_reply(ticket, std::move(res));
+    });
+  });
+}
+
+void http_session::on_reply(std::uint64_t ticket, string_response response) {
+  if (ticket != awaited_) {
+    core::log(core::log_level::debug, "http: a reply arrived after its timeout; dropped");
+    return;
+  }
+  awaited_ = 0;
+  reply_timer_.cancel();
+  write(std::move(response));
+}
+
+void http_session::on_reply_timeout(std::uint64_t ticket, unsigned version, beast::error_code ec) {
+  if (ec || ticket != awaited_) return;  // cancelled: the reply came first
+  awaited_ = 0;
+  request req;
+  req.version(version);
+  auto res = json_error(req, http::status::gateway_timeout, "the query took too long; try a "
+                                                            "shorter range or a larger step");
+  // The query may still be running on the store: end the connection rather than queue more.
+  res.keep_alive(false);
+  write(std::move(res));
 }
 
 void http_session::write(http::message_generator&& response) {

@@ -75,4 +75,18 @@ const std::string* request_target::param(std::string_view name) const {
   return it == params_.end() ? nullptr : &it->second;
 }
 
+std::optional<std::string> request_target::unknown_param(
+    std::initializer_list<std::string_view> allowed) const {
+  for (const auto& [name, value] : params_) {
+    bool known = false;
+    for (auto a : allowed) known = known || name == a;
+    if (known) continue;
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    return "unknown query parameter '" + name + "'" +
+           (list.empty() ? std::string("; this endpoint takes none") : "; allowed: " + list);
+  }
+  return std::nullopt;
+}
+
 }  // namespace campus::net

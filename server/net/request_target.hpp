@@ -3,7 +3,9 @@
 #pragma once
 
 #include <expected>
+#include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +25,9 @@ class request_target {
   const std::map<std::string, std::string, std::less<>>& params() const { return params_; }
   // The parameter's value, or nullptr when absent.
   const std::string* param(std::string_view name) const;
+  // A message naming the first parameter not in `allowed` (so a typo such as "sit=" is not
+  // silently ignored), or nullopt when every parameter is known.
+  std::optional<std::string> unknown_param(std::initializer_list<std::string_view> allowed) const;
 
  private:
   std::string path_;

@@ -6,9 +6,12 @@ namespace campus::net {
 
 routes::routes(const ingest::live_state& state, core::metrics& metrics,
                std::filesystem::path dashboards_dir)
-    : api_(state), files_(std::move(dashboards_dir)), metrics_(metrics) {}
+    : api_(state),
+      history_(state.district(), metrics),
+      files_(std::move(dashboards_dir)),
+      metrics_(metrics) {}
 
-http::message_generator routes::handle(request&& req) const {
+route_result routes::handle(request&& req) const {
   auto target = request_target::parse(req.target());
   if (!target) return json_error(req, http::status::bad_request, target.error());
   const std::string& path = target->path();
@@ -32,6 +35,7 @@ http::message_generator routes::handle(request&& req) const {
     res.set(http::field::cache_control, "no-store");
     return res;
   }
+  if (path == "/api/history") return history_.handle(std::move(req), *target);
   if (path == "/api" || path.starts_with("/api/")) return api_.handle(req, *target);
   if (path == "/ws") {
     return json_error(req, http::status::bad_request, "/ws expects a WebSocket upgrade");

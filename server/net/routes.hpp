@@ -1,5 +1,6 @@
-// Where an HTTP request goes: /healthz, /metrics, the JSON API under /api/, and otherwise the
-// dashboards' static files. (The /ws upgrade is taken by http_session before this.)
+// Where an HTTP request goes: /healthz, /metrics, the JSON API under /api/ (/api/history
+// answers later, the rest at once), and otherwise the dashboards' static files. (The /ws
+// upgrade is taken by http_session before this.)
 #pragma once
 
 #include <boost/beast/http/message_generator.hpp>
@@ -7,8 +8,10 @@
 #include <filesystem>
 
 #include "core/metrics.hpp"
+#include "history/history_store.hpp"
 #include "ingest/live_state.hpp"
 #include "net/api.hpp"
+#include "net/history_api.hpp"
 #include "net/responses.hpp"
 #include "net/static_files.hpp"
 
@@ -19,11 +22,16 @@ class routes {
   routes(const ingest::live_state& state, core::metrics& metrics,
          std::filesystem::path dashboards_dir);
 
-  // Answers any request; never throws for bad input. Safe to call from several threads at once.
-  http::message_generator handle(request&& req) const;
+  // Answers any request, now or (a history query) later; never throws for bad input. Safe to
+  // call from several threads at once.
+  route_result handle(request&& req) const;
+
+  // See history_api::set_store.
+  void set_history(history::history_store* store) { history_.set_store(store); }
 
  private:
   api api_;
+  history_api history_;
   static_files files_;
   core::metrics& metrics_;
 };

@@ -42,6 +42,8 @@ void server::stop() {
 
 ingest::event_sink& server::sink() { return ctx_->clients; }
 
+void server::set_history(history::history_store* store) { ctx_->http_routes.set_history(store); }
+
 std::size_t server::websocket_clients() const { return ctx_->clients.size(); }
 
 }  // namespace campus::net

@@ -4,6 +4,7 @@
 //   campus::net::server web(io, district.http, dashboards_dir, state, metrics);
 //   auto bound = web.start("127.0.0.1", 0);        // port 0: the system chooses
 //   pipeline.set_sink(web.sink());                 // readings and alert events go live
+//   web.set_history(store.get());                  // GET /api/history queries the store
 //
 // The io_context may be run by any number of threads. `state` and `metrics` must outlive the
 // io_context's pending handlers (sessions refer to them until they are destroyed).
@@ -19,6 +20,7 @@
 
 #include "config/district.hpp"
 #include "core/metrics.hpp"
+#include "history/history_store.hpp"
 #include "ingest/event_sink.hpp"
 #include "ingest/live_state.hpp"
 
@@ -45,6 +47,12 @@ class server {
   // The hub: feed it readings and alert events (from the ingest strand). Apply each event to
   // live_state before handing it here, so a new client's snapshot cannot miss it.
   ingest::event_sink& sink();
+
+  // The store GET /api/history queries; nullptr (the default): it answers 503 "history is not
+  // configured". The store must outlive the io_context's pending handlers (a query in flight
+  // posts its answer there). May be called before or after start().
+  void set_history(history::history_store* store);
+
   std::size_t websocket_clients() const;
 
  private:
