@@ -1,0 +1,158 @@
+#include "history/sqlite/sqlite_reader.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <exception>
+
+#include "core/log.hpp"
+
+namespace campus::history {
+
+namespace {
+
+// Buckets start at multiples of the step since the epoch; the double modulo keeps that true
+// for instants before 1970, where SQLite's `/` and `%` truncate toward zero.
+// MIN/AVG/MAX skip NULL, so state readings (num IS NULL) are counted but not averaged.
+// Both statements are one range scan of the (device, metric, subject, ts) index.
+constexpr const char* buckets_sql =
+    "SELECT ts - (((ts % ?6) + ?6) % ?6) AS start, MIN(num), AVG(num), MAX(num), COUNT(*) "
+    "FROM readings "
+    "WHERE device = ?1 AND metric = ?2 AND subject = ?3 AND ts >= ?4 AND ts < ?5 "
+    "GROUP BY start ORDER BY start";
+constexpr const char* unit_sql =
+    "SELECT unit FROM readings "
+    "WHERE device = ?1 AND metric = ?2 AND subject = ?3 AND ts >= ?4 AND ts < ?5 "
+    "ORDER BY ts DESC, rowid DESC LIMIT 1";
+
+std::optional<double> optional_double(const sqlite_statement& stmt, int column) {
+  if (stmt.is_null(column)) return std::nullopt;
+  return stmt.double_at(column);
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<sqlite_reader>, std::string> sqlite_reader::open(
+    const std::string& path) {
+  auto db = sqlite_connection::open(path, sqlite_connection::mode::read_only);
+  if (!db) return std::unexpected(db.error());
+  auto buckets = db->prepare(buckets_sql);
+  if (!buckets) return std::unexpected(fmt::format("history database {}: {}", path, buckets.error()));
+  auto unit = db->prepare(unit_sql);
+  if (!unit) return std::unexpected(fmt::format("history database {}: {}", path, unit.error()));
+  return std::unique_ptr<sqlite_reader>(
+      new sqlite_reader(path, std::move(*db), std::move(*buckets), std::move(*unit)));
+}
+
+sqlite_reader::sqlite_reader(std::string path, sqlite_connection db, sqlite_statement buckets,
+                             sqlite_statement unit)
+    : path_(std::move(path)),
+      db_(std::move(db)),
+      buckets_(std::move(buckets)),
+      unit_(std::move(unit)),
+      thread_([this] { run(); }) {}
+
+sqlite_reader::~sqlite_reader() { close(); }
+
+void sqlite_reader::submit(series_query q, query_handler done) {
+  const char* refusal = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      refusal = "history store is closed";
+    } else if (queue_.size() >= queue_limit) {
+      refusal = "history store is busy: too many queries waiting";
+    } else {
+      queue_.push_back(pending{std::move(q), std::move(done)});
+    }
+  }
+  if (refusal != nullptr) {
+    done(std::unexpected(std::string(refusal)));
+    return;
+  }
+  wake_.notify_one();
+}
+
+void sqlite_reader::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  buckets_ = {};
+  unit_ = {};
+  db_ = {};
+}
+
+void sqlite_reader::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) return;  // stopping, and everything submitted is answered
+    pending next = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    auto result = answer(next.query);
+    try {
+      next.done(std::move(result));
+    } catch (const std::exception& e) {
+      // The handler is the caller's; its failure must not end the reader thread.
+      core::log(core::log_level::error, "history: a query handler threw: {}", e.what());
+    }
+    lock.lock();
+  }
+}
+
+void sqlite_reader::bind_series(sqlite_statement& stmt, const series_query& q) {
+  stmt.bind(1, q.device);
+  stmt.bind(2, q.metric);
+  stmt.bind(3, q.subject);
+  stmt.bind(4, static_cast<std::int64_t>(core::to_epoch_ms(q.from)));
+  stmt.bind(5, static_cast<std::int64_t>(core::to_epoch_ms(q.to)));
+}
+
+query_result sqlite_reader::answer(const series_query& q) {
+  if (q.step <= core::duration::zero()) {
+    return std::unexpected(fmt::format("step must be positive, got {} ms", q.step.count()));
+  }
+  series out{q.device, q.metric, q.subject, {}, {}};
+  if (q.from >= q.to) return out;
+
+  // Both statements in one read transaction: the buckets and the unit come from one snapshot.
+  if (auto r = db_.exec("BEGIN"); !r) {
+    return std::unexpected(fmt::format("history query on {} failed: {}", path_, r.error()));
+  }
+  auto fail = [&](sqlite_statement& stmt) -> query_result {
+    std::string message = db_.last_error();
+    stmt.reset();
+    (void)db_.exec("ROLLBACK");
+    return std::unexpected(fmt::format("history query on {} failed: {}", path_, message));
+  };
+
+  bind_series(buckets_, q);
+  buckets_.bind(6, static_cast<std::int64_t>(q.step.count()));
+  int rc;
+  while ((rc = buckets_.step()) == SQLITE_ROW) {
+    out.buckets.push_back(bucket{core::from_epoch_ms(buckets_.int64_at(0)),
+                                 optional_double(buckets_, 1), optional_double(buckets_, 2),
+                                 optional_double(buckets_, 3), buckets_.int64_at(4)});
+  }
+  if (rc != SQLITE_DONE) return fail(buckets_);
+  buckets_.reset();
+
+  bind_series(unit_, q);
+  rc = unit_.step();
+  if (rc == SQLITE_ROW) {
+    out.unit = unit_.text_at(0);
+  } else if (rc != SQLITE_DONE) {
+    return fail(unit_);
+  }
+  unit_.reset();
+  (void)db_.exec("COMMIT");
+  return out;
+}
+
+}  // namespace campus::history

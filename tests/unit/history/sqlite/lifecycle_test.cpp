@@ -1,0 +1,156 @@
+// Opening, closing, durability, retention and the store's limits.
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "history/sqlite/sqlite_schema.hpp"
+#include "store_fixture.hpp"
+
+namespace campus::history::test {
+namespace {
+
+using lifecycle_test = store_fixture;
+
+std::int64_t total_count(const query_result& r) {
+  std::int64_t n = 0;
+  for (const auto& b : r->buckets) n += b.count;
+  return n;
+}
+
+TEST_F(lifecycle_test, close_commits_everything_appended_before_it) {
+  const auto start = clock_.now() - 1h;
+  {
+    auto store = open_store();
+    ASSERT_NE(store, nullptr);
+    std::vector<core::reading> readings;
+    for (int i = 0; i < 10'000; ++i) {
+      readings.push_back(number("gas-1", "lel_pct", i, start + std::chrono::milliseconds{i}));
+    }
+    // Several appends and no flush: close() alone must get them all to disk.
+    for (std::size_t at = 0; at < readings.size(); at += 1000) {
+      store->append(std::span(readings).subspan(at, 1000));
+    }
+    store->close();
+    store->close();  // twice is harmless
+  }
+  EXPECT_EQ(metric_value("campus_history_points_written_total"), 10'000);
+  EXPECT_EQ(metric_value("campus_history_queue_depth"), 0);
+
+  auto reopened = open_store();
+  ASSERT_NE(reopened, nullptr);
+  auto result = run(*reopened, {"gas-1", "lel_pct", "", start, start + 1h, 1h});
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_EQ(total_count(result), 10'000);
+  ASSERT_EQ(result->buckets.size(), 1u);
+  EXPECT_EQ(result->buckets[0].min, 0.0);
+  EXPECT_EQ(result->buckets[0].max, 9999.0);
+}
+
+TEST_F(lifecycle_test, retention_deletes_old_readings_and_keeps_new_ones) {
+  const auto retention = std::chrono::hours{24};
+  const auto cutoff = clock_.now() - retention;
+  const auto old_start = clock_.now() - std::chrono::hours{72};
+  {
+    auto store = open_store(retention);
+    ASSERT_NE(store, nullptr);
+    std::vector<core::reading> readings;
+    // More than one delete chunk of old readings.
+    for (int i = 0; i < 12'000; ++i) {
+      readings.push_back(number("gas-1", "lel_pct", 1.0, old_start + std::chrono::seconds{i}));
+    }
+    readings.push_back(number("gas-1", "lel_pct", 2.0, cutoff - 1ms));  // just too old
+    readings.push_back(number("gas-1", "lel_pct", 3.0, cutoff));        // just young enough
+    for (int i = 0; i < 100; ++i) {
+      readings.push_back(number("gas-1", "lel_pct", 4.0, clock_.now() - std::chrono::minutes{i}));
+    }
+    store->append(readings);
+    store->flush();
+    // The pass at open found an empty table: everything is there until the next pass.
+    auto before = run(*store, {"gas-1", "lel_pct", "", old_start, clock_.now() + 1ms, 1h});
+    ASSERT_TRUE(before) << before.error();
+    EXPECT_EQ(total_count(before), 12'102);
+  }
+
+  // Reopening runs a pass; flush() waits for it.
+  auto store = open_store(retention);
+  ASSERT_NE(store, nullptr);
+  store->flush();
+  auto after = run(*store, {"gas-1", "lel_pct", "", old_start, clock_.now() + 1ms, 1h});
+  ASSERT_TRUE(after) << after.error();
+  EXPECT_EQ(total_count(after), 101);
+  ASSERT_FALSE(after->buckets.empty());
+  EXPECT_EQ(after->buckets.front().min, 3.0);  // the reading exactly at the cutoff
+  store->close();
+
+  // Two days on, nothing is young enough.
+  clock_.advance(std::chrono::hours{48});
+  store = open_store(retention);
+  ASSERT_NE(store, nullptr);
+  store->flush();
+  auto later = run(*store, {"gas-1", "lel_pct", "", old_start, clock_.now(), 1h});
+  ASSERT_TRUE(later) << later.error();
+  EXPECT_TRUE(later->buckets.empty());
+}
+
+TEST_F(lifecycle_test, a_folder_that_cannot_be_created_is_an_error_naming_the_path) {
+  std::ofstream(dir_ / "plain-file") << "not a folder";
+  const auto path = (dir_ / "plain-file").string() + "/data/history.db";
+  auto store = sqlite_history_store::open(path, 24h, metrics_, clock_);
+  ASSERT_FALSE(store);
+  EXPECT_NE(store.error().find(path), std::string::npos) << store.error();
+}
+
+TEST_F(lifecycle_test, a_file_that_is_not_a_database_is_an_error_naming_the_path) {
+  const auto path = (dir_ / "garbage.db").string();
+  std::ofstream(path) << std::string(4096, 'x');
+  auto store = sqlite_history_store::open(path, 24h, metrics_, clock_);
+  ASSERT_FALSE(store);
+  EXPECT_NE(store.error().find(path), std::string::npos) << store.error();
+}
+
+TEST_F(lifecycle_test, a_folder_in_place_of_the_file_is_an_error_naming_the_path) {
+  const auto path = (dir_ / "a-folder").string();
+  std::filesystem::create_directories(path);
+  auto store = sqlite_history_store::open(path, 24h, metrics_, clock_);
+  ASSERT_FALSE(store);
+  EXPECT_NE(store.error().find(path), std::string::npos) << store.error();
+}
+
+TEST_F(lifecycle_test, a_full_queue_drops_the_readings_that_do_not_fit_and_counts_them) {
+  auto store = open_store(std::chrono::hours{24}, 100);
+  ASSERT_NE(store, nullptr);
+  std::vector<core::reading> readings;
+  for (int i = 0; i < 250; ++i) {
+    readings.push_back(number("gas-1", "lel_pct", i, clock_.now() - std::chrono::seconds{i}));
+  }
+  store->append(readings);  // one call: the queue was empty, 100 fit
+  store->flush();
+  EXPECT_EQ(metric_value("campus_history_dropped_total"), 150);
+  EXPECT_EQ(metric_value("campus_history_points_written_total"), 100);
+  auto result = run(*store, {"gas-1", "lel_pct", "", clock_.now() - 1h, clock_.now() + 1ms, 1h});
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_EQ(total_count(result), 100);
+}
+
+TEST_F(lifecycle_test, after_close_appends_are_dropped_and_queries_refused) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  store->close();
+  const std::vector<core::reading> readings{number("gas-1", "lel_pct", 1.0, clock_.now())};
+  store->append(readings);
+  EXPECT_EQ(metric_value("campus_history_dropped_total"), 1);
+  auto result = run(*store, {"gas-1", "lel_pct", "", clock_.now() - 1h, clock_.now(), 1h});
+  EXPECT_FALSE(result);
+}
+
+TEST_F(lifecycle_test, the_schema_version_is_recorded) {
+  { ASSERT_NE(open_store(), nullptr); }
+  auto db = sqlite_connection::open(db_path(), sqlite_connection::mode::read_only);
+  ASSERT_TRUE(db) << db.error();
+  auto version = db->query_text("PRAGMA user_version");
+  ASSERT_TRUE(version) << version.error();
+  EXPECT_EQ(*version, std::to_string(sqlite_schema_version));
+}
+
+}  // namespace
+}  // namespace campus::history::test
