@@ -208,9 +208,10 @@ void influx_history_store::take_sealed() {
   }
   for (auto& b : taken) {
     // Once something is spooled, newer batches queue behind it on disk to keep the order.
-    if (!spool_.empty())
+    if (!spool_.empty()) {
+      memory_points_ -= b.points;
       to_spool(std::move(b));
-    else
+    } else
       ready_.push_back(std::move(b));
   }
 }
