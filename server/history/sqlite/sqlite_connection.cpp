@@ -15,9 +15,9 @@ constexpr int busy_timeout_ms = 5000;
 
 std::expected<sqlite_connection, std::string> sqlite_connection::open(const std::string& path,
                                                                       mode m) {
-  const int flags = (m == mode::read_only ? SQLITE_OPEN_READONLY
-                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;  // one thread per connection: SQLite needs no mutex
+  const int flags =
+      (m == mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;  // one thread per connection: SQLite needs no mutex
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -64,8 +64,8 @@ std::expected<std::string, std::string> sqlite_connection::query_text(const std:
 
 std::expected<sqlite_statement, std::string> sqlite_connection::prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
-                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
     return std::unexpected(last_error());
   }
   return sqlite_statement(stmt);

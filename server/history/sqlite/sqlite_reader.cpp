@@ -37,7 +37,8 @@ std::expected<std::unique_ptr<sqlite_reader>, std::string> sqlite_reader::open(
   auto db = sqlite_connection::open(path, sqlite_connection::mode::read_only);
   if (!db) return std::unexpected(db.error());
   auto buckets = db->prepare(buckets_sql);
-  if (!buckets) return std::unexpected(fmt::format("history database {}: {}", path, buckets.error()));
+  if (!buckets)
+    return std::unexpected(fmt::format("history database {}: {}", path, buckets.error()));
   auto unit = db->prepare(unit_sql);
   if (!unit) return std::unexpected(fmt::format("history database {}: {}", path, unit.error()));
   return std::unique_ptr<sqlite_reader>(

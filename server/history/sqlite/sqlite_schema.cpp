@@ -39,7 +39,8 @@ std::expected<void, std::string> prepare_sqlite_schema(sqlite_connection& db,
   auto journal = db.query_text("PRAGMA journal_mode=WAL");
   if (!journal) return fail("cannot read it", journal.error());
   if (*journal != "wal") return fail("cannot switch to WAL", "journal_mode is " + *journal);
-  if (auto r = db.exec("PRAGMA synchronous=NORMAL"); !r) return fail("PRAGMA synchronous", r.error());
+  if (auto r = db.exec("PRAGMA synchronous=NORMAL"); !r)
+    return fail("PRAGMA synchronous", r.error());
 
   auto version = db.query_text("PRAGMA user_version");
   if (!version) return fail("cannot read schema version", version.error());

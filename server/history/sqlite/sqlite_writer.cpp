@@ -46,8 +46,8 @@ std::expected<std::unique_ptr<sqlite_writer>, std::string> sqlite_writer::open(
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec) {
-      return std::unexpected(fmt::format("cannot create the folder of history database {}: {}",
-                                         path, ec.message()));
+      return std::unexpected(
+          fmt::format("cannot create the folder of history database {}: {}", path, ec.message()));
     }
   }
   auto db = sqlite_connection::open(path, sqlite_connection::mode::read_write_create);
@@ -89,10 +89,12 @@ void sqlite_writer::push(std::span<const core::reading> readings) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      accepted = std::min(readings.size(), queue_limit_ - std::min(queue_limit_, queue_.size()));
+      // The limit covers the batch being written too: it bounds the memory held, not a list.
+      const auto held = queue_.size() + in_flight_;
+      accepted = std::min(readings.size(), queue_limit_ - std::min(queue_limit_, held));
       queue_.insert(queue_.end(), readings.begin(), readings.begin() + accepted);
       pushed_ += accepted;
-      depth_.set(static_cast<std::int64_t>(queue_.size()));
+      depth_.set(static_cast<std::int64_t>(queue_.size() + in_flight_));
     }
   }
   if (accepted > 0) wake_.notify_one();
@@ -146,7 +148,7 @@ void sqlite_writer::run() {
     if (!queue_.empty()) {
       // Swap, not copy: push() goes on filling the other vector while this one is written.
       batch.swap(queue_);
-      depth_.set(0);
+      in_flight_ = batch.size();
       lock.unlock();
       for (std::size_t at = 0; at < batch.size(); at += transaction_limit) {
         const auto part =
@@ -155,6 +157,10 @@ void sqlite_writer::run() {
         {
           std::lock_guard done_lock(mutex_);
           done_ += part.size();
+          in_flight_ -= part.size();
+          // Waiting = queued + not yet committed, so a producer pacing itself on it (backfill)
+          // sees the whole backlog.
+          depth_.set(static_cast<std::int64_t>(queue_.size() + in_flight_));
         }
         progress_.notify_all();
       }
@@ -182,8 +188,8 @@ void sqlite_writer::run() {
       progress_.notify_all();
       return;
     }
-    const bool woken = wake_.wait_until(lock, next_retention_,
-                                        [&] { return !queue_.empty() || stopping_; });
+    const bool woken =
+        wake_.wait_until(lock, next_retention_, [&] { return !queue_.empty() || stopping_; });
     if (!woken && retention_ > core::duration::zero()) {
       retention_pending_ = true;
       next_retention_ = std::chrono::steady_clock::now() + retention_period;

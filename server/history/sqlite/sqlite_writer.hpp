@@ -23,10 +23,10 @@ namespace campus::history {
 
 class sqlite_writer {
  public:
-  // Readings waiting to be written, at most. At 50k readings/s of ingest the queue holds 20 s
-  // of data; it fills only if the disk stalls for that long. Beyond it push() drops the new
-  // readings, counted in campus_history_dropped_total and logged at a bounded rate: the
-  // ingest loop must never wait for the disk.
+  // Readings waiting to be written (queued, or in the batch being written), at most. At 50k
+  // readings/s of ingest that is 20 s of data; it fills only if the disk stalls that long.
+  // Beyond it push() drops the new readings, counted in campus_history_dropped_total and
+  // logged at a bounded rate: the ingest loop must never wait for the disk.
   static constexpr std::size_t default_queue_limit = 1'000'000;
 
   // Opens (creating) the file, prepares the schema and starts the thread. A retention pass
@@ -62,9 +62,9 @@ class sqlite_writer {
   bool stopping() const;
 
   const std::string path_;
-  sqlite_connection db_;        // touched by the writer thread only (after construction)
-  sqlite_statement insert_;     // reused for every reading
-  sqlite_statement expire_;     // one chunk of the retention delete
+  sqlite_connection db_;     // touched by the writer thread only (after construction)
+  sqlite_statement insert_;  // reused for every reading
+  sqlite_statement expire_;  // one chunk of the retention delete
   const core::duration retention_;
   const std::size_t queue_limit_;
   const core::clock& clock_;
@@ -75,13 +75,14 @@ class sqlite_writer {
   core::metrics::counter& errors_;
   core::log_rate_limiter overflow_log_;
 
-  mutable std::mutex mutex_;         // guards everything below
-  std::condition_variable wake_;     // the thread: readings queued, stop asked
-  std::condition_variable progress_; // flush(): readings committed, retention finished
+  mutable std::mutex mutex_;          // guards everything below
+  std::condition_variable wake_;      // the thread: readings queued, stop asked
+  std::condition_variable progress_;  // flush(): readings committed, retention finished
   std::vector<core::reading> queue_;
-  std::uint64_t pushed_ = 0;         // readings accepted into the queue, ever
-  std::uint64_t done_ = 0;           // of those, committed or given up
-  bool retention_pending_ = true;    // a pass runs at open
+  std::size_t in_flight_ = 0;      // swapped out of queue_, not yet committed
+  std::uint64_t pushed_ = 0;       // readings accepted into the queue, ever
+  std::uint64_t done_ = 0;         // of those, committed or given up
+  bool retention_pending_ = true;  // a pass runs at open
   std::chrono::steady_clock::time_point next_retention_;
   bool stopping_ = false;
   bool closed_ = false;

@@ -73,8 +73,8 @@ TEST_F(concurrency_test, a_hundred_thousand_readings_are_stored_and_queried) {
   readings.reserve(devices * per_device);
   for (int i = 0; i < per_device; ++i) {
     for (int d = 0; d < devices; ++d) {
-      readings.push_back(number("gas-" + std::to_string(d), "lel_pct", i % 100,
-                                start + std::chrono::seconds{i}));
+      readings.push_back(
+          number("gas-" + std::to_string(d), "lel_pct", i % 100, start + std::chrono::seconds{i}));
     }
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -95,10 +95,11 @@ TEST_F(concurrency_test, a_hundred_thousand_readings_are_stored_and_queried) {
 
   using seconds = std::chrono::duration<double>;
   const double write_s = seconds(t1 - t0).count();
-  std::printf("[ info ] %d readings written in %.3f s (%.0f readings/s); "
-              "one series of %d readings queried in %.3f s\n",
-              devices * per_device, write_s, devices * per_device / write_s, per_device,
-              seconds(t2 - t1).count());
+  std::printf(
+      "[ info ] %d readings written in %.3f s (%.0f readings/s); "
+      "one series of %d readings queried in %.3f s\n",
+      devices * per_device, write_s, devices * per_device / write_s, per_device,
+      seconds(t2 - t1).count());
 }
 
 }  // namespace

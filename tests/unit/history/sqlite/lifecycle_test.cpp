@@ -5,6 +5,7 @@
 
 #include "history/sqlite/sqlite_schema.hpp"
 #include "store_fixture.hpp"
+#include "support/wait_until.hpp"
 
 namespace campus::history::test {
 namespace {
@@ -90,6 +91,33 @@ TEST_F(lifecycle_test, retention_deletes_old_readings_and_keeps_new_ones) {
   auto later = run(*store, {"gas-1", "lel_pct", "", old_start, clock_.now(), 1h});
   ASSERT_TRUE(later) << later.error();
   EXPECT_TRUE(later->buckets.empty());
+}
+
+TEST_F(lifecycle_test, a_locked_database_delays_writes_without_losing_them) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  store->flush();  // the retention pass at open is over
+  // Another process (here a second connection) holds the write lock.
+  auto other = sqlite_connection::open(db_path(), sqlite_connection::mode::read_write_create);
+  ASSERT_TRUE(other) << other.error();
+  ASSERT_TRUE(other->exec("BEGIN IMMEDIATE"));
+
+  std::vector<core::reading> readings;
+  for (int i = 0; i < 500; ++i) {
+    readings.push_back(number("gas-1", "lel_pct", i, clock_.now() - std::chrono::seconds{i}));
+  }
+  store->append(readings);
+  // The writer waits out SQLite's busy timeout, fails, counts it, and backs off to retry.
+  ASSERT_TRUE(campus::test::wait_until(
+      [&] { return metric_value("campus_history_write_errors_total") >= 1; }, 60s));
+  ASSERT_TRUE(other->exec("COMMIT"));
+
+  store->flush();
+  auto result = run(*store, {"gas-1", "lel_pct", "", clock_.now() - 1h, clock_.now() + 1ms, 1h});
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_EQ(total_count(result), 500);
+  EXPECT_EQ(metric_value("campus_history_points_written_total"), 500);
+  EXPECT_EQ(metric_value("campus_history_dropped_total"), 0);
 }
 
 TEST_F(lifecycle_test, a_folder_that_cannot_be_created_is_an_error_naming_the_path) {

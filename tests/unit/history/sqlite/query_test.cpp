@@ -174,7 +174,7 @@ TEST_F(query_test, unit_comes_from_the_newest_reading_in_range) {
   const std::vector<core::reading> readings{
       number("gas-1", "gas", 1.0, t + 1min, "", "%LEL"),
       number("gas-1", "gas", 2.0, t + 3min, "", "ppm"),
-      number("gas-1", "gas", 3.0, t + 2min, "", "%VOL"),  // arrives later, but older
+      number("gas-1", "gas", 3.0, t + 2min, "", "%VOL"),     // arrives later, but older
       number("gas-1", "gas", 4.0, t + 30min, "", "mg/m3")};  // newer, out of range
   store->append(readings);
   store->flush();

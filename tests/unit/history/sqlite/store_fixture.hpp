@@ -43,14 +43,15 @@ class store_fixture : public ::testing::Test {
   static core::reading number(std::string device, std::string metric, double value,
                               core::time_point ts, std::string subject = {},
                               std::string unit = "ppm") {
-    return core::reading{"north", "lab-1", std::move(device), std::move(metric),
-                         std::move(subject), value, std::move(unit), ts};
+    return core::reading{
+        "north",         "lab-1", std::move(device), std::move(metric), std::move(subject), value,
+        std::move(unit), ts};
   }
 
   static core::reading state(std::string device, std::string metric, std::string value,
                              core::time_point ts) {
-    return core::reading{"north", "lab-1", std::move(device), std::move(metric), {},
-                         std::move(value), {}, ts};
+    return core::reading{
+        "north", "lab-1", std::move(device), std::move(metric), {}, std::move(value), {}, ts};
   }
 
   std::int64_t metric_value(const std::string& name) { return metrics_.get(name).value(); }
