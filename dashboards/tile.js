@@ -40,12 +40,20 @@ export class device_tile {
     this.family = el(doc, 'p', 'tile-family');
     this.values = el(doc, 'dl', 'tile-values');
     this.rows = new Map();  // metric → {row, dt, num, unit}
+    const foot = el(doc, 'div', 'tile-foot');
     const seen = el(doc, 'p', 'tile-seen');
     this.seen_label = el(doc, 'span', 'seen-label');
     this.seen = el(doc, 'time', 'seen-time');
     this.seen.setAttribute('data-testid', `seen-${device.id}`);
     seen.append(this.seen_label, ' ', this.seen);
-    this.root.append(head, this.family, this.values, seen);
+    // The keyboard's way to the history panel; a click anywhere on the tile does the same.
+    this.history_button = el(doc, 'button', 'tile-history');
+    this.history_button.type = 'button';
+    this.history_button.setAttribute('data-testid', `history-open-${device.id}`);
+    foot.append(seen, this.history_button);
+    this.root.append(head, this.family, this.values, foot);
+    this.on_open = null;  // (device id, element to refocus) → void, set by the view
+    this.root.addEventListener('click', () => this.on_open?.(this.id, this.history_button));
   }
 
   // Repaints the tile from the device and its worst active alert (or null).
@@ -72,6 +80,8 @@ export class device_tile {
       set_attr(r.dd, 'title', line.title ?? null);
     }
     set_text(this.seen_label, tr.t('last_seen'));
+    set_text(this.history_button, tr.t('history_open'));
+    set_attr(this.history_button, 'aria-label', tr.t('history_open_label', { name: tr.name(device) }));
     this.tick(tr, device, now);
   }
 

@@ -5,6 +5,7 @@
 
 import { device_tile } from './tile.js';
 import { alert_feed } from './feed.js';
+import { history_panel } from './history_panel.js';
 import { severities } from './state.js';
 
 const $ = (doc, testid) => doc.querySelector(`[data-testid="${testid}"]`);
@@ -24,6 +25,7 @@ export class dashboard_view {
     this.feed = new alert_feed(doc, $(doc, 'alert-feed'), $(doc, 'feed-more'),
                                $(doc, 'feed-empty'), $(doc, 'announcer'));
     this.feed.on_locate = (device, site) => this.locate(device, site);
+    this.history = new history_panel(doc, model, tr);
     this.select.addEventListener('change', () => this.filter_sites(this.select.value));
   }
 
@@ -50,12 +52,14 @@ export class dashboard_view {
       this.feed.update(this.tr, this.model, p.alerts, p.feed_order);
     }
     if (p.structure || p.devices.size || p.alerts.size) this.paint_summary_();
+    if (p.alerts.size) this.history.alerts_changed(p.devices);
   }
 
   // Language switch: every word changes, so rebuild.
   set_language(tr) {
     this.tr = tr;
     this.paint_static_();
+    this.history.set_language(tr);
     this.queue({ structure: true, devices: [], alerts: [], feed_order: true });
   }
 
@@ -182,6 +186,7 @@ export class dashboard_view {
     list.className = 'tiles';
     for (const device of devices) {
       const tile = new device_tile(doc, device);
+      tile.on_open = (id, opener) => this.history.open(id, opener);
       tile.paint(tr, device, model.worst_alert(device.id), now);
       this.tiles.set(device.id, tile);
       const li = doc.createElement('li');
