@@ -10,20 +10,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-
-const run_file = promisify(execFile);
+import { free_port, load_chromium, patience_ms, publish_until as publish_on, start,
+         start_broker, until } from './support.mjs';
 
 const shield = process.env.CAMPUS_SHIELD;
 const config = resolve(process.env.CAMPUS_CONFIG ?? new URL('../../config/district.yaml', import.meta.url).pathname);
-const mosquitto = process.env.MOSQUITTO || '/usr/sbin/mosquitto';
-const mosquitto_pub = process.env.MOSQUITTO_PUB || 'mosquitto_pub';
 
 // From config/district.yaml: a gas detector in a canteen kitchen, with the gas-leak rule
 // (yellow above 10 %LEL, red above 25 %LEL).
@@ -32,111 +26,31 @@ const zone = 'kitchen';
 const device = 'xh-kitchen-gas-1';
 const topic = `campus/${site}/${zone}/${device}/telemetry`;
 
-// How long to wait for each thing to happen before calling it a failure (not a timing claim).
-const patience_ms = 20000;
-
 const skip = shield ? false : 'CAMPUS_SHIELD is not set: build the campus-shield target and point ' +
   'CAMPUS_SHIELD at it (CTest does this) to run the browser smoke test';
 
-async function free_port() {
-  const server = createServer();
-  await new Promise((ok, fail) => server.listen(0, '127.0.0.1', ok).on('error', fail));
-  const { port } = server.address();
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
-
-// A child process whose output goes to a log file, and that is ended (TERM, then KILL) by stop().
-function start(name, file, args, dir) {
-  const log = createWriteStream(join(dir, `${name}.log`));
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  child.on('error', (e) => log.write(`spawn error: ${e.message}\n`));
-  return {
-    name,
-    child,
-    exited,
-    log_path: join(dir, `${name}.log`),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-// Polls `probe` until it returns true; fails naming `what` (and the process that died, if one did).
-async function until(what, probe, procs = []) {
-  const deadline = Date.now() + patience_ms;
-  let last_error = null;
-  for (;;) {
-    for (const p of procs) {
-      if (p.child.exitCode !== null || p.child.signalCode !== null) {
-        const log = await readFile(p.log_path, 'utf8').catch(() => '');
-        assert.fail(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) while waiting for ${what}:\n${log}`);
-      }
-    }
-    if (await probe().catch((e) => { last_error = e; return false; })) return;
-    if (Date.now() > deadline) {
-      assert.fail(`gave up waiting for ${what}${last_error ? ` (last error: ${last_error.message})` : ''}`);
-    }
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-}
-
-const tcp_open = (port) => new Promise((ok) => {
-  const s = connect(port, '127.0.0.1');
-  s.on('connect', () => { s.destroy(); ok(true); });
-  s.on('error', () => ok(false));
-});
-
-async function publish(port, payload) {
-  await run_file(mosquitto_pub, ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic,
-                                 '-m', JSON.stringify(payload)]);
-}
-
-// Publishes until the page shows what `shown` looks for: the server's subscription may not be
-// in place yet when /healthz first answers, and a QoS 1 message sent before it is not kept.
-async function publish_until(port, payload, what, shown, procs) {
-  let last = 0;
-  await until(what, async () => {
-    if (Date.now() - last > 2000) {
-      last = Date.now();
-      await publish(port, payload);
-    }
-    return shown();
-  }, procs);
-}
+const publish_until = (port, payload, what, shown, procs) =>
+  publish_on(port, topic, payload, what, shown, procs);
 
 test('the dashboard shows live telemetry, a red alert and both languages', { skip, timeout: 180000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'campus-shield-browser-'));
   t.diagnostic(`working directory: ${dir}`);
-  const mqtt_port = await free_port();
   const http_port = await free_port();
   const base = `http://127.0.0.1:${http_port}`;
   const procs = [];
   let browser = null;
   const page_errors = [];
   try {
-    await writeFile(join(dir, 'mosquitto.conf'),
-      `listener ${mqtt_port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 1000000\npersistence false\n`);
-    const broker = start('mosquitto', mosquitto, ['-c', join(dir, 'mosquitto.conf')], dir);
+    const { port: mqtt_port, broker } = await start_broker(dir);
     procs.push(broker);
-    await until(`mosquitto on port ${mqtt_port}`, () => tcp_open(mqtt_port), [broker]);
 
     const server = start('campus-shield', shield, ['serve', '--config', config,
-      '--listen', `127.0.0.1:${http_port}`, '--mqtt', `127.0.0.1:${mqtt_port}`], dir);
+      '--listen', `127.0.0.1:${http_port}`, '--mqtt', `127.0.0.1:${mqtt_port}`,
+      '--data-dir', join(dir, 'data')], dir);
     procs.push(server);
     await until(`${base}/healthz`, async () => (await fetch(`${base}/healthz`)).ok, procs);
 
-    // Imported here so a missing node_modules fails this test with the remedy, not the file.
-    const { full_height, launch_chromium } = await import('./chromium.mjs').catch((e) => {
-      throw new Error(`cannot load playwright-core: run \`npm ci\` in tests/browser (${e.message})`);
-    });
+    const { full_height, launch_chromium } = await load_chromium();
     browser = await launch_chromium();
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => page_errors.push(e.message));

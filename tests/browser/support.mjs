@@ -1,0 +1,110 @@
+// What the end-to-end dashboard tests share: free loopback ports, child processes with their
+// output in log files, waiting for a condition with a named failure, and publishing with
+// mosquitto_pub.
+
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run_file = promisify(execFile);
+
+export const mosquitto = process.env.MOSQUITTO || '/usr/sbin/mosquitto';
+export const mosquitto_pub = process.env.MOSQUITTO_PUB || 'mosquitto_pub';
+
+// How long to wait for each thing to happen before calling it a failure (not a timing claim).
+export const patience_ms = 20000;
+
+export async function free_port() {
+  const server = createServer();
+  await new Promise((ok, fail) => server.listen(0, '127.0.0.1', ok).on('error', fail));
+  const { port } = server.address();
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+// A child process whose output goes to a log file, and that is ended (TERM, then KILL) by stop().
+export function start(name, file, args, dir) {
+  const log = createWriteStream(join(dir, `${name}.log`));
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  child.on('error', (e) => log.write(`spawn error: ${e.message}\n`));
+  return {
+    name,
+    child,
+    exited,
+    log_path: join(dir, `${name}.log`),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// Polls `probe` until it returns true; fails naming `what` (and the process that died, if one did).
+export async function until(what, probe, procs = []) {
+  const deadline = Date.now() + patience_ms;
+  let last_error = null;
+  for (;;) {
+    for (const p of procs) {
+      if (p.child.exitCode !== null || p.child.signalCode !== null) {
+        const log = await readFile(p.log_path, 'utf8').catch(() => '');
+        assert.fail(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) while waiting for ${what}:\n${log}`);
+      }
+    }
+    if (await probe().catch((e) => { last_error = e; return false; })) return;
+    if (Date.now() > deadline) {
+      assert.fail(`gave up waiting for ${what}${last_error ? ` (last error: ${last_error.message})` : ''}`);
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+export const tcp_open = (port) => new Promise((ok) => {
+  const s = connect(port, '127.0.0.1');
+  s.on('connect', () => { s.destroy(); ok(true); });
+  s.on('error', () => ok(false));
+});
+
+export async function publish(port, topic, payload) {
+  await run_file(mosquitto_pub, ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic,
+                                 '-m', JSON.stringify(payload)]);
+}
+
+// Publishes until the page shows what `shown` looks for: the server's subscription may not be
+// in place yet when /healthz first answers, and a QoS 1 message sent before it is not kept.
+export async function publish_until(port, topic, payload, what, shown, procs) {
+  let last = 0;
+  await until(what, async () => {
+    if (Date.now() - last > 2000) {
+      last = Date.now();
+      await publish(port, topic, payload);
+    }
+    return shown();
+  }, procs);
+}
+
+// A broker on a free loopback port, configured in `dir`.
+export async function start_broker(dir) {
+  const port = await free_port();
+  await writeFile(join(dir, 'mosquitto.conf'),
+    `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 1000000\npersistence false\n`);
+  const broker = start('mosquitto', mosquitto, ['-c', join(dir, 'mosquitto.conf')], dir);
+  await until(`mosquitto on port ${port}`, () => tcp_open(port), [broker]);
+  return { port, broker };
+}
+
+// Imported when needed so a missing node_modules fails the test with the remedy, not the file.
+export async function load_chromium() {
+  return import('./chromium.mjs').catch((e) => {
+    throw new Error(`cannot load playwright-core: run \`npm ci\` in tests/browser (${e.message})`);
+  });
+}
