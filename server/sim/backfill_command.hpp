@@ -10,7 +10,8 @@
 
 namespace campus::sim {
 
-// Exit status: 0 written; 1 the store could not be opened or written; 2 nothing to simulate.
+// Exit status: 0 written; 1 the store could not be opened, or dropped or refused readings;
+// 2 nothing to simulate.
 int run_backfill(const sim_options& options, config::district district, std::uint64_t seed);
 
 }  // namespace campus::sim

@@ -89,7 +89,8 @@ void plan_gas_spikes(incident_planner& p, core::time_point from, core::time_poin
     if (!guess) continue;
     const device_model* d = detectors[(first + static_cast<std::size_t>(half)) % detectors.size()];
     // Lunch cooking, when the burners are on; any time of day in a span too short for it.
-    const auto start = p.local_window(*d, *guess, hi, hm(10, 45), hm(11, 45)).value_or(*guess);
+    const int minute = hm(10, 45) + static_cast<int>(p.minutes(0, 50));
+    const auto start = p.local_window(*d, *guess, hi, minute, minute + 1).value_or(*guess);
     out.push_back({backfill_incident::kind::gas_spike, d->place().device, start, start + length});
   }
 }
@@ -103,7 +104,8 @@ void plan_open_door(incident_planner& p, core::time_point from, core::time_point
   // A random day, then that day's (or the next) evening after lessons.
   const auto guess = p.instant(from, std::max(from + 1min, to - length - 24h));
   if (!guess) return;
-  const auto start = p.local_window(*d, *guess, to - length, hm(18, 30), hm(19, 30));
+  const int minute = hm(18, 30) + static_cast<int>(p.minutes(0, 59));
+  const auto start = p.local_window(*d, *guess, to - length, minute, minute + 1);
   if (!start) return;
   out.push_back(
       {backfill_incident::kind::door_left_open, d->place().device, *start, *start + length});
