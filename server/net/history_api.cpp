@@ -53,23 +53,25 @@ route_result history_api::handle(request&& req, const request_target& target) co
     return res;
   }
   history::history_store* store = store_.load();
-  if (!store) return json_error(req, http::status::service_unavailable, "history is not configured");
+  if (!store) {
+    return json_error(req, http::status::service_unavailable, "history is not configured");
+  }
   auto asked = history_request::parse(target, district_, core::system_clock{}.now());
   if (!asked) return json_error(req, asked.error().status, asked.error().message);
 
   queries_.inc();
   core::metrics::counter& failures = failures_;
-  return deferred_response(
-      [store, &failures, req = std::move(req), asked = std::move(*asked)](
-          const boost::asio::any_io_executor& strand, reply_handler reply) {
-        store->query(asked.query, [strand, &failures, req, asked, reply = std::move(reply)](
-                                      history::query_result result) {
-          // On a store thread: carry the result to the session's strand and answer there.
-          boost::asio::post(strand, [&failures, req, asked, reply, result = std::move(result)]() mutable {
-            reply(answer(req, asked, result, failures));
-          });
-        });
-      });
+  return deferred_response([store, &failures, req = std::move(req), asked = std::move(*asked)](
+                               const boost::asio::any_io_executor& strand, reply_handler reply) {
+    store->query(asked.query, [strand, &failures, req, asked,
+                               reply = std::move(reply)](history::query_result result) {
+      // On a store thread: carry the result to the session's strand and answer there.
+      boost::asio::post(strand,
+                        [&failures, req, asked, reply, result = std::move(result)]() mutable {
+                          reply(answer(req, asked, result, failures));
+                        });
+    });
+  });
 }
 
 }  // namespace campus::net

@@ -42,8 +42,7 @@ std::expected<core::time_point, history_request::error> time_param(std::string_v
 std::expected<core::duration, std::string> history_request::parse_step(std::string_view text) {
   const auto expected_form = [&] {
     return fmt::format(
-        "expected a duration such as 30s, 5m, 1h, 1d or a whole number of seconds; got '{}'",
-        text);
+        "expected a duration such as 30s, 5m, 1h, 1d or a whole number of seconds; got '{}'", text);
   };
   std::size_t n = 0;
   std::int64_t value = 0;
@@ -54,11 +53,17 @@ std::expected<core::duration, std::string> history_request::parse_step(std::stri
   if (n == 0) return std::unexpected(expected_form());
   const std::string_view unit = text.substr(n);
   std::int64_t seconds_per_unit = 0;
-  if (unit.empty() || unit == "s") seconds_per_unit = 1;
-  else if (unit == "m") seconds_per_unit = 60;
-  else if (unit == "h") seconds_per_unit = 3600;
-  else if (unit == "d") seconds_per_unit = 86400;
-  else return std::unexpected(expected_form());
+  if (unit.empty() || unit == "s") {
+    seconds_per_unit = 1;
+  } else if (unit == "m") {
+    seconds_per_unit = 60;
+  } else if (unit == "h") {
+    seconds_per_unit = 3600;
+  } else if (unit == "d") {
+    seconds_per_unit = 86400;
+  } else {
+    return std::unexpected(expected_form());
+  }
   return chr::duration_cast<core::duration>(chr::seconds{value * seconds_per_unit});
 }
 
@@ -107,9 +112,9 @@ std::expected<history_request, history_request::error> history_request::parse(
     r.query.from = *t;
   }
   if (r.query.from >= r.query.to) {
-    return std::unexpected(bad(fmt::format("'from' ({}) must be before 'to' ({})",
-                                           utc_time::format(r.query.from),
-                                           utc_time::format(r.query.to))));
+    return std::unexpected(
+        bad(fmt::format("'from' ({}) must be before 'to' ({})", utc_time::format(r.query.from),
+                        utc_time::format(r.query.to))));
   }
   const core::duration range = r.query.to - r.query.from;
   if (range > max_range) {
@@ -134,8 +139,9 @@ std::expected<history_request, history_request::error> history_request::parse(
   }
 
   if (const std::string* format = target.param("format")) {
-    if (*format == "csv") r.csv = true;
-    else if (*format != "json") {
+    if (*format == "csv") {
+      r.csv = true;
+    } else if (*format != "json") {
       return std::unexpected(bad("bad 'format': expected json or csv; got '" + *format + "'"));
     }
   }

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <boost/beast/http/status.hpp>
-
 #include <expected>
 #include <string>
 #include <string_view>

@@ -1,7 +1,8 @@
 #include "net/history_response.hpp"
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+
+#include <boost/json/array.hpp>
 
 #include "net/utc_time.hpp"
 

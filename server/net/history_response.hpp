@@ -6,7 +6,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <string>
 
 #include "history/history_store.hpp"

@@ -113,8 +113,8 @@ void http_session::on_reply_timeout(std::uint64_t ticket, unsigned version, beas
   awaited_ = 0;
   request req;
   req.version(version);
-  auto res = json_error(req, http::status::gateway_timeout, "the query took too long; try a "
-                                                            "shorter range or a larger step");
+  auto res = json_error(req, http::status::gateway_timeout,
+                        "the query took too long; try a shorter range or a larger step");
   // The query may still be running on the store: end the connection rather than queue more.
   res.keep_alive(false);
   write(std::move(res));

@@ -87,8 +87,8 @@ std::optional<core::time_point> parse_iso(std::string_view s) {
   const chr::year_month_day date{chr::year{*y}, chr::month{static_cast<unsigned>(*mo)},
                                  chr::day{static_cast<unsigned>(*d)}};
   if (!date.ok() || *y < 1970 || *h > 23 || *mi > 59 || sec > 59) return std::nullopt;
-  const auto local = chr::sys_days{date} + chr::hours{*h} + chr::minutes{*mi} +
-                     chr::seconds{sec} + chr::milliseconds{ms};
+  const auto local = chr::sys_days{date} + chr::hours{*h} + chr::minutes{*mi} + chr::seconds{sec} +
+                     chr::milliseconds{ms};
   return chr::time_point_cast<core::duration>(local - chr::minutes{offset_min});
 }
 

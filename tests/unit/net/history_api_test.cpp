@@ -71,8 +71,9 @@ TEST_F(history_without_store, answers_503_when_history_is_not_configured) {
 }
 
 TEST_F(history_api_test, hands_the_query_to_the_store_and_answers_json) {
-  auto res = get("/api/history?device=s1-gas&metric=lel_pct&subject=&from=2026-11-01T00:00:00Z"
-                 "&to=2026-11-01T01:00:00Z&step=5m");
+  auto res =
+      get("/api/history?device=s1-gas&metric=lel_pct&subject=&from=2026-11-01T00:00:00Z"
+          "&to=2026-11-01T01:00:00Z&step=5m");
   ASSERT_EQ(res.result(), http::status::ok) << res.body();
   EXPECT_EQ(res[http::field::content_type], "application/json");
 
@@ -127,8 +128,9 @@ TEST_F(history_api_test, defaults_to_the_last_24_hours_in_5_minute_steps) {
 }
 
 TEST_F(history_api_test, exports_csv_as_an_attachment) {
-  auto res = get("/api/history?device=s1-gas&metric=lel_pct&from=1793491200000"
-                 "&to=1793494800000&step=5m&format=csv");
+  auto res =
+      get("/api/history?device=s1-gas&metric=lel_pct&from=1793491200000"
+          "&to=1793494800000&step=5m&format=csv");
   ASSERT_EQ(res.result(), http::status::ok) << res.body();
   EXPECT_EQ(res[http::field::content_type], "text/csv; charset=utf-8");
   EXPECT_EQ(res[http::field::content_disposition],
@@ -144,8 +146,9 @@ TEST_F(history_api_test, refuses_bad_queries_before_asking_the_store) {
   EXPECT_EQ(unknown.result(), http::status::not_found);
   EXPECT_EQ(body_json(unknown).at("error"), "unknown device 'nowhere'");
 
-  auto too_many = get("/api/history?device=s1-gas&metric=lel_pct&from=2025-11-01T00:00:00Z"
-                      "&to=2026-11-01T00:00:00Z&step=10m");
+  auto too_many =
+      get("/api/history?device=s1-gas&metric=lel_pct&from=2025-11-01T00:00:00Z"
+          "&to=2026-11-01T00:00:00Z&step=10m");
   EXPECT_EQ(too_many.result(), http::status::bad_request);
   EXPECT_EQ(body_json(too_many).at("error"), "too many points: 52,560 > 10,000; use a larger step");
 

@@ -22,9 +22,8 @@ config::district district_with_gas() {
   return d;
 }
 
-std::expected<history_request, history_request::error> parse(std::string_view target,
-                                                             core::time_point now =
-                                                                 core::from_epoch_ms(nov1)) {
+std::expected<history_request, history_request::error> parse(
+    std::string_view target, core::time_point now = core::from_epoch_ms(nov1)) {
   static const config::district d = district_with_gas();
   auto t = request_target::parse(target);
   if (!t) throw std::runtime_error(t.error());
@@ -55,11 +54,11 @@ TEST(utc_time, reads_epoch_milliseconds_and_iso_8601_with_an_offset) {
 }
 
 TEST(utc_time, refuses_what_is_not_a_time_in_a_known_zone) {
-  for (const char* bad : {"", "yesterday", "2026-11-01", "2026-11-01T00:00:00",
-                          "2026-11-01 00:00:00Z", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
-                          "2026-11-01T24:00:00Z", "2026-11-01T00:60:00Z", "2026-11-01T00:00:00.Z",
-                          "2026-11-01T00:00:00Zjunk", "-1000", "1e12", "1234567890123456",
-                          "2026-11-01T00:00:00+8:00"}) {
+  for (const char* bad :
+       {"", "yesterday", "2026-11-01", "2026-11-01T00:00:00", "2026-11-01 00:00:00Z",
+        "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-01T24:00:00Z",
+        "2026-11-01T00:60:00Z", "2026-11-01T00:00:00.Z", "2026-11-01T00:00:00Zjunk", "-1000",
+        "1e12", "1234567890123456", "2026-11-01T00:00:00+8:00"}) {
     auto t = utc_time::parse(bad);
     EXPECT_FALSE(t) << bad;
     if (!t) {
@@ -106,8 +105,9 @@ TEST(history_request, the_default_step_is_round_and_gives_at_most_500_buckets) {
 }
 
 TEST(history_request, reads_every_parameter) {
-  auto r = parse("/api/history?device=s1-gas&metric=tag_dist_m&subject=tag-7"
-                 "&from=2026-11-01T00:00:00Z&to=1793494800000&step=1m&format=csv");
+  auto r = parse(
+      "/api/history?device=s1-gas&metric=tag_dist_m&subject=tag-7"
+      "&from=2026-11-01T00:00:00Z&to=1793494800000&step=1m&format=csv");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->query.device, "s1-gas");
   EXPECT_EQ(r->query.metric, "tag_dist_m");
@@ -150,9 +150,9 @@ TEST(history_request, names_the_parameter_in_every_refusal) {
   EXPECT_EQ(refusal("/api/history?device=s1-gas&metric=lel_pct&from=yesterday"),
             "bad 'from': expected epoch milliseconds or an ISO-8601 time with its offset, such as "
             "2026-11-01T00:00:00Z; got 'yesterday'");
-  EXPECT_NE(refusal("/api/history?device=s1-gas&metric=lel_pct&to=2026-11-31T00:00:00Z")
-                .find("bad 'to'"),
-            std::string::npos);
+  EXPECT_NE(
+      refusal("/api/history?device=s1-gas&metric=lel_pct&to=2026-11-31T00:00:00Z").find("bad 'to'"),
+      std::string::npos);
   EXPECT_EQ(refusal("/api/history?device=s1-gas&metric=lel_pct"
                     "&from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z"),
             "'from' (2026-11-01T00:00:00Z) must be before 'to' (2026-11-01T00:00:00Z)");
@@ -171,12 +171,15 @@ TEST(history_request, names_the_parameter_in_every_refusal) {
 
 TEST(history_request, accepts_the_limits_themselves) {
   // Exactly 400 days, and exactly 10,000 points.
-  EXPECT_TRUE(parse("/api/history?device=s1-gas&metric=lel_pct"
-                    "&from=2025-09-27T00:00:00Z&to=2026-11-01T00:00:00Z&step=1d"));
-  EXPECT_TRUE(parse("/api/history?device=s1-gas&metric=lel_pct&step=1"
-                    "&from=1793491200000&to=1793501200000"));
-  EXPECT_FALSE(parse("/api/history?device=s1-gas&metric=lel_pct&step=1"
-                     "&from=1793491200000&to=1793501200001"));
+  EXPECT_TRUE(
+      parse("/api/history?device=s1-gas&metric=lel_pct"
+            "&from=2025-09-27T00:00:00Z&to=2026-11-01T00:00:00Z&step=1d"));
+  EXPECT_TRUE(
+      parse("/api/history?device=s1-gas&metric=lel_pct&step=1"
+            "&from=1793491200000&to=1793501200000"));
+  EXPECT_FALSE(
+      parse("/api/history?device=s1-gas&metric=lel_pct&step=1"
+            "&from=1793491200000&to=1793501200001"));
 }
 
 }  // namespace

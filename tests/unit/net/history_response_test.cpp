@@ -1,8 +1,9 @@
 // The JSON and CSV shapes of GET /api/history.
 #include "net/history_response.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
 
 namespace campus::net {
 namespace {
@@ -44,7 +45,8 @@ TEST(history_response, states_have_null_min_mean_max_in_json_and_empty_cells_in_
   EXPECT_TRUE(p.at("mean").is_null());
   EXPECT_TRUE(p.at("max").is_null());
   EXPECT_EQ(p.at("count").as_int64(), 3);
-  EXPECT_EQ(history_response::csv(doors), "time,min,mean,max,count\r\n2026-11-01T00:00:00Z,,,,3\r\n");
+  EXPECT_EQ(history_response::csv(doors),
+            "time,min,mean,max,count\r\n2026-11-01T00:00:00Z,,,,3\r\n");
 }
 
 TEST(history_response, csv_has_a_header_and_iso_times) {
