@@ -1,6 +1,7 @@
 #include "history/influx/disk_spool.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -8,7 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -99,7 +99,8 @@ disk_spool::disk_spool(std::filesystem::path dir, options opts)
     : dir_(std::move(dir)), opts_(opts) {
   // A segment must leave room for others under the bound, or dropping "the oldest" would
   // mean dropping everything.
-  opts_.segment_bytes = std::max<std::uint64_t>(1, std::min(opts_.segment_bytes, opts_.max_bytes / 4));
+  opts_.segment_bytes =
+      std::max<std::uint64_t>(1, std::min(opts_.segment_bytes, opts_.max_bytes / 4));
 }
 
 disk_spool::disk_spool(disk_spool&& o) noexcept { *this = std::move(o); }
@@ -164,7 +165,8 @@ std::expected<void, std::string> disk_spool::scan() {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir_, ec))
     if (auto seq = segment_seq(e.path())) found.push_back(*seq);
-  if (ec) return std::unexpected(fmt::format("spool directory {}: {}", dir_.string(), ec.message()));
+  if (ec)
+    return std::unexpected(fmt::format("spool directory {}: {}", dir_.string(), ec.message()));
   std::sort(found.begin(), found.end());
 
   for (std::uint64_t seq : found) {
@@ -270,7 +272,8 @@ std::expected<void, std::string> disk_spool::push(const record& r) {
     auto why = errno_text("cannot write", segment_path(active_seq_));
     // Cut the partial record off, and leave this segment: nothing may follow a torn record.
     if (::ftruncate(active_fd_, static_cast<off_t>(active_size_)) != 0) {
-      core::log(core::log_level::error, "{}", errno_text("cannot truncate", segment_path(active_seq_)));
+      core::log(core::log_level::error, "{}",
+                errno_text("cannot truncate", segment_path(active_seq_)));
     }
     ::close(active_fd_);
     active_fd_ = -1;
@@ -296,8 +299,8 @@ std::optional<std::expected<disk_spool::record, std::string>> disk_spool::front(
   ::close(fd);
   if (!ok) return std::unexpected(errno_text("cannot read", path));
   if (get_u32(data.data() + 8) != crc_of(data.data() + header_size, e.size - header_size))
-    return std::unexpected(fmt::format("{}: record at offset {} no longer matches its CRC",
-                                       path.string(), e.offset));
+    return std::unexpected(
+        fmt::format("{}: record at offset {} no longer matches its CRC", path.string(), e.offset));
   record r;
   r.created_ms = e.created_ms;
   r.points = e.points;

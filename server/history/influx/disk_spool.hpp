@@ -37,7 +37,7 @@ class disk_spool {
   struct record {
     std::int64_t created_ms = 0;  // when the batch was started (for the oldest-unsent age)
     std::uint32_t points = 0;
-    std::string lines;            // line protocol, '\n'-terminated lines
+    std::string lines;  // line protocol, '\n'-terminated lines
   };
 
   // Creates the directory if needed, scans the segments (validating every record) and opens
@@ -89,13 +89,13 @@ class disk_spool {
 
   std::filesystem::path dir_;
   options opts_;
-  std::deque<entry> index_;          // undelivered records, oldest first
+  std::deque<entry> index_;             // undelivered records, oldest first
   std::deque<std::uint64_t> segments_;  // segment files present, oldest first
-  int active_fd_ = -1;               // the segment being appended to (the last of segments_)
+  int active_fd_ = -1;                  // the segment being appended to (the last of segments_)
   std::uint64_t active_seq_ = 0;
   std::uint64_t active_size_ = 0;
   std::uint64_t next_seq_ = 1;
-  std::uint64_t file_bytes_ = 0;     // sum of the sizes of all segment files
+  std::uint64_t file_bytes_ = 0;  // sum of the sizes of all segment files
   std::uint64_t bytes_ = 0;
   std::uint64_t points_ = 0;
   std::uint64_t dropped_bytes_ = 0;

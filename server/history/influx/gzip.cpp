@@ -1,8 +1,7 @@
 #include "history/influx/gzip.hpp"
 
-#include <zlib.h>
-
 #include <fmt/format.h>
+#include <zlib.h>
 
 namespace campus::history {
 

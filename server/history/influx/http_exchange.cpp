@@ -1,10 +1,10 @@
 #include "history/influx/http_exchange.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-
-#include <fmt/format.h>
 
 namespace campus::history {
 
@@ -26,16 +26,19 @@ void http_exchange::start(boost::asio::io_context& ioc, std::string host, std::s
 
 http_exchange::http_exchange(boost::asio::io_context& ioc, request req,
                              std::chrono::milliseconds timeout, handler done)
-    : resolver_(ioc), stream_(ioc), req_(std::move(req)), timeout_(timeout), done_(std::move(done)) {
+    : resolver_(ioc),
+      stream_(ioc),
+      req_(std::move(req)),
+      timeout_(timeout),
+      done_(std::move(done)) {
   parser_.body_limit(std::uint64_t{256} << 20);  // query answers over long ranges can be large
 }
 
 void http_exchange::on_resolve(beast::error_code ec,
                                boost::asio::ip::tcp::resolver::results_type r) {
   if (ec) return finish(std::unexpected(fmt::format("resolve: {}", ec.message())));
-  stream_.async_connect(r, [self = shared_from_this()](beast::error_code ec, const auto&) {
-    self->on_connect(ec);
-  });
+  stream_.async_connect(
+      r, [self = shared_from_this()](beast::error_code ec, const auto&) { self->on_connect(ec); });
 }
 
 void http_exchange::on_connect(beast::error_code ec) {
@@ -47,10 +50,9 @@ void http_exchange::on_connect(beast::error_code ec) {
 
 void http_exchange::on_write(beast::error_code ec) {
   if (ec) return finish(std::unexpected(fmt::format("write: {}", ec.message())));
-  http::async_read(stream_, buffer_, parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->on_read(ec);
-                   });
+  http::async_read(
+      stream_, buffer_, parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void http_exchange::on_read(beast::error_code ec) {

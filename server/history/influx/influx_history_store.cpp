@@ -1,10 +1,9 @@
 #include "history/influx/influx_history_store.hpp"
 
-#include <boost/asio/post.hpp>
-#include <boost/json/parse.hpp>
-
 #include <fmt/format.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/json/parse.hpp>
 #include <future>
 #include <stdexcept>
 
@@ -80,7 +79,8 @@ std::uint32_t rejected_points(const std::string& text, std::uint32_t batch_point
   for (std::size_t at = text.find("dropped="); at != std::string::npos;
        at = text.find("dropped=", at + 1)) {
     std::uint64_t v = 0;
-    for (std::size_t i = at + 8; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+    for (std::size_t i = at + 8;
+         i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
       v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
     n += v;
   }
@@ -110,9 +110,12 @@ influx_history_store::influx_history_store(const config::influx_settings& s, std
       backoff_delay_(first_backoff) {
   std::tie(host_, port_) = split_url(s.url);
   if (settings_.batch_size == 0) settings_.batch_size = 1;
-  if (settings_.flush_interval <= core::duration::zero()) settings_.flush_interval = core::duration{1000};
-  m.describe("campus_history_queue_depth", "gauge", "Readings in memory, not yet written or spooled.");
-  m.describe("campus_history_spooled_bytes", "gauge", "Bytes waiting in the history spool on disk.");
+  if (settings_.flush_interval <= core::duration::zero())
+    settings_.flush_interval = core::duration{1000};
+  m.describe("campus_history_queue_depth", "gauge",
+             "Readings in memory, not yet written or spooled.");
+  m.describe("campus_history_spooled_bytes", "gauge",
+             "Bytes waiting in the history spool on disk.");
   m.describe("campus_history_oldest_unsent_seconds", "gauge",
              "Age of the oldest reading not yet written to the history database.");
   m.describe("campus_history_points_written_total", "counter", "Readings written to history.");
@@ -176,7 +179,8 @@ void influx_history_store::append(std::span<const core::reading> readings) {
     memory_points_ += static_cast<std::int64_t>(ends.size());
   }
   queue_depth_.set(memory_points_.load());
-  if (sealed_one) asio::post(ioc_, [this] {
+  if (sealed_one)
+    asio::post(ioc_, [this] {
       take_sealed();
       pump();
     });
@@ -266,10 +270,10 @@ void influx_history_store::send(batch b, bool from_spool) {
       log(log_level::warn, "history: gzip failed ({}); sending uncompressed", z.error());
     }
   }
-  auto req = make_request(http::verb::post,
-                          "/write?db=" + percent_encode(settings_.database) +
-                              "&precision=ms" + auth_params(),
-                          "text/plain; charset=utf-8", std::move(body));
+  auto req = make_request(
+      http::verb::post,
+      "/write?db=" + percent_encode(settings_.database) + "&precision=ms" + auth_params(),
+      "text/plain; charset=utf-8", std::move(body));
   if (gzipped) req.set(http::field::content_encoding, "gzip");
   in_flight_ = std::move(b);
   in_flight_from_spool_ = from_spool;
@@ -355,15 +359,17 @@ void influx_history_store::create_database() {
       http::verb::post, "/query?" + auth_params().substr(auth_params().empty() ? 0 : 1),
       "application/x-www-form-urlencoded",
       "q=" + percent_encode("CREATE DATABASE " + influxql_identifier(settings_.database)));
-  http_exchange::start(ioc_, host_, port_, std::move(req), settings_.timeout, [this](http_result r) {
-    if (!r || r->status != 200)
-      log(log_level::error, "history: CREATE DATABASE {} failed: {}", settings_.database,
-          r ? error_text(r->body) : r.error());
-    // Send the same batch again; a second "database not found" is then a plain failure.
-    batch b = std::move(*in_flight_);
-    in_flight_.reset();
-    send(std::move(b), in_flight_from_spool_);
-  });
+  http_exchange::start(ioc_, host_, port_, std::move(req), settings_.timeout,
+                       [this](http_result r) {
+                         if (!r || r->status != 200)
+                           log(log_level::error, "history: CREATE DATABASE {} failed: {}",
+                               settings_.database, r ? error_text(r->body) : r.error());
+                         // Send the same batch again; a second "database not found" is then a plain
+                         // failure.
+                         batch b = std::move(*in_flight_);
+                         in_flight_.reset();
+                         send(std::move(b), in_flight_from_spool_);
+                       });
 }
 
 void influx_history_store::to_spool(batch b) {
@@ -408,8 +414,7 @@ void influx_history_store::query(series_query q, query_handler done) {
     if (!closed_) {
       // Posted before close() can post its own work, so the io_context runs it.
       asio::post(ioc_, [this, q = std::move(q), done = std::move(done)]() mutable {
-        if (q.step <= core::duration::zero())
-          return done(std::unexpected("step must be positive"));
+        if (q.step <= core::duration::zero()) return done(std::unexpected("step must be positive"));
         if (q.to <= q.from) return done(series{q.device, q.metric, q.subject, {}, {}});
         auto req = make_request(http::verb::get,
                                 "/query?db=" + percent_encode(settings_.database) + "&epoch=ms" +

@@ -1,10 +1,10 @@
 #include "history/influx/influxql.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
-
 #include <cctype>
 
 namespace campus::history {

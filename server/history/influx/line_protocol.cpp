@@ -29,9 +29,9 @@ std::expected<void, std::string> check_name(std::string_view what, std::string_v
     if (s[i] == '\n') return std::unexpected(fmt::format("newline in {} {}", what, quoted(s)));
     if (s[i] != '\\') continue;
     if (i + 1 == s.size() || rules.unescaped.find(s[i + 1]) != std::string_view::npos)
-      return std::unexpected(fmt::format(
-          "{} {}: a backslash at the end or before '{}' cannot be written", what, quoted(s),
-          i + 1 == s.size() ? std::string_view{"end"} : s.substr(i + 1, 1)));
+      return std::unexpected(
+          fmt::format("{} {}: a backslash at the end or before '{}' cannot be written", what,
+                      quoted(s), i + 1 == s.size() ? std::string_view{"end"} : s.substr(i + 1, 1)));
   }
   return {};
 }
@@ -59,10 +59,14 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 std::int64_t in_precision(std::chrono::nanoseconds t, precision p) {
   switch (p) {
-    case precision::ns: return t.count();
-    case precision::us: return floor_div(t.count(), 1'000);
-    case precision::ms: return floor_div(t.count(), 1'000'000);
-    case precision::s: return floor_div(t.count(), 1'000'000'000);
+    case precision::ns:
+      return t.count();
+    case precision::us:
+      return floor_div(t.count(), 1'000);
+    case precision::ms:
+      return floor_div(t.count(), 1'000'000);
+    case precision::s:
+      return floor_div(t.count(), 1'000'000'000);
   }
   return t.count();
 }
@@ -70,8 +74,8 @@ std::int64_t in_precision(std::chrono::nanoseconds t, precision p) {
 std::expected<void, std::string> check(const point& p) {
   if (auto ok = check_name("measurement", p.measurement, measurement_rules); !ok) return ok;
   if (p.measurement.front() == '#')
-    return std::unexpected(fmt::format("measurement {} starts with '#' (a comment line)",
-                                       quoted(p.measurement)));
+    return std::unexpected(
+        fmt::format("measurement {} starts with '#' (a comment line)", quoted(p.measurement)));
   std::set<std::string_view> keys;
   for (const auto& [k, v] : p.tags) {
     if (auto ok = check_name("tag key", k, tag_rules); !ok) return ok;
@@ -97,10 +101,14 @@ std::expected<void, std::string> check(const point& p) {
 
 const char* precision_name(precision p) {
   switch (p) {
-    case precision::ns: return "ns";
-    case precision::us: return "u";  // InfluxDB 1.x spells microseconds "u"
-    case precision::ms: return "ms";
-    case precision::s: return "s";
+    case precision::ns:
+      return "ns";
+    case precision::us:
+      return "u";  // InfluxDB 1.x spells microseconds "u"
+    case precision::ms:
+      return "ms";
+    case precision::s:
+      return "s";
   }
   return "ns";
 }

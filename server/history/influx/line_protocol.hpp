@@ -37,7 +37,7 @@ struct point {
   std::string measurement;
   std::vector<std::pair<std::string, std::string>> tags;  // written in this order
   std::vector<std::pair<std::string, field_value>> fields;
-  std::optional<std::chrono::nanoseconds> time;            // since the Unix epoch; none: server time
+  std::optional<std::chrono::nanoseconds> time;  // since the Unix epoch; none: server time
 };
 
 // The unit of the timestamp on the line; must match `precision=` of the /write request.

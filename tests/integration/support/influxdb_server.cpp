@@ -79,16 +79,17 @@ bool influxdb_server::ping() {
 void influxdb_server::start() {
   if (running()) return;
   process_.reset();  // the previous, stopped process; its log file is appended to
-  process_ = std::make_unique<child_process>(
-      std::vector<std::string>{influxd_binary(), "run", "-config", (dir_ / "influxdb.conf").string()},
-      dir_ / "influxd.log");
+  process_ =
+      std::make_unique<child_process>(std::vector<std::string>{influxd_binary(), "run", "-config",
+                                                               (dir_ / "influxdb.conf").string()},
+                                      dir_ / "influxd.log");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
   while (!ping()) {
     if (!process_->running() || std::chrono::steady_clock::now() >= deadline) {
-      std::string why = process_->running() ? "did not answer /ping within 30 s"
-                                            : "exited during start-up";
-      throw std::runtime_error("influxd on port " + std::to_string(http_port_) + " " + why +
-                               "\n" + log_tail());
+      std::string why =
+          process_->running() ? "did not answer /ping within 30 s" : "exited during start-up";
+      throw std::runtime_error("influxd on port " + std::to_string(http_port_) + " " + why + "\n" +
+                               log_tail());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
@@ -118,8 +119,8 @@ influxdb_server::response influxdb_server::request(const std::string& method,
     // HTTP/1.0: the server closes after the answer and sends no chunked encoding.
     std::string req = method + " " + target + " HTTP/1.0\r\nHost: 127.0.0.1\r\n";
     if (!body.empty() || method == "POST")
-      req += "Content-Type: " + content_type + "\r\nContent-Length: " +
-             std::to_string(body.size()) + "\r\n";
+      req += "Content-Type: " + content_type +
+             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     req += "\r\n" + body;
     send_all(fd, req);
     char buf[65536];
@@ -165,8 +166,8 @@ void influxdb_server::create_database(const std::string& name) {
 }
 
 std::string influxdb_server::query(const std::string& database, const std::string& influxql) {
-  auto r = request("GET", "/query?db=" + percent_encode(database) + "&epoch=ms&q=" +
-                              percent_encode(influxql));
+  auto r = request(
+      "GET", "/query?db=" + percent_encode(database) + "&epoch=ms&q=" + percent_encode(influxql));
   if (r.status != 200)
     throw std::runtime_error("query " + influxql + ": HTTP " + std::to_string(r.status) + " " +
                              r.body);
@@ -176,8 +177,8 @@ std::string influxdb_server::query(const std::string& database, const std::strin
 influxdb_server::response influxdb_server::write(const std::string& database,
                                                  const std::string& lines,
                                                  const std::string& precision) {
-  return request("POST", "/write?db=" + percent_encode(database) + "&precision=" + precision,
-                 lines, "text/plain; charset=utf-8");
+  return request("POST", "/write?db=" + percent_encode(database) + "&precision=" + precision, lines,
+                 "text/plain; charset=utf-8");
 }
 
 std::string influxdb_server::log_tail(std::size_t lines) const {

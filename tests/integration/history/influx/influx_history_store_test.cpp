@@ -2,11 +2,11 @@
 // restart with data spooled, queries over known data, gzip on and off, points InfluxDB refuses.
 #include "history/influx/influx_history_store.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cmath>
 #include <future>
 #include <thread>
@@ -181,9 +181,11 @@ TEST(influx_history_store, query_returns_buckets_of_known_data) {
   const auto t0 = base_time();
   auto at = [&](int seconds) { return t0 + core::duration{seconds * 1000}; };
   std::vector<core::reading> rs{
-      number("gas-1", 1, at(0)),   number("gas-1", 2, at(10)), number("gas-1", 6, at(59)),
-      number("gas-1", 10, at(125)),  // third minute; the second is empty
-      number("gas-1", 99, at(300)),  // at `to`: excluded
+      number("gas-1", 1, at(0)),
+      number("gas-1", 2, at(10)),
+      number("gas-1", 6, at(59)),
+      number("gas-1", 10, at(125)),                    // third minute; the second is empty
+      number("gas-1", 99, at(300)),                    // at `to`: excluded
       number("gas-1", 50, at(5), "lel_pct", "tag-7"),  // another subject
       number("gas-2", 70, at(5)),                      // another device
   };
@@ -212,7 +214,8 @@ TEST(influx_history_store, query_returns_buckets_of_known_data) {
   EXPECT_EQ(r->buckets[1].count, 1);
   EXPECT_EQ(r->buckets[1].mean, 10.0);
 
-  auto tagged = run_query(store, {"gas-1", "lel_pct", "tag-7", t0, at(300), core::duration{60'000}});
+  auto tagged =
+      run_query(store, {"gas-1", "lel_pct", "tag-7", t0, at(300), core::duration{60'000}});
   ASSERT_TRUE(tagged) << tagged.error();
   ASSERT_EQ(tagged->buckets.size(), 1u);
   EXPECT_EQ(tagged->buckets[0].max, 50.0);

@@ -1,9 +1,9 @@
 // Every tricky line-protocol case goes to a real InfluxDB and must read back identical:
 // measurement name, tags, field names, types and values, timestamp.
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <limits>
 #include <map>
 
@@ -18,10 +18,12 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 std::vector<point> tricky_points() {
-  core::reading number{"s1", "lab", "gas-1", "tag_dist_m", "tag 7,=x", 2.5, "m",
-                       core::from_epoch_ms(1'700'000'000'123)};
-  core::reading state{"s1", "", "door-1", "door", "", std::string{"open \"wide\""}, "",
-                      core::from_epoch_ms(1'700'000'000'456)};
+  core::reading number{"s1",       "lab", "gas-1", "tag_dist_m",
+                       "tag 7,=x", 2.5,   "m",     core::from_epoch_ms(1'700'000'000'123)};
+  core::reading state{"s1",     "",
+                      "door-1", "door",
+                      "",       std::string{"open \"wide\""},
+                      "",       core::from_epoch_ms(1'700'000'000'456)};
   point reading_number = reading_point(number);
   reading_number.measurement = "reading_number";
   point reading_state = reading_point(state);
@@ -92,8 +94,8 @@ TEST(line_protocol_round_trip, every_tricky_case_reads_back_identical) {
 
   for (const auto& p : points) {
     SCOPED_TRACE(p.measurement);
-    auto answer = json::parse(influx.query(
-        "lp", "SELECT * FROM " + influxql_identifier(p.measurement) + " GROUP BY *"));
+    auto answer = json::parse(
+        influx.query("lp", "SELECT * FROM " + influxql_identifier(p.measurement) + " GROUP BY *"));
     const auto& result = answer.at("results").at(0).as_object();
     ASSERT_TRUE(result.contains("series")) << json::serialize(answer);
     const auto& all = result.at("series").as_array();
@@ -103,7 +105,8 @@ TEST(line_protocol_round_trip, every_tricky_case_reads_back_identical) {
 
     std::map<std::string, std::string> sent_tags(p.tags.begin(), p.tags.end()), got_tags;
     if (auto* t = s.if_contains("tags"))
-      for (const auto& [k, v] : t->as_object()) got_tags[std::string(k)] = std::string(v.as_string());
+      for (const auto& [k, v] : t->as_object())
+        got_tags[std::string(k)] = std::string(v.as_string());
     EXPECT_EQ(got_tags, sent_tags);
 
     const auto& columns = s.at("columns").as_array();

@@ -29,8 +29,11 @@ TEST(influxql, statement_selects_buckets_and_unit) {
       "time >= 60000ms AND time < 300000ms";
   EXPECT_EQ(series_statement(q),
             "SELECT min(\"value\"), mean(\"value\"), max(\"value\"), count(\"unit\") FROM "
-            "\"reading\" " + where + " GROUP BY time(60000ms) fill(none); "
-            "SELECT last(\"unit\") FROM \"reading\" " + where);
+            "\"reading\" " +
+                where +
+                " GROUP BY time(60000ms) fill(none); "
+                "SELECT last(\"unit\") FROM \"reading\" " +
+                where);
 }
 
 TEST(influxql, answer_becomes_buckets_with_nulls_for_states) {
@@ -55,7 +58,8 @@ TEST(influxql, answer_becomes_buckets_with_nulls_for_states) {
 }
 
 TEST(influxql, no_data_and_missing_database_are_empty_series) {
-  auto empty = parse_series_answer(R"({"results":[{"statement_id":0},{"statement_id":1}]})", sample());
+  auto empty =
+      parse_series_answer(R"({"results":[{"statement_id":0},{"statement_id":1}]})", sample());
   ASSERT_TRUE(empty);
   EXPECT_TRUE(empty->buckets.empty());
   EXPECT_EQ(empty->unit, "");
@@ -72,7 +76,8 @@ TEST(influxql, errors_come_back_as_messages) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("found EOF"), std::string::npos);
   EXPECT_FALSE(parse_series_answer("not json", sample()));
-  EXPECT_FALSE(parse_series_answer(R"({"results":[{"statement_id":0,"error":"boom"},{}]})", sample()));
+  EXPECT_FALSE(
+      parse_series_answer(R"({"results":[{"statement_id":0,"error":"boom"},{}]})", sample()));
   EXPECT_FALSE(parse_series_answer(R"({"results":[]})", sample()));
 }
 

@@ -77,7 +77,8 @@ TEST(line_protocol, field_types) {
            {"neg0", -0.0},
            {"whole", 3.0}},
           1ms};
-  EXPECT_EQ(line(p), "m i=-9223372036854775808i,t=true,f=false,big=1e+21,tiny=0.1,neg0=-0,whole=3 1\n");
+  EXPECT_EQ(line(p),
+            "m i=-9223372036854775808i,t=true,f=false,big=1e+21,tiny=0.1,neg0=-0,whole=3 1\n");
 }
 
 TEST(line_protocol, precision_and_missing_timestamp) {
@@ -106,36 +107,54 @@ TEST(line_protocol, refusals_name_the_problem) {
     change(p);
     return refusal(p);
   };
-  EXPECT_NE(with([](point& p) { p.measurement.clear(); }).find("empty measurement"), std::string::npos);
+  EXPECT_NE(with([](point& p) { p.measurement.clear(); }).find("empty measurement"),
+            std::string::npos);
   EXPECT_NE(with([](point& p) { p.measurement = "#x"; }).find("'#'"), std::string::npos);
   EXPECT_NE(with([](point& p) { p.fields.clear(); }).find("at least one field"), std::string::npos);
-  EXPECT_NE(with([](point& p) { p.fields[0].second = std::nan(""); }).find("finite"), std::string::npos);
-  EXPECT_NE(with([](point& p) { p.fields[0].second = HUGE_VAL; }).find("finite"), std::string::npos);
-  EXPECT_NE(with([](point& p) { p.tags = {{"k", ""}}; }).find("empty value for tag \"k\""),
+  EXPECT_NE(with([](point& p) { p.fields[0].second = std::nan(""); }).find("finite"),
+            std::string::npos);
+  EXPECT_NE(with([](point& p) { p.fields[0].second = HUGE_VAL; }).find("finite"),
+            std::string::npos);
+  EXPECT_NE(with([](point& p) {
+              p.tags = {{"k", ""}};
+            }).find("empty value for tag \"k\""),
             std::string::npos);
   EXPECT_NE(with([](point& p) { p.tags = {{"", "v"}}; }).find("empty tag key"), std::string::npos);
-  EXPECT_NE(with([](point& p) { p.tags = {{"k", "a\nb"}}; }).find("newline in tag value"),
+  EXPECT_NE(with([](point& p) {
+              p.tags = {{"k", "a\nb"}};
+            }).find("newline in tag value"),
             std::string::npos);
-  EXPECT_NE(with([](point& p) { p.tags = {{"k\n", "a"}}; }).find("newline in tag key"),
+  EXPECT_NE(with([](point& p) {
+              p.tags = {{"k\n", "a"}};
+            }).find("newline in tag key"),
             std::string::npos);
   EXPECT_NE(with([](point& p) { p.measurement = "m\n"; }).find("newline in measurement"),
             std::string::npos);
   EXPECT_NE(with([](point& p) { p.fields[0].first = "f\nx"; }).find("newline in field key"),
             std::string::npos);
-  EXPECT_NE(with([](point& p) { p.tags = {{"k", "ends\\"}}; }).find("backslash"), std::string::npos);
+  EXPECT_NE(with([](point& p) {
+              p.tags = {{"k", "ends\\"}};
+            }).find("backslash"),
+            std::string::npos);
   EXPECT_NE(with([](point& p) { p.tags = {{"k", "a\\,b"}}; }).find("backslash"), std::string::npos);
   EXPECT_NE(with([](point& p) { p.measurement = "m\\ x"; }).find("backslash"), std::string::npos);
-  EXPECT_NE(with([](point& p) { p.fields[0].first = "f\\\""; }).find("backslash"), std::string::npos);
+  EXPECT_NE(with([](point& p) { p.fields[0].first = "f\\\""; }).find("backslash"),
+            std::string::npos);
   EXPECT_NE(with([](point& p) { p.tags = {{"time", "x"}}; }).find("\"time\""), std::string::npos);
   EXPECT_NE(with([](point& p) { p.fields[0].first = "time"; }).find("\"time\""), std::string::npos);
-  EXPECT_NE(with([](point& p) { p.tags = {{"k", "a"}, {"k", "b"}}; }).find("duplicate tag"),
+  EXPECT_NE(with([](point& p) {
+              p.tags = {{"k", "a"}, {"k", "b"}};
+            }).find("duplicate tag"),
             std::string::npos);
-  EXPECT_NE(with([](point& p) { p.fields.push_back({"f", 2.0}); }).find("duplicate field"),
+  EXPECT_NE(with([](point& p) {
+              p.fields.push_back({"f", 2.0});
+            }).find("duplicate field"),
             std::string::npos);
 }
 
 TEST(line_protocol, reading_with_number_and_subject) {
-  core::reading r{"s1", "lab", "gas-1", "tag_dist_m", "tag 7", 2.5, "m", core::from_epoch_ms(1700000000123)};
+  core::reading r{"s1",    "lab", "gas-1", "tag_dist_m",
+                  "tag 7", 2.5,   "m",     core::from_epoch_ms(1700000000123)};
   EXPECT_EQ(line(reading_point(r)),
             "reading,site=s1,zone=lab,device=gas-1,metric=tag_dist_m,subject=tag\\ 7 value=2.5,"
             "unit=\"m\" 1700000000123\n");
