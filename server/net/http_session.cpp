@@ -22,8 +22,6 @@ constexpr std::size_t body_limit = 64 * 1024;
 constexpr std::uint32_t header_limit = 16 * 1024;
 // Covers a whole request or response; a keep-alive connection left idle is closed after it.
 constexpr auto io_timeout = std::chrono::seconds(30);
-// How long a deferred reply (a history query over a long range) may take.
-constexpr auto reply_timeout = std::chrono::seconds(60);
 
 }  // namespace
 
@@ -85,7 +83,7 @@ void http_session::await_reply(deferred_response start, unsigned version) {
   const std::uint64_t ticket = ++last_ticket_;
   awaited_ = ticket;
   // No read is started until on_reply writes: the next request waits in the socket.
-  reply_timer_.expires_after(reply_timeout);
+  reply_timer_.expires_after(ctx_->reply_timeout.load());
   reply_timer_.async_wait(beast::bind_front_handler(&http_session::on_reply_timeout,
                                                     shared_from_this(), ticket, version));
   // The reply handler holds the session alive while the work runs elsewhere; the route calls

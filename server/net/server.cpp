@@ -44,6 +44,10 @@ ingest::event_sink& server::sink() { return ctx_->clients; }
 
 void server::set_history(history::history_store* store) { ctx_->http_routes.set_history(store); }
 
+void server::set_reply_timeout(std::chrono::milliseconds timeout) {
+  ctx_->reply_timeout.store(timeout);
+}
+
 std::size_t server::websocket_clients() const { return ctx_->clients.size(); }
 
 }  // namespace campus::net

@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <expected>
 #include <memory>
@@ -52,6 +53,9 @@ class server {
   // configured". The store must outlive the io_context's pending handlers (a query in flight
   // posts its answer there). May be called before or after start().
   void set_history(history::history_store* store);
+  // How long a history query may take before the client gets 504 and the connection closes
+  // (default 60 s). Applies to queries started afterwards.
+  void set_reply_timeout(std::chrono::milliseconds timeout);
 
   std::size_t websocket_clients() const;
 

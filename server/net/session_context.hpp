@@ -4,6 +4,8 @@
 // The live_state and metrics it refers to must outlive the io_context's handlers.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 
@@ -23,6 +25,8 @@ struct session_context {
   net::hub clients;
   net::routes http_routes;
   std::size_t ws_queue_limit;
+  // How long a deferred reply (a history query) may take before the session answers 504.
+  std::atomic<std::chrono::milliseconds> reply_timeout{std::chrono::seconds(60)};
   core::metrics::counter& ws_messages_sent;
   core::metrics::counter& ws_slow_clients_closed;
   core::metrics::counter& http_requests;

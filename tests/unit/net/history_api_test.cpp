@@ -202,6 +202,28 @@ TEST_F(history_api_test, a_late_reply_comes_before_the_next_request_on_a_kept_al
   EXPECT_EQ(store_.queries().size(), 3u);
 }
 
+TEST_F(history_api_test, a_store_that_does_not_answer_in_time_gets_a_504_and_its_late_reply_is_dropped) {
+  server_->set_reply_timeout(std::chrono::milliseconds(50));
+  store_.hold();
+  connection c(port_);
+  c.send("/api/history?device=s1-gas&metric=lel_pct");
+  auto res = c.receive();  // the store is still holding the query
+  EXPECT_EQ(res.result(), http::status::gateway_timeout);
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(body_json(res).at("error"),
+            "the query took too long; try a shorter range or a larger step");
+  beast::error_code ec;
+  http::response<http::string_body> after;
+  beast::flat_buffer buffer;
+  http::read(c.stream(), buffer, after, ec);
+  EXPECT_EQ(ec, http::error::end_of_stream);
+
+  store_.release();  // the late reply finds its session has moved on
+  store_.wait_for_queries(1);
+  server_->set_reply_timeout(std::chrono::seconds(60));
+  EXPECT_EQ(get("/api/history?device=s1-gas&metric=lel_pct").result(), http::status::ok);
+}
+
 TEST_F(history_api_test, a_client_that_leaves_before_its_reply_does_not_disturb_the_server) {
   store_.hold();
   {
