@@ -1,6 +1,7 @@
 #include "app/application.hpp"
 
 #include "adapters/registry.hpp"
+#include "history/open_history.hpp"
 #include "core/log.hpp"
 
 namespace campus::app {
@@ -13,7 +14,15 @@ application::application(config::district d)
       http_(io_, district_.http, district_.http.dashboards_dir, state_, metrics_),
       tick_(io_),
       signals_(io_, SIGINT, SIGTERM) {
+  if (auto opened = history::open_history(district_, metrics_, clock_)) {
+    history_ = std::move(*opened);
+    history_feed_ = std::make_unique<history_feed>(*history_);
+    pipeline_.add_sink(*history_feed_);  // before the dashboards: history first, then display
+  } else {
+    history_error_ = opened.error();
+  }
   pipeline_.add_sink(http_.sink());
+  http_.set_history(history_.get());
   // The MQTT client calls back on the io_context's one thread, the pipeline's only caller.
   mqtt_ = std::make_unique<mqtt::mqtt_client>(
       io_, district_.mqtt,
@@ -35,6 +44,11 @@ void application::schedule_tick() {
 }
 
 int application::run() {
+  // Keeping every reading is part of the job: refuse to run without the history store.
+  if (!history_) {
+    core::log(core::log_level::error, "cannot open the history store: {}", history_error_);
+    return 1;
+  }
   auto bound = http_.start(district_.http.host, district_.http.port);
   if (!bound) {
     core::log(core::log_level::error, "cannot listen on {}:{}: {}", district_.http.host,
@@ -59,6 +73,8 @@ int application::run() {
     grace->async_wait([this, grace](boost::system::error_code) { io_.stop(); });
   });
   io_.run();
+  // Nothing is fed any more: write (or spool) what history still holds in memory.
+  history_->close();
   core::log(core::log_level::info, "stopped");
   return 0;
 }

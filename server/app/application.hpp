@@ -9,9 +9,11 @@
 
 #include <memory>
 
+#include "app/history_feed.hpp"
 #include "config/district.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "history/history_store.hpp"
 #include "ingest/live_state.hpp"
 #include "ingest/pipeline.hpp"
 #include "mqtt/mqtt_client.hpp"
@@ -25,16 +27,20 @@ class application {
   explicit application(config::district d);
   ~application();
 
-  // Runs until SIGINT or SIGTERM. Returns the process exit code.
+  // Runs until SIGINT or SIGTERM, then writes or spools all history still in memory.
+  // Returns the process exit code.
   int run();
 
  private:
   void schedule_tick();
 
   config::district district_;
-  boost::asio::io_context io_{1};
   core::system_clock clock_;
   core::metrics metrics_;
+  std::unique_ptr<history::history_store> history_;  // null when it could not be opened
+  std::string history_error_;
+  std::unique_ptr<history_feed> history_feed_;
+  boost::asio::io_context io_{1};
   ingest::live_state state_;
   rules::rule_engine engine_;
   ingest::pipeline pipeline_;

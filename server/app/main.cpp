@@ -15,7 +15,7 @@ namespace {
 constexpr const char* usage =
     "usage:\n"
     "  campus-shield serve --config FILE [--listen HOST:PORT] [--mqtt HOST:PORT]\n"
-    "                      [--log-level debug|info|warn|error]\n"
+    "                      [--data-dir DIR] [--log-level debug|info|warn|error]\n"
     "  campus-shield check-config FILE\n";
 
 struct host_port {
@@ -54,6 +54,7 @@ int check_config(const std::string& file) {
 
 int serve(int argc, char** argv) {
   std::string config_file;
+  std::string data_dir;
   std::optional<host_port> listen, mqtt;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
@@ -63,6 +64,12 @@ int serve(int argc, char** argv) {
     };
     if (arg == "--config") {
       config_file = value().value_or("");
+    } else if (arg == "--data-dir") {
+      data_dir = value().value_or("");
+      if (data_dir.empty()) {
+        std::cerr << "--data-dir needs a directory\n" << usage;
+        return 2;
+      }
     } else if (arg == "--listen" || arg == "--mqtt") {
       auto v = value();
       auto hp = v ? parse_host_port(*v) : std::nullopt;
@@ -101,6 +108,7 @@ int serve(int argc, char** argv) {
     loaded->mqtt.host = mqtt->host;
     loaded->mqtt.port = mqtt->port;
   }
+  if (!data_dir.empty()) loaded->data_dir = data_dir;
   campus::app::application app(std::move(*loaded));
   return app.run();
 }

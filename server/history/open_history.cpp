@@ -13,7 +13,11 @@ std::expected<std::unique_ptr<history_store>, std::string> open_history(const co
   if (d.history.backend == kind::influxdb) {
     core::log(core::log_level::info, "history: InfluxDB {} database {} (spool {})",
               d.history.influxdb.url, d.history.influxdb.database, d.spool_path());
-    return std::make_unique<influx_history_store>(d.history.influxdb, d.spool_path(), metrics);
+    try {
+      return std::make_unique<influx_history_store>(d.history.influxdb, d.spool_path(), metrics);
+    } catch (const std::exception& e) {  // a URL it cannot use, or a spool it cannot open
+      return std::unexpected(std::string(e.what()));
+    }
   }
   core::log(core::log_level::info, "history: SQLite {}", d.history_db_path());
   auto store =
