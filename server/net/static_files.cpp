@@ -40,6 +40,15 @@ std::expected<fs::path, static_files::refusal> static_files::resolve(
     }
     relative /= fs::path(segment);
   }
+  // The folder also holds what builds it (npm packages, lock file, the vendoring script);
+  // only the page and its assets are served.
+  if (relative.begin() != relative.end()) {
+    const std::string first = relative.begin()->string();
+    if (first == "node_modules" || first == "package.json" || first == "package-lock.json" ||
+        first == "vendor.mjs") {
+      return std::unexpected(refusal::not_found);
+    }
+  }
   if (root_.empty()) return std::unexpected(refusal::not_found);
 
   std::error_code ec;

@@ -17,6 +17,9 @@ class static_files_test : public ::testing::Test {
     tmp_.write("www/index.html", "<h1>home</h1>");
     tmp_.write("www/js/app.js", "1");
     tmp_.write("www/school/index.html", "school");
+    tmp_.write("www/package.json", "{}");
+    tmp_.write("www/node_modules/uplot/package.json", "{}");
+    tmp_.write("www/vendor/uPlot.esm.js", "1");
     fs::create_symlink(tmp_.path() / "secret.txt", tmp_.path() / "www" / "escape.txt");
     return tmp_.path() / "www";
   }
@@ -45,6 +48,13 @@ TEST_F(static_files_test, refuses_to_leave_the_folder) {
   // A link inside the folder that points outside it is not followed out.
   EXPECT_EQ(files_.resolve("/escape.txt").error(), static_files::refusal::not_found);
   EXPECT_EQ(files_.resolve("/missing.js").error(), static_files::refusal::not_found);
+}
+
+TEST_F(static_files_test, build_inputs_of_the_dashboard_are_not_served) {
+  EXPECT_EQ(files_.resolve("/package.json").error(), static_files::refusal::not_found);
+  EXPECT_EQ(files_.resolve("/node_modules/uplot/package.json").error(),
+            static_files::refusal::not_found);
+  EXPECT_TRUE(files_.resolve("/vendor/uPlot.esm.js"));
 }
 
 TEST_F(static_files_test, a_missing_folder_serves_nothing) {
