@@ -29,8 +29,8 @@ ledger_result<std::unique_ptr<alert_ledger>> alert_ledger::open(const std::strin
   if (!db) return std::unexpected(db.error());
   auto open_entries = db->load_open();
   if (!open_entries) return std::unexpected(open_entries.error());
-  return std::unique_ptr<alert_ledger>(new alert_ledger(
-      std::move(*db), std::move(*open_entries), clock, metrics, std::move(family_of)));
+  return std::unique_ptr<alert_ledger>(new alert_ledger(std::move(*db), std::move(*open_entries),
+                                                        clock, metrics, std::move(family_of)));
 }
 
 alert_ledger::alert_ledger(ledger_database db, std::vector<ledger_entry> open_entries,
@@ -124,7 +124,8 @@ ledger_result<std::vector<ledger_entry>> alert_ledger::restore() {
 }
 
 void alert_ledger::apply(const rules::alert_event& event, ledger_callback<ledger_change> done) {
-  if (!post([this, event, done] { apply_now(event, done); })) done(std::unexpected(stopped_error()));
+  if (!post([this, event, done] { apply_now(event, done); }))
+    done(std::unexpected(stopped_error()));
 }
 
 void alert_ledger::apply_now(const rules::alert_event& event,
@@ -145,9 +146,15 @@ void alert_ledger::apply_now(const rules::alert_event& event,
   ledger_entry entry = open_.at(found->second);  // a copy: kept only once stored
   lifecycle::transitions ts;
   switch (event.what) {
-    case rules::alert_event::kind::raised: ts = lifecycle::refire(entry, a); break;
-    case rules::alert_event::kind::updated: ts = lifecycle::update(entry, a); break;
-    case rules::alert_event::kind::cleared: ts = lifecycle::clear(entry, a); break;
+    case rules::alert_event::kind::raised:
+      ts = lifecycle::refire(entry, a);
+      break;
+    case rules::alert_event::kind::updated:
+      ts = lifecycle::update(entry, a);
+      break;
+    case rules::alert_event::kind::cleared:
+      ts = lifecycle::clear(entry, a);
+      break;
   }
   commit(std::move(entry), std::move(ts), done);
 }
@@ -167,8 +174,7 @@ void alert_ledger::acknowledge(std::int64_t id, std::string who, std::string not
                                ledger_callback<ledger_change> done) {
   if (!post([this, id, who = std::move(who), note = std::move(note), done] {
         change_now(
-            id,
-            [&](ledger_entry& e) { return lifecycle::acknowledge(e, who, note, clock_.now()); },
+            id, [&](ledger_entry& e) { return lifecycle::acknowledge(e, who, note, clock_.now()); },
             done);
       })) {
     done(std::unexpected(stopped_error()));
@@ -200,8 +206,7 @@ void alert_ledger::close(std::int64_t id, std::string who, std::string verificat
 void alert_ledger::assign(std::int64_t id, std::string who, std::string responsible,
                           std::optional<core::time_point> deadline,
                           ledger_callback<ledger_change> done) {
-  if (!post([this, id, who = std::move(who), responsible = std::move(responsible), deadline,
-             done] {
+  if (!post([this, id, who = std::move(who), responsible = std::move(responsible), deadline, done] {
         change_now(
             id,
             [&](ledger_entry& e) {
@@ -273,10 +278,10 @@ void alert_ledger::list(ledger_filter filter, ledger_callback<ledger_page> done)
   if (filter.limit < 1 || filter.limit > ledger_filter::max_limit || filter.offset < 0) {
     // Answered on the worker like every other result, so callers see one threading rule.
     if (!post([this, limit = filter.limit, offset = filter.offset, done] {
-          done(std::unexpected(refused(ledger_error{
-              ledger_error::code::invalid_argument,
-              fmt::format("limit must be 1 … {} and offset ≥ 0: limit {}, offset {}",
-                          ledger_filter::max_limit, limit, offset)})));
+          done(std::unexpected(refused(
+              ledger_error{ledger_error::code::invalid_argument,
+                           fmt::format("limit must be 1 … {} and offset ≥ 0: limit {}, offset {}",
+                                       ledger_filter::max_limit, limit, offset)})));
         })) {
       done(std::unexpected(stopped_error()));
     }
@@ -317,9 +322,9 @@ void alert_ledger::transitions(std::int64_t id,
   if (!post([this, id, done] {
         auto loaded = db_.load(id);
         if (loaded && !*loaded) return done(std::unexpected(not_found(id)));
-        auto ts = loaded ? db_.transitions_of(id)
-                         : ledger_result<std::vector<ledger_transition>>(
-                               std::unexpected(loaded.error()));
+        auto ts =
+            loaded ? db_.transitions_of(id)
+                   : ledger_result<std::vector<ledger_transition>>(std::unexpected(loaded.error()));
         if (!ts) storage_errors_.inc();
         done(std::move(ts));
       })) {

@@ -92,8 +92,8 @@ class alert_ledger {
   using alert_key = std::tuple<std::string, std::string, std::string, std::string>;
   using change_step = std::function<ledger_result<lifecycle::transitions>(ledger_entry&)>;
 
-  alert_ledger(ledger_database db, std::vector<ledger_entry> open_entries,
-               const core::clock& clock, core::metrics& metrics, family_lookup family_of);
+  alert_ledger(ledger_database db, std::vector<ledger_entry> open_entries, const core::clock& clock,
+               core::metrics& metrics, family_lookup family_of);
 
   // Queues a task for the worker; false once stopped (the caller answers `stopped`).
   bool post(std::function<void()> task);

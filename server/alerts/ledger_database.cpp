@@ -178,7 +178,8 @@ std::string update_assignments() {
   return out;
 }
 
-void bind_params(ledger_statement& s, const std::vector<std::variant<std::string, std::int64_t>>& params) {
+void bind_params(ledger_statement& s,
+                 const std::vector<std::variant<std::string, std::int64_t>>& params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i) + 1;
     if (const auto* text = std::get_if<std::string>(&params[i])) {
@@ -199,14 +200,13 @@ std::string placeholders(int n) {
 
 ledger_result<ledger_database> ledger_database::open(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return std::unexpected(ledger_error{
-        ledger_error::code::storage, fmt::format("cannot open ledger {}: {}", path, message)});
+    return std::unexpected(ledger_error{ledger_error::code::storage,
+                                        fmt::format("cannot open ledger {}: {}", path, message)});
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, busy_timeout_ms);
@@ -348,7 +348,8 @@ ledger_result<ledger_page> ledger_database::query(const ledger_filter& f, core::
     where += " AND handling != 'closed' AND deadline IS NOT NULL";
     add("deadline <", static_cast<std::int64_t>(core::to_epoch_ms(now)));
   }
-  if (f.raised_from) add("raised_at >=", static_cast<std::int64_t>(core::to_epoch_ms(*f.raised_from)));
+  if (f.raised_from)
+    add("raised_at >=", static_cast<std::int64_t>(core::to_epoch_ms(*f.raised_from)));
   if (f.raised_to) add("raised_at <", static_cast<std::int64_t>(core::to_epoch_ms(*f.raised_to)));
 
   ledger_statement count(db_, fmt::format("SELECT COUNT(*) FROM entries {}", where));

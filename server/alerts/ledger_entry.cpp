@@ -6,18 +6,24 @@ namespace campus::alerts {
 
 std::string_view to_string(entry_kind k) {
   switch (k) {
-    case entry_kind::sensor: return "sensor";
-    case entry_kind::manual: return "manual";
+    case entry_kind::sensor:
+      return "sensor";
+    case entry_kind::manual:
+      return "manual";
   }
   return "unknown";
 }
 
 std::string_view to_string(handling h) {
   switch (h) {
-    case handling::new_: return "new";
-    case handling::acknowledged: return "acknowledged";
-    case handling::rectified: return "rectified";
-    case handling::closed: return "closed";
+    case handling::new_:
+      return "new";
+    case handling::acknowledged:
+      return "acknowledged";
+    case handling::rectified:
+      return "rectified";
+    case handling::closed:
+      return "closed";
   }
   return "unknown";
 }

@@ -15,8 +15,8 @@ std::string handling_text(handling h) { return std::string(to_string(h)); }
 ledger_transition make(const ledger_entry& e, core::time_point at, std::string_view who,
                        transition_kind what, std::string from, std::string to,
                        std::string_view note = {}) {
-  return ledger_transition{0,           e.id,         at, std::string(who), what, std::move(from),
-                           std::move(to), std::string(note)};
+  return ledger_transition{
+      0, e.id, at, std::string(who), what, std::move(from), std::move(to), std::string(note)};
 }
 
 ledger_error refuse(ledger_error::code c, std::string message) {
@@ -26,8 +26,7 @@ ledger_error refuse(ledger_error::code c, std::string message) {
 std::optional<ledger_error> check_person(std::string_view who) {
   if (is_blank(who)) return refuse(ledger_error::code::invalid_argument, "a person is required");
   if (who == system_actor) {
-    return refuse(ledger_error::code::invalid_argument,
-                  "\"system\" is reserved for engine events");
+    return refuse(ledger_error::code::invalid_argument, "\"system\" is reserved for engine events");
   }
   return std::nullopt;
 }
@@ -74,8 +73,8 @@ ledger_entry open_sensor_entry(const rules::alert& a, std::string family) {
 }
 
 transitions raised(const ledger_entry& e) {
-  return {make(e, e.raised_at, system_actor, transition_kind::raised, {},
-               severity_text(e.severity))};
+  return {
+      make(e, e.raised_at, system_actor, transition_kind::raised, {}, severity_text(e.severity))};
 }
 
 transitions refire(ledger_entry& e, const rules::alert& a) {
@@ -160,8 +159,8 @@ transitions registered(const ledger_entry& e, std::string_view reported_by) {
                severity_text(e.severity), e.title)};
 }
 
-ledger_result<transitions> acknowledge(ledger_entry& e, std::string_view who,
-                                       std::string_view note, core::time_point at) {
+ledger_result<transitions> acknowledge(ledger_entry& e, std::string_view who, std::string_view note,
+                                       core::time_point at) {
   if (auto bad = check_person(who)) return std::unexpected(*bad);
   if (e.state != handling::new_) {
     return std::unexpected(refuse(
@@ -244,8 +243,8 @@ ledger_result<transitions> assign(ledger_entry& e, std::string_view who,
                                   std::optional<core::time_point> deadline, core::time_point at) {
   if (auto bad = check_person(who)) return std::unexpected(*bad);
   if (!e.is_open()) {
-    return std::unexpected(refuse(ledger_error::code::invalid_state,
-                                  fmt::format("{} is closed", display_id(e.id))));
+    return std::unexpected(
+        refuse(ledger_error::code::invalid_state, fmt::format("{} is closed", display_id(e.id))));
   }
   if (is_blank(responsible) && !deadline) {
     return std::unexpected(

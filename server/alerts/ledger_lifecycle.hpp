@@ -36,8 +36,8 @@ ledger_result<ledger_entry> open_manual_entry(const hazard_spec& spec, core::tim
 transitions registered(const ledger_entry& e, std::string_view reported_by);
 
 // People's actions. `who` must not be blank.
-ledger_result<transitions> acknowledge(ledger_entry& e, std::string_view who,
-                                       std::string_view note, core::time_point at);
+ledger_result<transitions> acknowledge(ledger_entry& e, std::string_view who, std::string_view note,
+                                       core::time_point at);
 // From new or acknowledged, with a non-blank note. A manual hazard's condition clears with
 // its rectification (there is no sensor to clear it).
 ledger_result<transitions> rectify(ledger_entry& e, std::string_view who, std::string_view note,

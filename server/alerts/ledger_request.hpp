@@ -16,11 +16,11 @@ namespace campus::alerts {
 
 // A hazard found by a person (隐患登记): active until rectified, then closed by a verifier.
 struct hazard_spec {
-  std::string site;         // required
+  std::string site;  // required
   std::string zone;
   std::string device;
   std::string family;
-  std::string title;        // required
+  std::string title;  // required
   std::string description;
   core::severity severity = core::severity::yellow;
   std::string responsible;  // who must rectify it
@@ -32,16 +32,16 @@ struct ledger_filter {
   static constexpr int default_limit = 100;
   static constexpr int max_limit = 1000;
 
-  std::vector<std::string> sites;  // empty = every site
-  std::string zone;                // empty = any
-  std::string family;              // empty = any
+  std::vector<std::string> sites;          // empty = every site
+  std::string zone;                        // empty = any
+  std::string family;                      // empty = any
   std::optional<core::severity> severity;  // current severity, exactly
   std::optional<rules::condition> cond;
   std::optional<handling> state;
   bool overdue_only = false;
   std::optional<core::time_point> raised_from;  // inclusive
   std::optional<core::time_point> raised_to;    // exclusive
-  int limit = default_limit;  // 1 … max_limit
+  int limit = default_limit;                    // 1 … max_limit
   int offset = 0;
 };
 

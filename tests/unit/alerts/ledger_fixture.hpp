@@ -75,8 +75,9 @@ class ledger_fixture : public ::testing::Test {
   }
 
   ledger_result<ledger_change> apply(rules::alert_event::kind what, const rules::alert& a) {
-    return wait_for<ledger_change>(
-        [&](auto done) { ledger_->apply(rules::alert_event{what, a}, std::move(done)); });
+    return wait_for<ledger_change>([&](auto done) {
+      ledger_->apply(rules::alert_event{what, a}, std::move(done));
+    });
   }
   ledger_result<ledger_change> raise(const rules::alert& a) {
     return apply(rules::alert_event::kind::raised, a);

@@ -26,10 +26,9 @@ TEST_F(ledger_fixture, full_loop_records_every_step_with_who_and_when) {
 
   auto ts = transitions(id);
   ASSERT_TRUE(ts.has_value());
-  EXPECT_EQ(kinds(*ts),
-            (std::vector{transition_kind::raised, transition_kind::acknowledged,
-                         transition_kind::rectified, transition_kind::cleared,
-                         transition_kind::closed}));
+  EXPECT_EQ(kinds(*ts), (std::vector{transition_kind::raised, transition_kind::acknowledged,
+                                     transition_kind::rectified, transition_kind::cleared,
+                                     transition_kind::closed}));
   EXPECT_EQ((*ts)[0].who, "system");
   EXPECT_EQ((*ts)[1].who, "wang");
   EXPECT_EQ((*ts)[2].note, "closed the valve, replaced the hose");
@@ -172,8 +171,10 @@ TEST_F(ledger_fixture, after_close_a_new_firing_is_a_new_entry) {
 TEST_F(ledger_fixture, severity_changes_are_recorded_and_plain_updates_are_not) {
   auto a = make_alert("gas_leak", "gas-1", 1, core::severity::yellow, clock_.now());
   const auto id = raise(a)->entry.id;
-  for (auto [s, v] : {std::pair{core::severity::red, 30.0}, {core::severity::red, 35.0},
-                      {core::severity::yellow, 15.0}, {core::severity::yellow, 14.0}}) {
+  for (auto [s, v] : {std::pair{core::severity::red, 30.0},
+                      {core::severity::red, 35.0},
+                      {core::severity::yellow, 15.0},
+                      {core::severity::yellow, 14.0}}) {
     clock_.advance(10s);
     a.severity = s;
     a.value = v;
@@ -225,7 +226,7 @@ TEST_F(ledger_fixture, manual_hazard_becomes_overdue_and_stops_when_closed) {
   auto rectified = rectify(id, "zhao", "replaced with a new extinguisher");
   ASSERT_TRUE(rectified.has_value());
   EXPECT_EQ(rectified->entry.cond, rules::condition::cleared);  // no sensor clears it
-  EXPECT_TRUE(get(id)->overdue);  // still not closed
+  EXPECT_TRUE(get(id)->overdue);                                // still not closed
   ASSERT_TRUE(close(id, "inspector-chen", "seen the new one, dated this month").has_value());
   EXPECT_FALSE(get(id)->overdue);
   EXPECT_TRUE(overdue()->empty());
@@ -252,8 +253,9 @@ TEST_F(ledger_fixture, sensor_alert_gets_a_deadline_and_notes) {
   ASSERT_TRUE(assigned.has_value());
   EXPECT_EQ(assigned->entry.responsible, "wang");
   EXPECT_EQ(assigned->transitions[0].what, transition_kind::assigned);
-  auto noted = wait_for<ledger_change>(
-      [&](auto done) { ledger_->add_note(id, "wang", "waiting for the gas company", std::move(done)); });
+  auto noted = wait_for<ledger_change>([&](auto done) {
+    ledger_->add_note(id, "wang", "waiting for the gas company", std::move(done));
+  });
   ASSERT_TRUE(noted.has_value());
   EXPECT_EQ(noted->entry.state, handling::new_);
   clock_.advance(2h);

@@ -41,9 +41,9 @@ TEST_F(ledger_fixture, callback_runs_only_after_commit) {
   std::promise<std::int64_t> acked;
   ledger_->acknowledge(1, "wang", "on my way", [&](ledger_result<ledger_change> r) {
     if (!r) return acked.set_value(-2);
-    acked.set_value(count_rows(
-        path_, "SELECT COUNT(*) FROM entries WHERE handling = 'acknowledged' AND "
-               "acknowledged_by = 'wang'"));
+    acked.set_value(count_rows(path_,
+                               "SELECT COUNT(*) FROM entries WHERE handling = 'acknowledged' AND "
+                               "acknowledged_by = 'wang'"));
   });
   EXPECT_EQ(acked.get_future().get(), 1);
 }
