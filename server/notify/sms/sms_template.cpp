@@ -141,29 +141,30 @@ std::string sms_template::render(const alert_facts& f, sms_language lang) const 
     return fmt::format("{}{}{}Ref {}", head, body, ack, f.ledger_id);
   };
 
-  auto fits = [&](const std::string& s) { return count_chars(s) <= options_.max_chars; };
-  auto text = compose(ack_form::full);
-  if (fits(text)) return text;
-
-  // 1. Cut the longest name by one character at a time, keeping at least two and an ellipsis.
-  std::array<std::size_t, 4> keep{};
-  for (std::size_t i = 0; i < names.size(); ++i) keep[i] = count_chars(names[i]);
+  const auto limit = zh ? options_.max_chars : options_.max_chars_en;
+  auto fits = [&](const std::string& s) { return count_chars(s) <= limit; };
   const auto originals = names;
-  for (;;) {
-    std::size_t longest = names.size();
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (keep[i] > 2 && (longest == names.size() || keep[i] > keep[longest])) longest = i;
-    if (longest == names.size()) break;
-    --keep[longest];
-    names[longest] = first_chars(originals[longest], keep[longest]) + "…";
-    text = compose(ack_form::full);
-    if (fits(text)) return text;
-  }
-  // 2. The link gives way to "log in to the platform"; 3. then the names go.
-  for (auto form : {ack_form::no_link, ack_form::bare}) {
-    text = compose(form);
-    if (fits(text)) return text;
-  }
+  // Cuts the longest name by one character at a time, keeping at least `min_keep` and an
+  // ellipsis, until the text fits.
+  auto shrink = [&](ack_form form, std::size_t min_keep) -> std::optional<std::string> {
+    names = originals;
+    std::array<std::size_t, 4> keep{};
+    for (std::size_t i = 0; i < names.size(); ++i) keep[i] = count_chars(names[i]);
+    for (;;) {
+      auto text = compose(form);
+      if (fits(text)) return text;
+      std::size_t longest = names.size();
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (keep[i] > min_keep && (longest == names.size() || keep[i] > keep[longest])) longest = i;
+      if (longest == names.size()) return std::nullopt;
+      --keep[longest];
+      names[longest] = first_chars(originals[longest], keep[longest]) + "…";
+    }
+  };
+  // The link is worth more than long names, but not worth names cut to nothing.
+  if (auto t = shrink(ack_form::full, 4)) return *t;
+  if (auto t = shrink(ack_form::no_link, 2)) return *t;
+  if (auto t = shrink(ack_form::bare, 2)) return *t;
   for (auto& n : names) n.clear();
   return compose(ack_form::bare);  // the colour, value, time and id: never cut further
 }
@@ -187,7 +188,8 @@ std::string sms_template::render_summary(const grouped_alerts& g, std::string_vi
                            : std::string("Log in to the platform to view them."));
   };
   auto text = compose(true);
-  return count_chars(text) <= options_.max_chars ? text : compose(false);
+  return count_chars(text) <= (zh ? options_.max_chars : options_.max_chars_en) ? text
+                                                                               : compose(false);
 }
 
 }  // namespace campus::notify::sms

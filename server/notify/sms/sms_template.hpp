@@ -5,10 +5,11 @@
 // the warning colour, the time in the site's time zone (HH:MM) and how to acknowledge (reply,
 // and/or the dashboard link), and ends with the alert's ledger id.
 //
-// Length: at most `max_chars` characters (Unicode code points; 140 by default, two
-// concatenated UCS-2 parts). When too long, the names (school, zone, device, what) are cut
-// longest first with "…", down to two characters each; then the link gives way to "登录平台";
-// then the names go. The colour word and the ledger id are never cut. Pure.
+// Length: at most `max_chars` characters (Unicode code points; 140 by default) in Chinese,
+// `max_chars_en` (300) in English. When too long, the names (school, zone, device, what) are
+// cut longest first with "…", down to four characters each; if that is not enough the link
+// gives way to "登录平台" and names may be cut to two characters; then the names go. The
+// colour word, the value, the time and the ledger id are never cut. Pure.
 #pragma once
 
 #include <cstddef>
@@ -44,7 +45,8 @@ struct sms_template_options {
   std::string dashboard_url;
   // True when replies reach us (smstools incoming/): "回复编号确认".
   bool reply_to_acknowledge = false;
-  std::size_t max_chars = 140;
+  std::size_t max_chars = 140;     // Chinese goes out in UCS-2: 67 characters per part
+  std::size_t max_chars_en = 300;  // English in the GSM 7-bit alphabet: 153 per part
 };
 
 // Code points in a UTF-8 string (invalid bytes count one each).
