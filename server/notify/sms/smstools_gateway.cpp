@@ -118,10 +118,12 @@ void smstools_gateway::write(sms_message message, delivery_callback on_result) {
   auto file_name = spool_file_name(stamp_, next_seq_++, message.id);
   if (auto w = write_atomically(file_name, compose_spool_file(*number, message.text)); !w)
     return fail(w.error());
-  if (on_result) on_result({message.id, delivery_status::queued, file_name, wall_now()});
-  pending_.emplace(file_name, pending_message{message.id, std::move(on_result),
-                                              std::chrono::steady_clock::now()});
+  // Counted before the callback runs, so a caller reacting to `queued` sees it pending.
+  auto [it, inserted] = pending_.emplace(
+      file_name, pending_message{message.id, std::move(on_result), std::chrono::steady_clock::now()});
   pending_count_.store(pending_.size());
+  if (it->second.on_result)
+    it->second.on_result({message.id, delivery_status::queued, file_name, wall_now()});
 }
 
 std::expected<void, std::string> smstools_gateway::write_atomically(const std::string& file_name,
@@ -170,19 +172,22 @@ void smstools_gateway::arm_timer() {
 
 void smstools_gateway::scan() {
   auto now = std::chrono::steady_clock::now();
+  // Outcomes are reported after the map and counters are updated, so that a callback sees
+  // the message no longer pending.
+  std::vector<std::pair<delivery_callback, delivery_result>> outcomes;
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto& p = it->second;
-    bool done = check_outcome(it->first, p);
-    if (!done && now - p.queued_at >= settings_.give_up_after) {
+    auto outcome = check_outcome(it->first, p);
+    if (!outcome && now - p.queued_at >= settings_.give_up_after) {
       auto reason = fmt::format(
           "no outcome from smsd within {} s (is smsd running?); the file {} stays in the spool "
           "and may still be sent", std::chrono::duration_cast<std::chrono::seconds>(
                                        settings_.give_up_after).count(), it->first);
       core::log(core::log_level::warn, "sms {}: {}", p.id, reason);
-      if (p.on_result) p.on_result({p.id, delivery_status::failed, reason, wall_now()});
-      done = true;
+      outcome = delivery_result{p.id, delivery_status::failed, reason, wall_now()};
     }
-    if (done) {
+    if (outcome) {
+      outcomes.emplace_back(std::move(p.on_result), std::move(*outcome));
       it = pending_.erase(it);
       accepted_.fetch_sub(1);
     } else {
@@ -190,17 +195,20 @@ void smstools_gateway::scan() {
     }
   }
   pending_count_.store(pending_.size());
+  for (auto& [callback, result] : outcomes)
+    if (callback) callback(result);
 }
 
-bool smstools_gateway::check_outcome(const std::string& file_name, pending_message& p) {
+std::optional<delivery_result> smstools_gateway::check_outcome(const std::string& file_name,
+                                                               const pending_message& p) {
   for (bool sent : {true, false}) {
     auto dir = fs::path(sent ? settings_.sent_dir : settings_.failed_dir);
     auto path = (dir / file_name).string();
     if (!exists_no_throw(path)) continue;
     // smsd holds "<name>.LOCK" while it is still moving the file; look again next tick.
-    if (exists_no_throw(path + ".LOCK")) return false;
+    if (exists_no_throw(path + ".LOCK")) return std::nullopt;
     auto content = read_small_file(path);
-    if (!content) return false;  // vanished or unreadable for a moment; try again next tick
+    if (!content) return std::nullopt;  // vanished or unreadable for a moment; try again next tick
     auto headers = parse_spool_headers(*content);
     auto header = [&](const char* name) {
       auto h = headers.find(name);
@@ -215,10 +223,9 @@ bool smstools_gateway::check_outcome(const std::string& file_name, pending_messa
                              : "smsd: " + why;
       core::log(core::log_level::warn, "sms {} failed: {}", p.id, r.reason);
     }
-    if (p.on_result) p.on_result(r);
-    return true;
+    return r;
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace campus::notify::sms

@@ -16,6 +16,7 @@
 #include <expected>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "notify/sms/gateway_thread.hpp"
@@ -70,8 +71,9 @@ class smstools_gateway final : public sms_gateway {
                                                     const std::string& content);
   void arm_timer();
   void scan();
-  // True when the outcome was found (and reported) for `file_name`.
-  bool check_outcome(const std::string& file_name, pending_message& p);
+  // The outcome, once smsd has put `file_name` in sent/ or failed/ (and released its lock).
+  std::optional<delivery_result> check_outcome(const std::string& file_name,
+                                               const pending_message& p);
 
   smstools_settings settings_;
   std::int64_t stamp_;           // start time in ms: keeps file names unique across restarts
