@@ -47,16 +47,16 @@ std::expected<std::unique_ptr<http_sms_gateway>, std::string> http_sms_gateway::
   auto url = provider_url::parse(s.url);
   if (!url) return std::unexpected(url.error());
   if (s.timeout.count() <= 0)
-    return std::unexpected(fmt::format("sms http: timeout must be positive: {} ms",
-                                       s.timeout.count()));
+    return std::unexpected(
+        fmt::format("sms http: timeout must be positive: {} ms", s.timeout.count()));
   if (s.max_attempts < 1)
-    return std::unexpected(fmt::format("sms http: max_attempts must be at least 1: {}",
-                                       s.max_attempts));
+    return std::unexpected(
+        fmt::format("sms http: max_attempts must be at least 1: {}", s.max_attempts));
   if (s.max_in_flight < 1 || s.max_queue < 1)
     return std::unexpected("sms http: max_in_flight and max_queue must be at least 1");
   if (s.backoff.count() < 0)
-    return std::unexpected(fmt::format("sms http: backoff must not be negative: {} ms",
-                                       s.backoff.count()));
+    return std::unexpected(
+        fmt::format("sms http: backoff must not be negative: {} ms", s.backoff.count()));
   return std::unique_ptr<http_sms_gateway>(new http_sms_gateway(std::move(s), std::move(*url)));
 }
 
@@ -66,9 +66,10 @@ http_sms_gateway::http_sms_gateway(http_sms_settings settings, provider_url url)
 http_sms_gateway::~http_sms_gateway() { thread_.stop(); }
 
 void http_sms_gateway::send(sms_message message, delivery_callback on_result) {
-  asio::post(thread_.context(), [this, j = job{std::move(message), std::move(on_result)}]() mutable {
-    enqueue(std::move(j));
-  });
+  asio::post(thread_.context(),
+             [this, j = job{std::move(message), std::move(on_result)}]() mutable {
+               enqueue(std::move(j));
+             });
 }
 
 void http_sms_gateway::enqueue(job j) {
@@ -143,12 +144,13 @@ asio::awaitable<std::expected<http_sms_gateway::reply, std::string>> http_sms_ga
   beast::tcp_stream stream(ex);
   // One deadline for the whole attempt: a provider that accepts and then stalls still times out.
   stream.expires_after(settings_.timeout);
-  auto endpoints =
-      co_await resolver.async_resolve(url_.host, url_.port, asio::redirect_error(asio::use_awaitable, ec));
+  auto endpoints = co_await resolver.async_resolve(url_.host, url_.port,
+                                                   asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return std::unexpected(fmt::format("resolve {}: {}", url_.host, ec.message()));
   co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == beast::error::timeout)
-    co_return std::unexpected(fmt::format("connect: no answer within {} ms", settings_.timeout.count()));
+    co_return std::unexpected(
+        fmt::format("connect: no answer within {} ms", settings_.timeout.count()));
   if (ec) co_return std::unexpected(fmt::format("connect: {}", ec.message()));
 
   http::request<http::string_body> req{http::verb::post, url_.target, 11};
@@ -160,7 +162,8 @@ asio::awaitable<std::expected<http_sms_gateway::reply, std::string>> http_sms_ga
   req.prepare_payload();
   co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == beast::error::timeout)
-    co_return std::unexpected(fmt::format("send: no answer within {} ms", settings_.timeout.count()));
+    co_return std::unexpected(
+        fmt::format("send: no answer within {} ms", settings_.timeout.count()));
   if (ec) co_return std::unexpected(fmt::format("send: {}", ec.message()));
 
   beast::flat_buffer buffer;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -16,8 +17,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "notify/sms/gateway_thread.hpp"
 #include "notify/sms/provider_url.hpp"
@@ -30,9 +29,9 @@ struct http_sms_settings {
   std::string body_template = R"({"to":"{to}","text":"{text}","id":"{id}"})";
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Authorization", "Bearer …"}
-  std::chrono::milliseconds timeout{10000};  // per attempt: connect + send + answer
+  std::chrono::milliseconds timeout{10000};                  // per attempt: connect + send + answer
   int max_attempts = 3;
-  std::chrono::milliseconds backoff{1000};   // before the 2nd attempt; doubles each time
+  std::chrono::milliseconds backoff{1000};  // before the 2nd attempt; doubles each time
   std::size_t max_in_flight = 4;
   std::size_t max_queue = 1000;  // waiting messages beyond it are failed at once
 };

@@ -1,9 +1,10 @@
 #include "notify/sms/log_sms_gateway.hpp"
 
+#include <date/date.h>
+
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
-#include <date/date.h>
 #include <filesystem>
 
 #include "core/clock.hpp"
@@ -34,11 +35,16 @@ log_sms_gateway::~log_sms_gateway() {
 std::string log_sms_gateway::format_line(core::time_point at, const sms_message& m) {
   std::string text;
   for (char c : m.text) {
-    if (c == '\n') text += "\\n";
-    else if (c == '\r') text += "\\r";
-    else if (c == '\t') text += "\\t";
-    else if (c == '\\') text += "\\\\";
-    else text.push_back(c);
+    if (c == '\n')
+      text += "\\n";
+    else if (c == '\r')
+      text += "\\r";
+    else if (c == '\t')
+      text += "\\t";
+    else if (c == '\\')
+      text += "\\\\";
+    else
+      text.push_back(c);
   }
   return fmt::format("{}\t{}\t{}\t{}\n", date::format("%FT%TZ", at), m.id, m.to, text);
 }
@@ -53,8 +59,8 @@ void log_sms_gateway::write(const sms_message& m, const delivery_callback& on_re
   // The same check as the real gateways, so a demo shows the failure a bad number would cause.
   if (!is_e164(m.to)) {
     if (on_result)
-      on_result({m.id, delivery_status::failed, fmt::format("not an E.164 number: '{}'", m.to),
-                 now});
+      on_result(
+          {m.id, delivery_status::failed, fmt::format("not an E.164 number: '{}'", m.to), now});
     return;
   }
   auto line = format_line(now, m);

@@ -14,8 +14,8 @@ bool is_e164(std::string_view number) {
 
 std::expected<std::string, std::string> to_smstools_number(std::string_view number) {
   if (!is_e164(number))
-    return std::unexpected(fmt::format("not an E.164 number (+ and 8-15 digits): '{}'",
-                                       number.substr(0, 32)));
+    return std::unexpected(
+        fmt::format("not an E.164 number (+ and 8-15 digits): '{}'", number.substr(0, 32)));
   return std::string(number.substr(1));
 }
 

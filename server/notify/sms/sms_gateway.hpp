@@ -21,9 +21,12 @@ enum class delivery_status { queued, sent, failed };
 
 constexpr std::string_view to_string(delivery_status s) {
   switch (s) {
-    case delivery_status::queued: return "queued";
-    case delivery_status::sent: return "sent";
-    case delivery_status::failed: return "failed";
+    case delivery_status::queued:
+      return "queued";
+    case delivery_status::sent:
+      return "sent";
+    case delivery_status::failed:
+      return "failed";
   }
   return "unknown";
 }
@@ -31,7 +34,7 @@ constexpr std::string_view to_string(delivery_status s) {
 struct delivery_result {
   std::string id;  // the sms_message id
   delivery_status status = delivery_status::queued;
-  std::string reason;  // why it failed; for sent/queued, a detail such as smsd's "Sent:" stamp
+  std::string reason;     // why it failed; for sent/queued, a detail such as smsd's "Sent:" stamp
   core::time_point at{};  // when the gateway learnt it (wall clock)
 };
 

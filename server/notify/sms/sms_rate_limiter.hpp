@@ -45,9 +45,9 @@ struct grouped_alerts {
 class sms_rate_limiter {
  public:
   enum class verdict {
-    send,        // send this alert's message now
-    send_red,    // send now: first red for this key, past the limit
-    grouped,     // held back; it will be counted in a summary from take_due()
+    send,      // send this alert's message now
+    send_red,  // send now: first red for this key, past the limit
+    grouped,   // held back; it will be counted in a summary from take_due()
   };
 
   sms_rate_limiter(rate_limit_policy policy, const core::clock& clock);

@@ -1,9 +1,10 @@
 #include "notify/sms/sms_template.hpp"
 
-#include <array>
-#include <cmath>
 #include <date/tz.h>
 #include <fmt/format.h>
+
+#include <array>
+#include <cmath>
 #include <stdexcept>
 #include <vector>
 
@@ -84,10 +85,14 @@ sms_template::sms_template(sms_template_options options) : options_(std::move(op
 std::string_view sms_template::colour_word(core::severity s, sms_language lang) {
   bool zh = lang == sms_language::zh;
   switch (s) {
-    case core::severity::blue: return zh ? "蓝色预警" : "BLUE ALERT";
-    case core::severity::yellow: return zh ? "黄色预警" : "YELLOW ALERT";
-    case core::severity::orange: return zh ? "橙色预警" : "ORANGE ALERT";
-    case core::severity::red: return zh ? "红色预警" : "RED ALERT";
+    case core::severity::blue:
+      return zh ? "蓝色预警" : "BLUE ALERT";
+    case core::severity::yellow:
+      return zh ? "黄色预警" : "YELLOW ALERT";
+    case core::severity::orange:
+      return zh ? "橙色预警" : "ORANGE ALERT";
+    case core::severity::red:
+      return zh ? "红色预警" : "RED ALERT";
   }
   return zh ? "预警" : "ALERT";
 }
@@ -106,7 +111,8 @@ std::string sms_template::local_time(core::time_point at, std::string_view time_
 std::string sms_template::render(const alert_facts& f, sms_language lang) const {
   const bool zh = lang == sms_language::zh;
   std::array<std::string, 4> names{pick(f.school_en, f.school, lang), pick(f.zone_en, f.zone, lang),
-                                   pick(f.device_en, f.device, lang), pick(f.what_en, f.what, lang)};
+                                   pick(f.device_en, f.device, lang),
+                                   pick(f.what_en, f.what, lang)};
   const auto colour = colour_word(f.severity, lang);
   const auto value = value_text(f);
   const auto time = local_time(f.at, f.time_zone);
@@ -189,7 +195,7 @@ std::string sms_template::render_summary(const grouped_alerts& g, std::string_vi
   };
   auto text = compose(true);
   return count_chars(text) <= (zh ? options_.max_chars : options_.max_chars_en) ? text
-                                                                               : compose(false);
+                                                                                : compose(false);
 }
 
 }  // namespace campus::notify::sms

@@ -53,13 +53,15 @@ std::expected<std::unique_ptr<smstools_gateway>, std::string> smstools_gateway::
   under(s.failed_dir, "failed");
   under(s.staging_dir, "campus-staging");
   if (s.poll_interval.count() <= 0)
-    return std::unexpected(fmt::format("smstools: poll_interval must be positive: {} ms",
-                                       s.poll_interval.count()));
+    return std::unexpected(
+        fmt::format("smstools: poll_interval must be positive: {} ms", s.poll_interval.count()));
   for (const auto* dir : {&s.outgoing_dir, &s.sent_dir, &s.failed_dir}) {
     std::error_code ec;
     if (!fs::is_directory(*dir, ec))
-      return std::unexpected(fmt::format("smstools: spool directory {} does not exist "
-                                         "(is smstools installed and configured?)", *dir));
+      return std::unexpected(
+          fmt::format("smstools: spool directory {} does not exist "
+                      "(is smstools installed and configured?)",
+                      *dir));
   }
   if (::access(s.outgoing_dir.c_str(), W_OK | X_OK) != 0)
     return std::unexpected(
@@ -67,17 +69,18 @@ std::expected<std::unique_ptr<smstools_gateway>, std::string> smstools_gateway::
   std::error_code ec;
   fs::create_directories(s.staging_dir, ec);
   if (ec)
-    return std::unexpected(
-        fmt::format("smstools: cannot create staging directory {}: {}", s.staging_dir,
-                    ec.message()));
-  struct stat out_st {}, stage_st {};
+    return std::unexpected(fmt::format("smstools: cannot create staging directory {}: {}",
+                                       s.staging_dir, ec.message()));
+  struct stat out_st {
+  }, stage_st{};
   if (::stat(s.outgoing_dir.c_str(), &out_st) != 0 || ::stat(s.staging_dir.c_str(), &stage_st) != 0)
     return std::unexpected(fmt::format("smstools: cannot stat {} or {}: {}", s.outgoing_dir,
                                        s.staging_dir, errno_text(errno)));
   if (out_st.st_dev != stage_st.st_dev)
     return std::unexpected(fmt::format(
         "smstools: staging directory {} is not on the filesystem of {}; rename would not be "
-        "atomic", s.staging_dir, s.outgoing_dir));
+        "atomic",
+        s.staging_dir, s.outgoing_dir));
   return std::unique_ptr<smstools_gateway>(new smstools_gateway(std::move(s)));
 }
 
@@ -120,14 +123,15 @@ void smstools_gateway::write(sms_message message, delivery_callback on_result) {
     return fail(w.error());
   // Counted before the callback runs, so a caller reacting to `queued` sees it pending.
   auto [it, inserted] = pending_.emplace(
-      file_name, pending_message{message.id, std::move(on_result), std::chrono::steady_clock::now()});
+      file_name,
+      pending_message{message.id, std::move(on_result), std::chrono::steady_clock::now()});
   pending_count_.store(pending_.size());
   if (it->second.on_result)
     it->second.on_result({message.id, delivery_status::queued, file_name, wall_now()});
 }
 
 std::expected<void, std::string> smstools_gateway::write_atomically(const std::string& file_name,
-                                                                   const std::string& content) {
+                                                                    const std::string& content) {
   auto staged = (fs::path(settings_.staging_dir) / file_name).string();
   auto target = (fs::path(settings_.outgoing_dir) / file_name).string();
   // 0644: smsd often runs as its own user ("smsd" on Debian) and must read the file.
@@ -181,8 +185,9 @@ void smstools_gateway::scan() {
     if (!outcome && now - p.queued_at >= settings_.give_up_after) {
       auto reason = fmt::format(
           "no outcome from smsd within {} s (is smsd running?); the file {} stays in the spool "
-          "and may still be sent", std::chrono::duration_cast<std::chrono::seconds>(
-                                       settings_.give_up_after).count(), it->first);
+          "and may still be sent",
+          std::chrono::duration_cast<std::chrono::seconds>(settings_.give_up_after).count(),
+          it->first);
       core::log(core::log_level::warn, "sms {}: {}", p.id, reason);
       outcome = delivery_result{p.id, delivery_status::failed, reason, wall_now()};
     }

@@ -9,8 +9,8 @@
 // Everything runs on the gateway's own thread.
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -76,8 +76,8 @@ class smstools_gateway final : public sms_gateway {
                                                const pending_message& p);
 
   smstools_settings settings_;
-  std::int64_t stamp_;           // start time in ms: keeps file names unique across restarts
-  std::uint64_t next_seq_ = 0;   // gateway thread only
+  std::int64_t stamp_;          // start time in ms: keeps file names unique across restarts
+  std::uint64_t next_seq_ = 0;  // gateway thread only
   std::map<std::string, pending_message> pending_;  // by file name; gateway thread only
   std::atomic<std::size_t> pending_count_{0};
   std::atomic<std::size_t> accepted_{0};  // counted in send() to enforce max_pending early

@@ -1,14 +1,14 @@
 // The HTTP gateway against a small Beast server on 127.0.0.1, port 0, answering from a script.
 #include "notify/sms/http_sms_gateway.hpp"
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
-
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -38,7 +38,8 @@ class provider {
   };
 
   explicit provider(std::vector<reply> script)
-      : script_(script.begin(), script.end()), acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
+      : script_(script.begin(), script.end()),
+        acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] { serve(); });
   }
   ~provider() {

@@ -1,5 +1,6 @@
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
 
 #include "notify/sms/http_body_template.hpp"
 #include "notify/sms/phone_number.hpp"
@@ -47,7 +48,8 @@ TEST(smstools_spool_file, file_names_are_safe_and_unique) {
 
 TEST(http_body_template, values_are_json_escaped_once) {
   sms_message m{"A-1", "+8613800000000", "he said \"走\"\n\\ {id}\x01"};
-  auto body = render_http_body(R"({"phone":"{to_digits}","e164":"{to}","msg":"{text}","ref":"{id}","k":"{unknown}"})", m);
+  auto body = render_http_body(
+      R"({"phone":"{to_digits}","e164":"{to}","msg":"{text}","ref":"{id}","k":"{unknown}"})", m);
   auto v = boost::json::parse(body).as_object();
   EXPECT_EQ(v.at("phone").as_string(), "8613800000000");
   EXPECT_EQ(v.at("e164").as_string(), "+8613800000000");

@@ -10,8 +10,8 @@ using namespace std::chrono_literals;
 
 core::time_point utc(int h, int m) {
   using namespace date;
-  return std::chrono::time_point_cast<core::duration>(sys_days{2025_y / 11 / 23} + std::chrono::hours{h} +
-                                                      std::chrono::minutes{m});
+  return std::chrono::time_point_cast<core::duration>(
+      sys_days{2025_y / 11 / 23} + std::chrono::hours{h} + std::chrono::minutes{m});
 }
 
 alert_facts gas_alert() {
@@ -101,8 +101,9 @@ TEST(sms_template, cleared_needs_no_acknowledgement) {
   f.cleared = true;
   f.value = 3.0;
   auto text = sms_template(with_link()).render(f, sms_language::zh);
-  EXPECT_EQ(text,
-            "【红色预警解除】阳光小学 食堂后厨 燃气探测器1：燃气浓度超标 已恢复 3%LEL，14:05。编号 A-17");
+  EXPECT_EQ(
+      text,
+      "【红色预警解除】阳光小学 食堂后厨 燃气探测器1：燃气浓度超标 已恢复 3%LEL，14:05。编号 A-17");
 }
 
 TEST(sms_template, long_names_are_cut_but_never_colour_or_id) {
@@ -121,7 +122,8 @@ TEST(sms_template, long_names_are_cut_but_never_colour_or_id) {
     // Names were cut to make room, the link to acknowledge stayed.
     EXPECT_NE(text.find("https://campus.example.cn/a/A-2025-000123"), std::string::npos) << text;
     EXPECT_NE(text.find(std::string(sms_template::colour_word(f.severity, lang))),
-              std::string::npos) << text;
+              std::string::npos)
+        << text;
     EXPECT_TRUE(text.ends_with("A-2025-000123")) << text;
     EXPECT_NE(text.find("…"), std::string::npos) << text;
     EXPECT_NE(text.find("25%LEL"), std::string::npos) << text;

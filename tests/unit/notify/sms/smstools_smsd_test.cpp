@@ -2,9 +2,9 @@
 // temporary directory. smsd's documented test mode, `modem_disabled = yes`, runs the whole
 // spooler (outgoing -> checked -> sent/failed, headers added) without talking to a modem; a
 // blacklist file makes smsd itself fail one destination.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
