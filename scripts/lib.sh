@@ -14,8 +14,9 @@ CAMPUS_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates
 )
-# For the tests only: the browser tests, and a real InfluxDB for the history tests.
-CAMPUS_TEST_PACKAGES=(chromium fonts-wqy-microhei influxdb)
+# For the tests only: the browser tests, a real InfluxDB for the history tests, and smstools'
+# smsd (run in its modem-less test mode) for the SMS spool test.
+CAMPUS_TEST_PACKAGES=(chromium fonts-wqy-microhei influxdb smstools)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
