@@ -3,6 +3,8 @@
 
 #include <date/tz.h>
 
+#include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,11 +14,16 @@
 namespace campus::notify::duty::testing {
 
 // "2026-11-20 18:00" on the wall clock of `zone` → the instant (the earlier one if ambiguous).
+// (Read by hand: date::parse trips GCC 12's -Wmaybe-uninitialized at -O2.)
 inline core::time_point wall(const std::string& zone, const std::string& text) {
-  std::istringstream in(text);
-  date::local_time<std::chrono::minutes> local;
-  in >> date::parse("%Y-%m-%d %H:%M", local);
-  if (in.fail()) throw std::invalid_argument("bad wall time in a test: " + text);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%d-%d-%d %d:%d%c", &y, &mo, &d, &h, &mi, &tail) != 5)
+    throw std::invalid_argument("bad wall time in a test: " + text);
+  const date::local_time<std::chrono::minutes> local =
+      date::local_days{date::year{y} / date::month{static_cast<unsigned>(mo)} /
+                       date::day{static_cast<unsigned>(d)}} +
+      std::chrono::hours{h} + std::chrono::minutes{mi};
   const auto sys = date::locate_zone(zone)->to_sys(local, date::choose::earliest);
   return std::chrono::time_point_cast<core::duration>(sys);
 }
