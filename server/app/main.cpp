@@ -6,8 +6,11 @@
 #include <optional>
 #include <string>
 
+#include <yaml-cpp/yaml.h>
+
 #include "app/application.hpp"
 #include "config/loader.hpp"
+#include "notify/duty/duty_config.hpp"
 #include "core/log.hpp"
 
 namespace {
@@ -44,9 +47,23 @@ int report_errors(const std::vector<campus::config::config_error>& errors) {
   return 2;
 }
 
+// The district file's `duty:` section (roster and escalation) is read by notify/duty; a file
+// without one is valid (nobody is on duty, notifications go to the dashboard only).
+std::vector<campus::config::config_error> check_duty(const std::string& file,
+                                                     const campus::config::district& d) {
+  try {
+    if (!YAML::LoadFile(file)["duty"]) return {};
+  } catch (const YAML::Exception&) {
+    return {};  // the district loader has reported the syntax error already
+  }
+  auto duty = campus::notify::duty::load_duty_file(file, d);
+  return duty ? std::vector<campus::config::config_error>{} : duty.error();
+}
+
 int check_config(const std::string& file) {
   auto loaded = campus::config::load_file(file);
   if (!loaded) return report_errors(loaded.error());
+  if (auto errors = check_duty(file, *loaded); !errors.empty()) return report_errors(errors);
   std::cout << file << ": ok (" << loaded->sites.size() << " sites, " << loaded->devices.size()
             << " devices, " << loaded->rules.size() << " rules)\n";
   return 0;
@@ -100,6 +117,7 @@ int serve(int argc, char** argv) {
   }
   auto loaded = campus::config::load_file(config_file);
   if (!loaded) return report_errors(loaded.error());
+  if (auto errors = check_duty(config_file, *loaded); !errors.empty()) return report_errors(errors);
   if (listen) {
     loaded->http.host = listen->host;
     loaded->http.port = listen->port;

@@ -59,7 +59,8 @@ class district_parser {
       return d;
     }
     r_.check_keys(root, "",
-                  {"district", "mqtt", "http", "ingest", "history", "data_dir", "rules", "sites"});
+                  {"district", "mqtt", "http", "ingest", "history", "data_dir", "rules", "sites",
+                   "duty"});  // duty: read by notify/duty (duty_config.hpp)
     if (auto v = r_.string(root, "data_dir", "", false))
       d.data_dir = (base_dir_ / *v).lexically_normal().string();
     else

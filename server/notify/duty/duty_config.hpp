@@ -31,7 +31,7 @@ using duty_result = std::expected<duty_settings, std::vector<config::config_erro
 duty_settings read_duty(const YAML::Node& duty, const config::district& district,
                         config::yaml_reader& reader);
 
-// A whole document whose top level holds `duty:` (config/duty.sample.yaml, or a district file).
+// A whole document whose top level holds `duty:` (the district file).
 duty_result load_duty_string(const std::string& yaml, const config::district& district,
                              const std::string& file_name = "<string>");
 duty_result load_duty_file(const std::filesystem::path& file, const config::district& district);

@@ -157,7 +157,7 @@ TEST(duty_config, yaml_syntax_error_is_reported_with_its_line) {
 TEST(duty_config, sample_roster_covers_every_hour_of_the_week_at_every_school) {
   auto district = config::load_file(CAMPUS_SOURCE_DIR "/config/district.yaml");
   ASSERT_TRUE(district.has_value()) << district.error().front().to_string();
-  auto got = load_duty_file(CAMPUS_SOURCE_DIR "/config/duty.sample.yaml", *district);
+  auto got = load_duty_file(CAMPUS_SOURCE_DIR "/config/district.yaml", *district);
   ASSERT_TRUE(got.has_value()) << got.error().front().to_string();
   const roster r(std::move(got->plan));
   const auto monday = shanghai("2026-11-16 00:30");
