@@ -2,6 +2,7 @@
 
 #include "adapters/registry.hpp"
 #include "history/open_history.hpp"
+#include "notify/duty/duty_config.hpp"
 #include "core/log.hpp"
 
 namespace campus::app {
@@ -23,6 +24,12 @@ application::application(config::district d)
   }
   pipeline_.add_sink(http_.sink());
   http_.set_history(history_.get());
+  // The duty section was validated with the rest of the file (main.cpp); a file without one
+  // has no roster.
+  if (auto duty = notify::duty::load_duty_file(district_.source_file, district_)) {
+    roster_ = std::make_unique<notify::duty::roster>(std::move(duty->plan));
+    http_.set_roster(roster_.get());
+  }
   // The MQTT client calls back on the io_context's one thread, the pipeline's only caller.
   mqtt_ = std::make_unique<mqtt::mqtt_client>(
       io_, district_.mqtt,

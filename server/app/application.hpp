@@ -18,6 +18,7 @@
 #include "ingest/pipeline.hpp"
 #include "mqtt/mqtt_client.hpp"
 #include "net/server.hpp"
+#include "notify/duty/roster.hpp"
 #include "rules/rule_engine.hpp"
 
 namespace campus::app {
@@ -40,6 +41,7 @@ class application {
   std::unique_ptr<history::history_store> history_;  // null when it could not be opened
   std::string history_error_;
   std::unique_ptr<history_feed> history_feed_;
+  std::unique_ptr<notify::duty::roster> roster_;    // null when the file has no duty section
   boost::asio::io_context io_{1};
   ingest::live_state state_;
   rules::rule_engine engine_;

@@ -8,6 +8,7 @@ routes::routes(const ingest::live_state& state, core::metrics& metrics,
                std::filesystem::path dashboards_dir)
     : api_(state),
       history_(state.district(), metrics),
+      roster_(state),
       files_(std::move(dashboards_dir)),
       metrics_(metrics) {}
 
@@ -36,6 +37,7 @@ route_result routes::handle(request&& req) const {
     return res;
   }
   if (path == "/api/history") return history_.handle(std::move(req), *target);
+  if (path == "/api/roster") return roster_.handle(req, *target);
   if (path == "/api" || path.starts_with("/api/")) return api_.handle(req, *target);
   if (path == "/ws") {
     return json_error(req, http::status::bad_request, "/ws expects a WebSocket upgrade");

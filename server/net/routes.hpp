@@ -13,6 +13,7 @@
 #include "net/api.hpp"
 #include "net/history_api.hpp"
 #include "net/responses.hpp"
+#include "net/roster_api.hpp"
 #include "net/static_files.hpp"
 
 namespace campus::net {
@@ -28,10 +29,13 @@ class routes {
 
   // See history_api::set_store.
   void set_history(history::history_store* store) { history_.set_store(store); }
+  // See roster_api::set_roster.
+  void set_roster(const notify::duty::roster* r) { roster_.set_roster(r); }
 
  private:
   api api_;
   history_api history_;
+  roster_api roster_;
   static_files files_;
   core::metrics& metrics_;
 };

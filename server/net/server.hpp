@@ -24,6 +24,7 @@
 #include "history/history_store.hpp"
 #include "ingest/event_sink.hpp"
 #include "ingest/live_state.hpp"
+#include "notify/duty/roster.hpp"
 
 namespace campus::net {
 
@@ -53,6 +54,9 @@ class server {
   // configured". The store must outlive the io_context's pending handlers (a query in flight
   // posts its answer there). May be called before or after start().
   void set_history(history::history_store* store);
+  // The duty roster GET /api/roster reads; nullptr (the default): it answers 503. Call before
+  // start(); the roster must outlive the server.
+  void set_roster(const notify::duty::roster* r);
   // How long a history query may take before the client gets 504 and the connection closes
   // (default 60 s). Applies to queries started afterwards.
   void set_reply_timeout(std::chrono::milliseconds timeout);

@@ -151,6 +151,32 @@ TEST_F(server_test, bad_input_is_counted_by_reason_and_the_server_keeps_running)
   EXPECT_EQ(health->status, 200);
 }
 
+// GET /api/roster reads the sample district's duty section: who leads at 星火小学, across
+// midnight (Thursday's night shift runs into Friday morning) and into the weekend shift.
+TEST_F(server_test, the_roster_answers_who_is_on_duty_across_midnight) {
+  auto leader = [&](const std::string& at) -> std::string {
+    auto r = http_get(http_port_, "/api/roster?site=xh-primary&at=" + at);
+    if (!r || r->status != 200) return "HTTP " + std::to_string(r ? r->status : 0);
+    const json::value body = json::parse(r->body);
+    for (const auto& a : body.at("on_duty").as_array()) {
+      if (a.at("role").as_string() == "duty_leader")
+        return std::string(a.at("person").at("id").as_string());
+    }
+    return "nobody";
+  };
+  EXPECT_EQ(leader("2026-11-19T23:30:00%2B08:00"), "xh-leader-night");   // Thursday night
+  EXPECT_EQ(leader("2026-11-20T02:00:00%2B08:00"), "xh-leader-night");   // past midnight
+  EXPECT_EQ(leader("2026-11-20T10:00:00%2B08:00"), "xh-leader-day");     // Friday day
+  EXPECT_EQ(leader("2026-11-21T03:00:00%2B08:00"), "xh-leader-weekend"); // Saturday night
+
+  auto r = http_get(http_port_, "/api/roster?site=xh-primary");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body.find("+8613800000001"), std::string::npos) << "phone numbers are masked";
+  EXPECT_EQ(http_get(http_port_, "/api/roster?site=nowhere")->status, 404);
+  EXPECT_EQ(http_get(http_port_, "/api/roster")->status, 400);
+}
+
 // Four publishers send as fast as the broker takes them; every message must be ingested once.
 // (With Mosquitto's default max_queued_messages of 1000 the broker drops QoS 1 messages for a
 // subscriber that falls behind; the broker here is configured as every shipped config is.)
