@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { free_port, load_chromium, patience_ms, publish_until as publish_on, start,
-         start_broker, until } from './support.mjs';
+import { load_chromium, patience_ms, publish_until as publish_on, start_stack }
+  from './support.mjs';
 
 const shield = process.env.CAMPUS_SHIELD;
 const config = resolve(process.env.CAMPUS_CONFIG ?? new URL('../../config/district.yaml', import.meta.url).pathname);
@@ -35,20 +35,11 @@ const publish_until = (port, payload, what, shown, procs) =>
 test('the dashboard shows live telemetry, a red alert and both languages', { skip, timeout: 180000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'campus-shield-browser-'));
   t.diagnostic(`working directory: ${dir}`);
-  const http_port = await free_port();
-  const base = `http://127.0.0.1:${http_port}`;
   const procs = [];
   let browser = null;
   const page_errors = [];
   try {
-    const { port: mqtt_port, broker } = await start_broker(dir);
-    procs.push(broker);
-
-    const server = start('campus-shield', shield, ['serve', '--config', config,
-      '--listen', `127.0.0.1:${http_port}`, '--mqtt', `127.0.0.1:${mqtt_port}`,
-      '--data-dir', join(dir, 'data')], dir);
-    procs.push(server);
-    await until(`${base}/healthz`, async () => (await fetch(`${base}/healthz`)).ok, procs);
+    const { base, mqtt_port } = await start_stack(dir, shield, config, procs);
 
     const { full_height, launch_chromium } = await load_chromium();
     browser = await launch_chromium();

@@ -103,6 +103,22 @@ export async function start_broker(dir) {
 }
 
 // Imported when needed so a missing node_modules fails the test with the remedy, not the file.
+// A broker and a campus-shield serving `config` on free loopback ports, with its data in
+// `dir`/data; resolves once /healthz answers. Every process started is pushed onto `procs`
+// (also when start-up fails) so the caller's finally block can stop it.
+export async function start_stack(dir, shield, config, procs) {
+  const http_port = await free_port();
+  const base = `http://127.0.0.1:${http_port}`;
+  const { port: mqtt_port, broker } = await start_broker(dir);
+  procs.push(broker);
+  const server = start('campus-shield', shield, ['serve', '--config', config,
+    '--listen', `127.0.0.1:${http_port}`, '--mqtt', `127.0.0.1:${mqtt_port}`,
+    '--data-dir', join(dir, 'data')], dir);
+  procs.push(server);
+  await until(`${base}/healthz`, async () => (await fetch(`${base}/healthz`)).ok, procs);
+  return { base, mqtt_port };
+}
+
 export async function load_chromium() {
   return import('./chromium.mjs').catch((e) => {
     throw new Error(`cannot load playwright-core: run \`npm ci\` in tests/browser (${e.message})`);
