@@ -229,6 +229,32 @@ void alert_ledger::add_note(std::int64_t id, std::string who, std::string note,
   }
 }
 
+void alert_ledger::report(std::int64_t id, std::string who, std::string note,
+                          ledger_callback<ledger_change> done) {
+  if (!post([this, id, who = std::move(who), note = std::move(note), done] {
+        change_now(
+            id, [&](ledger_entry& e) { return lifecycle::report(e, who, note, clock_.now()); },
+            done);
+      })) {
+    done(std::unexpected(stopped_error()));
+  }
+}
+
+void alert_ledger::notified(std::int64_t id, std::string role, std::string target,
+                            std::string outcome, ledger_callback<ledger_change> done) {
+  if (!post([this, id, role = std::move(role), target = std::move(target),
+             outcome = std::move(outcome), done] {
+        change_now(
+            id,
+            [&](ledger_entry& e) {
+              return lifecycle::notified(e, role, target, outcome, clock_.now());
+            },
+            done);
+      })) {
+    done(std::unexpected(stopped_error()));
+  }
+}
+
 void alert_ledger::change_now(std::int64_t id, const change_step& step,
                               const ledger_callback<ledger_change>& done) {
   ledger_entry entry;

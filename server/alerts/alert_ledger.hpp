@@ -79,6 +79,11 @@ class alert_ledger {
               std::optional<core::time_point> deadline, ledger_callback<ledger_change> done);
   void add_note(std::int64_t id, std::string who, std::string note,
                 ledger_callback<ledger_change> done);
+  void report(std::int64_t id, std::string who, std::string note,
+              ledger_callback<ledger_change> done);
+  // The audit trail of messages sent (see lifecycle::notified).
+  void notified(std::int64_t id, std::string role, std::string target, std::string outcome,
+                ledger_callback<ledger_change> done);
 
   // Reads. `overdue` on each entry is computed against the clock at the time of the read.
   void list(ledger_filter filter, ledger_callback<ledger_page> done);

@@ -344,6 +344,7 @@ ledger_result<ledger_page> ledger_database::query(const ledger_filter& f, core::
   if (f.severity) add("severity =", static_cast<std::int64_t>(*f.severity));
   if (f.cond) add("condition =", std::string(to_string(*f.cond)));
   if (f.state) add("handling =", std::string(to_string(*f.state)));
+  if (f.open_only) where += " AND handling != 'closed'";
   if (f.overdue_only) {
     where += " AND handling != 'closed' AND deadline IS NOT NULL";
     add("deadline <", static_cast<std::int64_t>(core::to_epoch_ms(now)));

@@ -270,4 +270,24 @@ ledger_result<transitions> add_note(ledger_entry& e, std::string_view who, std::
   return transitions{make(e, at, who, transition_kind::note, {}, {}, note)};
 }
 
+ledger_result<transitions> report(ledger_entry& e, std::string_view who, std::string_view note,
+                                  core::time_point at) {
+  if (auto bad = check_person(who)) return std::unexpected(*bad);
+  if (is_blank(note)) {
+    return std::unexpected(
+        refuse(ledger_error::code::missing_note, "say what was reported, and to whom"));
+  }
+  return transitions{make(e, at, who, transition_kind::reported, {}, {}, note)};
+}
+
+ledger_result<transitions> notified(ledger_entry& e, std::string_view role,
+                                    std::string_view target, std::string_view outcome,
+                                    core::time_point at) {
+  if (is_blank(target)) {
+    return std::unexpected(refuse(ledger_error::code::invalid_argument, "no recipient"));
+  }
+  return transitions{make(e, at, system_actor, transition_kind::notified, std::string(role),
+                          std::string(target), outcome)};
+}
+
 }  // namespace campus::alerts::lifecycle

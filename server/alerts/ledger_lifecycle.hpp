@@ -55,6 +55,16 @@ ledger_result<transitions> assign(ledger_entry& e, std::string_view who,
 ledger_result<transitions> add_note(ledger_entry& e, std::string_view who, std::string_view note,
                                     core::time_point at);
 
+// The one-hour report to the bureau was made; allowed on any entry, open or closed, and again
+// (each report is recorded; the first one meets the deadline).
+ledger_result<transitions> report(ledger_entry& e, std::string_view who, std::string_view note,
+                                  core::time_point at);
+// A message went (or failed to go) to a person: recorded by the system for the audit trail.
+// `role` and `target` ("sms:person-id") must not be blank.
+ledger_result<transitions> notified(ledger_entry& e, std::string_view role,
+                                    std::string_view target, std::string_view outcome,
+                                    core::time_point at);
+
 // True when the text has something other than white space.
 bool is_blank(std::string_view s);
 

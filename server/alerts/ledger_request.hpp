@@ -38,6 +38,7 @@ struct ledger_filter {
   std::optional<core::severity> severity;  // current severity, exactly
   std::optional<rules::condition> cond;
   std::optional<handling> state;
+  bool open_only = false;  // handling not closed (with `state` unset)
   bool overdue_only = false;
   std::optional<core::time_point> raised_from;  // inclusive
   std::optional<core::time_point> raised_to;    // exclusive

@@ -6,7 +6,7 @@
 namespace campus::alerts {
 
 namespace {
-constexpr std::array<std::pair<transition_kind, std::string_view>, 10> names{{
+constexpr std::array<std::pair<transition_kind, std::string_view>, 12> names{{
     {transition_kind::raised, "raised"},
     {transition_kind::severity_changed, "severity_changed"},
     {transition_kind::cleared, "cleared"},
@@ -17,6 +17,8 @@ constexpr std::array<std::pair<transition_kind, std::string_view>, 10> names{{
     {transition_kind::registered, "registered"},
     {transition_kind::assigned, "assigned"},
     {transition_kind::note, "note"},
+    {transition_kind::reported, "reported"},
+    {transition_kind::notified, "notified"},
 }};
 }  // namespace
 

@@ -22,6 +22,9 @@ enum class transition_kind {
   registered,        // a person entered a manual hazard (to: severity)
   assigned,          // a responsible person and/or deadline set (to: "person @ epoch ms")
   note,              // a free remark; no state change
+  reported,          // the one-hour report to the bureau was made (note: what was reported)
+  notified,          // a person was sent a message (from: role, to: "channel:person id",
+                     // note: delivery outcome and text); who is "system"
 };
 
 std::string_view to_string(transition_kind k);

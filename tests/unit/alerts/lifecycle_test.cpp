@@ -275,5 +275,56 @@ TEST_F(ledger_fixture, open_gauges_follow_current_severity) {
   EXPECT_EQ(metric("campus_ledger_open_entries", "severity=\"red\""), 2);
 }
 
+TEST_F(ledger_fixture, reports_and_notifications_are_recorded_on_open_and_closed_entries) {
+  const auto id =
+      raise(make_alert("gas_leak", "gas-1", 1, core::severity::red, clock_.now()))->entry.id;
+  auto sent = wait_for<ledger_change>([&](auto done) {
+    ledger_->notified(id, "duty_leader", "sms:wang", "sent: 【红色预警】…", std::move(done));
+  });
+  ASSERT_TRUE(sent.has_value());
+  ASSERT_EQ(sent->transitions.size(), 1u);
+  EXPECT_EQ(sent->transitions[0].what, transition_kind::notified);
+  EXPECT_EQ(sent->transitions[0].who, system_actor);
+  EXPECT_EQ(sent->transitions[0].from, "duty_leader");
+  EXPECT_EQ(sent->transitions[0].to, "sms:wang");
+  EXPECT_EQ(sent->entry.state, handling::new_);  // no state change
+
+  auto empty = wait_for<ledger_change>(
+      [&](auto done) { ledger_->report(id, "wang", "  ", std::move(done)); });
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_EQ(empty.error().what, code::missing_note);
+  auto reported = wait_for<ledger_change>([&](auto done) {
+    ledger_->report(id, "wang", "phoned the bureau duty officer", std::move(done));
+  });
+  ASSERT_TRUE(reported.has_value());
+  EXPECT_EQ(reported->transitions[0].what, transition_kind::reported);
+
+  // A closed entry still takes a late report, kept in its history after a restart.
+  const auto closed_id = rectified_and_cleared("gas-2");
+  ASSERT_TRUE(close(closed_id, "li", "verified").has_value());
+  ASSERT_TRUE(wait_for<ledger_change>([&](auto done) {
+                ledger_->report(closed_id, "li", "late report", std::move(done));
+              }).has_value());
+  reopen();
+  auto history = transitions(closed_id);
+  ASSERT_TRUE(history.has_value());
+  EXPECT_EQ(history->back().what, transition_kind::reported);
+  EXPECT_EQ(transitions(id)->size(), 3u);  // raised, notified, reported
+}
+
+TEST_F(ledger_fixture, open_only_filter_leaves_out_closed_entries) {
+  const auto open_id =
+      raise(make_alert("gas_leak", "gas-1", 1, core::severity::red, clock_.now()))->entry.id;
+  const auto closed_id = rectified_and_cleared("gas-2");
+  ASSERT_TRUE(close(closed_id, "li", "verified").has_value());
+  ledger_filter f;
+  f.open_only = true;
+  auto page = list(f);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->total, 1);
+  EXPECT_EQ(page->entries[0].id, open_id);
+  EXPECT_EQ(list({})->total, 2);
+}
+
 }  // namespace
 }  // namespace campus::alerts::test
