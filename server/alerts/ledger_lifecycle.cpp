@@ -77,6 +77,21 @@ transitions raised(const ledger_entry& e) {
       make(e, e.raised_at, system_actor, transition_kind::raised, {}, severity_text(e.severity))};
 }
 
+// A rise in severity while acknowledged or rectified sends the entry back to new: the danger
+// grew, so a person must acknowledge it again (the escalation policy starts over at the new
+// colour, see notify/duty/escalation_tracker.hpp). Returns the note to record, or empty.
+std::string reopen_on_rise(ledger_entry& e, core::severity from, core::severity to) {
+  if (to <= from || (e.state != handling::acknowledged && e.state != handling::rectified)) {
+    return {};
+  }
+  const auto was = e.state;
+  e.state = handling::new_;
+  e.rectified_at.reset();
+  e.rectified_by.clear();
+  e.rectification_note.clear();
+  return fmt::format("severity rose while {}: acknowledgement required again", handling_text(was));
+}
+
 transitions refire(ledger_entry& e, const rules::alert& a) {
   const auto at = a.raised_at;
   if (std::find(e.alert_ids.begin(), e.alert_ids.end(), a.id) == e.alert_ids.end()) {
@@ -92,6 +107,10 @@ transitions refire(ledger_entry& e, const rules::alert& a) {
   e.severity = a.severity;
   const auto note = fmt::format("occurrence {}", e.occurrences);
 
+  if (auto reopened = reopen_on_rise(e, old_severity, a.severity); !reopened.empty()) {
+    return {make(e, at, system_actor, transition_kind::refired, severity_text(old_severity),
+                 severity_text(a.severity), fmt::format("{}; {}", note, reopened))};
+  }
   if (e.state == handling::rectified) {
     const handling back = e.acknowledged_at ? handling::acknowledged : handling::new_;
     e.state = back;
@@ -114,8 +133,9 @@ transitions update(ledger_entry& e, const rules::alert& a) {
   e.severity = a.severity;
   e.max_severity = std::max(e.max_severity, a.severity);
   e.updated_at = at;
+  const auto reopened = reopen_on_rise(e, old_severity, a.severity);
   return {make(e, at, system_actor, transition_kind::severity_changed, severity_text(old_severity),
-               severity_text(a.severity))};
+               severity_text(a.severity), reopened)};
 }
 
 transitions clear(ledger_entry& e, const rules::alert& a) {

@@ -26,6 +26,8 @@ transitions raised(const ledger_entry& e);
 transitions refire(ledger_entry& e, const rules::alert& a);
 
 // An `updated` event: the latest value is always kept; only a severity change is recorded.
+// A rise while acknowledged or rectified (here and in refire) sends the handling back to new:
+// the danger grew and must be acknowledged again, as the escalation policy demands.
 transitions update(ledger_entry& e, const rules::alert& a);
 
 // The engine cleared the alert. Clearing an already cleared entry records nothing.

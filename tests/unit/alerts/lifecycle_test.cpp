@@ -131,7 +131,7 @@ TEST_F(ledger_fixture, refire_while_open_is_the_same_entry) {
   EXPECT_EQ(refired->entry.occurrences, 2);
   EXPECT_EQ(refired->entry.cond, rules::condition::active);
   EXPECT_FALSE(refired->entry.cleared_at.has_value());
-  EXPECT_EQ(refired->entry.state, handling::acknowledged);  // handling carries on
+  EXPECT_EQ(refired->entry.state, handling::new_);  // it came back worse: acknowledge again
   EXPECT_EQ(refired->entry.alert_ids, (std::vector<std::string>{a1.id, a2.id}));
   EXPECT_EQ(refired->entry.max_severity, core::severity::red);
   ASSERT_EQ(refired->transitions.size(), 1u);
@@ -310,6 +310,22 @@ TEST_F(ledger_fixture, reports_and_notifications_are_recorded_on_open_and_closed
   ASSERT_TRUE(history.has_value());
   EXPECT_EQ(history->back().what, transition_kind::reported);
   EXPECT_EQ(transitions(id)->size(), 3u);  // raised, notified, reported
+}
+
+TEST_F(ledger_fixture, a_rise_after_acknowledgement_needs_a_new_acknowledgement) {
+  auto a = make_alert("gas_leak", "gas-1", 1, core::severity::orange, clock_.now());
+  const auto id = raise(a)->entry.id;
+  ASSERT_TRUE(acknowledge(id, "wang", "on my way").has_value());
+  a.severity = core::severity::yellow;  // a fall keeps the acknowledgement
+  ASSERT_EQ(apply(rules::alert_event::kind::updated, a)->entry.state, handling::acknowledged);
+  a.severity = core::severity::red;
+  auto rose = apply(rules::alert_event::kind::updated, a);
+  ASSERT_TRUE(rose.has_value());
+  EXPECT_EQ(rose->entry.state, handling::new_);
+  ASSERT_EQ(rose->transitions.size(), 1u);
+  EXPECT_EQ(rose->transitions[0].what, transition_kind::severity_changed);
+  EXPECT_NE(rose->transitions[0].note.find("acknowledgement required again"), std::string::npos);
+  EXPECT_TRUE(acknowledge(id, "wang", "evacuated the kitchen").has_value());
 }
 
 TEST_F(ledger_fixture, open_only_filter_leaves_out_closed_entries) {
