@@ -11,6 +11,7 @@
 #include "app/application.hpp"
 #include "config/loader.hpp"
 #include "notify/duty/duty_config.hpp"
+#include "notify/sms/sms_settings.hpp"
 #include "core/log.hpp"
 
 namespace {
@@ -60,10 +61,20 @@ std::vector<campus::config::config_error> check_duty(const std::string& file,
   return duty ? std::vector<campus::config::config_error>{} : duty.error();
 }
 
+// The district file's `sms:` section (gateway, language, rate limit) is read by notify/sms; a
+// file without one is valid (the log gateway, sms.log in data_dir). The gateway is not opened
+// here: its spool or provider may exist only where the server runs.
+std::vector<campus::config::config_error> check_sms(const std::string& file,
+                                                    const campus::config::district& d) {
+  auto sms = campus::notify::sms::load_sms_file(file, d);
+  return sms ? std::vector<campus::config::config_error>{} : sms.error();
+}
+
 int check_config(const std::string& file) {
   auto loaded = campus::config::load_file(file);
   if (!loaded) return report_errors(loaded.error());
   if (auto errors = check_duty(file, *loaded); !errors.empty()) return report_errors(errors);
+  if (auto errors = check_sms(file, *loaded); !errors.empty()) return report_errors(errors);
   std::cout << file << ": ok (" << loaded->sites.size() << " sites, " << loaded->devices.size()
             << " devices, " << loaded->rules.size() << " rules)\n";
   return 0;
@@ -118,6 +129,7 @@ int serve(int argc, char** argv) {
   auto loaded = campus::config::load_file(config_file);
   if (!loaded) return report_errors(loaded.error());
   if (auto errors = check_duty(config_file, *loaded); !errors.empty()) return report_errors(errors);
+  if (auto errors = check_sms(config_file, *loaded); !errors.empty()) return report_errors(errors);
   if (listen) {
     loaded->http.host = listen->host;
     loaded->http.port = listen->port;

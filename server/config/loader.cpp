@@ -60,7 +60,7 @@ class district_parser {
     }
     r_.check_keys(root, "",
                   {"district", "mqtt", "http", "ingest", "history", "data_dir", "rules", "sites",
-                   "duty"});  // duty: read by notify/duty (duty_config.hpp)
+                   "duty", "sms"});  // read by notify/duty/duty_config, notify/sms/sms_settings
     if (auto v = r_.string(root, "data_dir", "", false))
       d.data_dir = (base_dir_ / *v).lexically_normal().string();
     else

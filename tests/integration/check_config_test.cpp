@@ -2,6 +2,7 @@
 // file and line, exit code 2, and the server refusing to start on a file it cannot trust.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -81,6 +82,26 @@ TEST(check_config, every_error_is_named_with_its_line_and_serve_refuses_the_file
   EXPECT_EQ(duty.code, 2);
   EXPECT_NE(duty.output.find("unknown role \"bureau_officer\""), std::string::npos)
       << duty.output;
+}
+
+TEST(check_config, a_bad_sms_section_is_named_with_its_line_and_serve_refuses_it) {
+  temp_dir dir;
+  const std::string yaml =
+      replace_once(sample(), "\nsms:\n  gateway: log\n", "\nsms:\n  gateway: sms77\n");
+  const auto line = 1 + std::count(yaml.begin(), yaml.begin() + yaml.find("gateway: sms77"), '\n');
+  const auto file = dir.path() / "bad-sms.yaml";
+  std::ofstream(file) << yaml;
+
+  auto check = run(dir, {"check-config", file.string()});
+  EXPECT_EQ(check.code, 2);
+  EXPECT_NE(check.output.find(file.string() + ":" + std::to_string(line) +
+                              ": sms.gateway: must be log, smstools or http, got \"sms77\""),
+            std::string::npos)
+      << check.output;
+
+  auto serve = run(dir, {"serve", "--config", file.string(), "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(serve.code, 2) << serve.output;
+  EXPECT_NE(serve.output.find("sms.gateway"), std::string::npos) << serve.output;
 }
 
 }  // namespace
