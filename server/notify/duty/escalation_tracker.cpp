@@ -142,6 +142,12 @@ std::optional<next_escalation> escalation_tracker::next_step(std::string_view id
   return next_escalation{e->next, e->current, e->epoch_start + s.after, s.roles, s.channels};
 }
 
+std::optional<escalation_record> escalation_tracker::record(std::string_view id) const {
+  const entry* e = find(id);
+  if (!e) return std::nullopt;
+  return e->record;
+}
+
 std::vector<notification> escalation_tracker::told(std::string_view id) const {
   const entry* e = find(id);
   return e ? e->log : std::vector<notification>{};

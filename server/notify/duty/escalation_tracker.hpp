@@ -120,6 +120,9 @@ class escalation_tracker {
   // Alerts whose report deadline is before `now` and no report was submitted.
   std::vector<overdue_report> overdue_reports(core::time_point now) const;
 
+  // The alert's record (raising, colour changes, acknowledgements, report); nullopt if unknown.
+  std::optional<escalation_record> record(std::string_view id) const;
+
   std::vector<escalation_record> snapshot() const;
   // Adds the alerts of `records` (replacing any with the same id), replaying their history.
   void restore(const std::vector<escalation_record>& records, core::time_point sent_until);

@@ -1,0 +1,51 @@
+// What a dashboard sees of one ledger entry: the entry itself, the unit of its value, who has
+// been told and who is next (escalation), and the one-hour report (1小时内报告). Plain data,
+// serialised by net/messages (shape: docs/alerts.md, "entry_view").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts/ledger_entry.hpp"
+#include "alerts/ledger_transition.hpp"
+#include "notify/duty/escalation_tracker.hpp"
+
+namespace campus::incident {
+
+struct escalation_view {
+  bool acknowledged = false;
+  std::vector<notify::duty::notification> told;
+  std::optional<notify::duty::next_escalation> next;
+};
+
+// Orange and red only: report within one hour of first reaching orange or red.
+struct report_view {
+  core::time_point deadline{};
+  std::optional<core::time_point> reported_at;
+  std::string reported_by;
+  bool overdue = false;  // deadline passed with no report (at the time the view was made)
+  bool late = false;     // reported, but after the deadline
+};
+
+struct entry_view {
+  alerts::ledger_entry entry;
+  std::string unit;                          // of entry.metric; empty for states and hazards
+  std::optional<escalation_view> escalation;  // open entries the desk follows
+  std::optional<report_view> report;
+};
+
+// One entry and its whole history (GET /api/alerts/{id}).
+struct entry_detail {
+  entry_view view;
+  std::vector<alerts::ledger_transition> transitions;
+};
+
+// One page of GET /api/alerts.
+struct view_page {
+  std::vector<entry_view> entries;
+  std::int64_t total = 0;
+};
+
+}  // namespace campus::incident
