@@ -1,10 +1,24 @@
-// The live alert feed: newest first, one entry per alert id (an update or a clear replaces the
-// entry in place). Entries are keyed by id and patched, so a storm of updates repaints little.
+// The live alert feed: the open entries of the hazard ledger, newest first, one per entry id (each
+// /ws message replaces the entry in place; a closed entry leaves). Each shows its number, colour,
+// condition and handling state, who has been told and who is next, the one-hour report
+// countdown of orange and red alerts, and the action buttons with their inline form.
+// Entries are keyed by id and patched, so a storm of updates repaints little.
 
 import { alert_value, clock_time, format_number } from './format.js';
+import { actions, allowed_actions, countdown, report_status } from './handling.js';
+import { action_form } from './action_form.js';
 
 // How many entries the feed shows; the model keeps more, the rest are counted below the list.
 const feed_limit = 200;
+
+const set_text = (node, text) => {
+  if (node.textContent !== text) node.textContent = text;
+};
+
+const set_attr = (node, name, value) => {
+  if (value === null || value === undefined) node.removeAttribute(name);
+  else if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+};
 
 export class alert_feed {
   constructor(doc, list, more, empty, announcer) {
@@ -13,51 +27,59 @@ export class alert_feed {
     this.more = more;          // "N older alerts not shown"
     this.empty = empty;        // "No alerts"
     this.announcer = announcer;  // a polite live region for screen readers
-    this.entries = new Map();  // alert id → <li>
+    this.items = new Map();    // entry id → {li, parts, entry, form}
     this.on_locate = null;     // (device id, site id) → void, set by the page
+    this.tr = null;
+    this.model = null;
   }
 
-  // Rebuilds every entry (snapshot, language switch).
+  // Rebuilds every entry (snapshot, language switch). Open forms are dropped: their words
+  // would be in the old language, and a snapshot may have closed their entry.
   repaint_all(tr, model) {
     this.list.replaceChildren();
-    this.entries.clear();
+    this.items.clear();
     this.reorder(tr, model);
   }
 
-  // Repaints the given alert ids; reorders when alerts came or went.
+  // Repaints the given entry ids; reorders when entries came or went.
   update(tr, model, ids, reorder) {
+    this.tr = tr;
+    this.model = model;
     for (const id of ids) {
-      const li = this.entries.get(id);
-      const alert = model.alerts.get(id);
-      if (li && alert) this.paint_(tr, model, li, alert);
+      const item = this.items.get(id);
+      const entry = model.alerts.get(id);
+      if (item && entry) this.paint_(tr, model, item, entry, Date.now());
     }
     if (reorder) this.reorder(tr, model);
   }
 
   reorder(tr, model) {
+    this.tr = tr;
+    this.model = model;
     const all = model.alerts_newest_first();
     const shown = all.slice(0, feed_limit);
     const keep = new Set(shown.map((a) => a.id));
-    for (const [id, li] of this.entries) {
+    for (const [id, item] of this.items) {
       if (!keep.has(id)) {
-        li.remove();
-        this.entries.delete(id);
+        item.li.remove();
+        this.items.delete(id);
       }
     }
+    const now = Date.now();
     // Walk the wanted order, moving or inserting only entries that are out of place.
     let cursor = this.list.firstElementChild;
-    for (const alert of shown) {
-      let li = this.entries.get(alert.id);
-      if (!li) {
-        li = this.create_(alert);
-        this.paint_(tr, model, li, alert);
-        this.entries.set(alert.id, li);
-        if (model.ready && alert.condition === 'active') this.announce_(tr, model, alert);
+    for (const entry of shown) {
+      let item = this.items.get(entry.id);
+      if (!item) {
+        item = this.create_(entry);
+        this.paint_(tr, model, item, entry, now);
+        this.items.set(entry.id, item);
+        if (model.ready && entry.condition === 'active') this.announce_(tr, model, entry);
       }
-      if (li === cursor) {
+      if (item.li === cursor) {
         cursor = cursor.nextElementSibling;
       } else {
-        this.list.insertBefore(li, cursor);
+        this.list.insertBefore(item.li, cursor);
       }
     }
     const hidden = all.length - shown.length;
@@ -67,56 +89,201 @@ export class alert_feed {
     this.empty.textContent = tr.t('feed_empty');
   }
 
-  create_(alert) {
+  // Once a second: the report countdowns.
+  tick(tr, now) {
+    for (const item of this.items.values()) {
+      if (item.entry.report) this.paint_report_(tr, item, item.entry, now);
+    }
+  }
+
+  create_(entry) {
     const d = this.doc;
     const li = d.createElement('li');
     li.className = 'alert';
-    li.setAttribute('data-testid', `alert-${alert.id}`);
+    li.setAttribute('data-testid', `alert-${entry.id}`);
     li.innerHTML =
-      '<div class="alert-head"><span class="sev"></span><span class="cond"></span></div>' +
-      '<p class="alert-rule"></p>' +
+      '<div class="alert-head"><span class="sev"></span>' +
+      '<span class="display-id" data-testid="alert-display-id"></span>' +
+      '<span class="cond" data-testid="alert-condition"></span>' +
+      '<span class="handling" data-testid="alert-state"></span></div>' +
+      '<p class="alert-rule"><span class="rule-text"></span>' +
+      '<span class="occurrences" data-testid="alert-occurrences"></span></p>' +
       '<p class="alert-where"><button type="button" class="locate"></button></p>' +
-      '<p class="alert-value"></p>' +
-      '<p class="alert-time"></p>';
-    li.querySelector('.locate').addEventListener('click', () => {
-      const a = this.current_.get(li);
-      if (a && this.on_locate) this.on_locate(a.device, a.site);
-    });
-    return li;
-  }
-
-  paint_(tr, model, li, alert) {
-    if (!this.current_) this.current_ = new WeakMap();
-    this.current_.set(li, alert);
-    const site = model.site(alert.site);
-    const zone = model.zone(alert.site, alert.zone);
-    const device = model.device(alert.device);
-    li.setAttribute('data-severity', alert.severity);
-    li.setAttribute('data-condition', alert.condition);
-    li.querySelector('.sev').textContent = tr.severity(alert.severity);
-    li.querySelector('.cond').textContent =
-      tr.t(alert.condition === 'cleared' ? 'condition_cleared' : 'condition_active');
-    li.querySelector('.alert-rule').textContent = tr.rule_name(alert);
-    li.querySelector('.locate').textContent = [
-      tr.name(site ?? { id: alert.site }),
-      tr.name(zone ?? { id: alert.zone }),
-      tr.name(device ?? { id: alert.device }),
-    ].join(' › ') + (alert.subject ? ` · ${alert.subject}` : '');
-    let value = `${tr.t('value')} ${alert_value(tr, alert, device)}`;
-    if (alert.threshold !== null) value += tr.t('threshold_note', { v: format_number(alert.threshold) });
-    li.querySelector('.alert-value').textContent = value;
-    const tz = site?.time_zone ?? 'Asia/Shanghai';
-    let time = `${tr.t('raised_at')} ${clock_time(alert.raised_at, tz)}`;
-    if (alert.condition === 'cleared' && alert.cleared_at) {
-      time += ` · ${tr.t('cleared_at')} ${clock_time(alert.cleared_at, tz)}`;
+      '<p class="alert-value" data-testid="alert-value"></p>' +
+      '<p class="alert-time"></p>' +
+      '<p class="alert-handled" data-testid="alert-handled"></p>' +
+      '<div class="alert-told" data-testid="alert-told"><ul class="told-list"></ul>' +
+      '<p class="told-next" data-testid="alert-next"></p></div>' +
+      '<p class="alert-report" data-testid="alert-report"></p>' +
+      '<div class="alert-actions"></div>';
+    const q = (sel) => li.querySelector(sel);
+    const parts = {
+      sev: q('.sev'), display_id: q('.display-id'), cond: q('.cond'), handling: q('.handling'),
+      rule: q('.rule-text'), occurrences: q('.occurrences'), locate: q('.locate'),
+      value: q('.alert-value'), time: q('.alert-time'), handled: q('.alert-handled'),
+      told: q('.alert-told'), told_list: q('.told-list'), next: q('.told-next'),
+      report: q('.alert-report'), actions: q('.alert-actions'), buttons: new Map(),
+    };
+    const item = { li, parts, entry, form: null };
+    for (const a of actions) {
+      const b = d.createElement('button');
+      b.type = 'button';
+      b.className = `action action-${a.id}`;
+      b.setAttribute('data-testid', `action-${a.id}`);
+      b.addEventListener('click', () => this.open_form_(item, a.id, b));
+      parts.actions.append(b);
+      parts.buttons.set(a.id, b);
     }
-    li.querySelector('.alert-time').textContent = time;
+    parts.locate.addEventListener('click', () => {
+      if (this.on_locate) this.on_locate(item.entry.device, item.entry.site);
+    });
+    return item;
   }
 
-  announce_(tr, model, alert) {
+  open_form_(item, action, button) {
+    if (!item.form) {
+      item.form = new action_form(this.doc);
+      item.li.append(item.form.root);
+    }
+    item.form.on_close = () => {
+      if (button.isConnected) button.focus();
+    };
+    item.form.open(this.tr, item.entry, action);
+  }
+
+  paint_(tr, model, item, entry, now) {
+    item.entry = entry;
+    const { li, parts } = item;
+    const site = model.site(entry.site);
+    const zone = model.zone(entry.site, entry.zone);
+    const device = entry.device ? model.device(entry.device) : null;
+    set_attr(li, 'data-severity', entry.severity);
+    set_attr(li, 'data-condition', entry.condition);
+    set_attr(li, 'data-state', entry.state);
+    set_attr(li, 'data-kind', entry.kind);
+    set_text(parts.sev, tr.severity(entry.severity));
+    set_text(parts.display_id, entry.display_id);
+    set_text(parts.cond, tr.t(entry.condition === 'cleared' ? 'condition_cleared' : 'condition_active'));
+    set_text(parts.handling, tr.handling(entry.state));
+    set_attr(parts.handling, 'data-state', entry.state);
+    set_text(parts.rule, entry.kind === 'manual'
+      ? `${tr.t('manual_hazard')} · ${entry.title || tr.rule_name(entry)}` : tr.rule_name(entry));
+    set_text(parts.occurrences, entry.occurrences > 1 ? tr.t('occurrences', { n: entry.occurrences }) : '');
+    parts.occurrences.hidden = entry.occurrences <= 1;
+
+    const where = [tr.name(site ?? { id: entry.site })];
+    if (entry.zone) where.push(tr.name(zone ?? { id: entry.zone }));
+    if (entry.device) where.push(tr.name(device ?? { id: entry.device }));
+    set_text(parts.locate, where.join(' › ') + (entry.subject ? ` · ${entry.subject}` : ''));
+
+    let value = '';
+    if (entry.value !== null) {
+      value = `${tr.t('value')} ${alert_value(tr, entry, device)}`;
+      if (entry.threshold !== null) value += tr.t('threshold_note', { v: format_number(entry.threshold) });
+    }
+    set_text(parts.value, value);
+    parts.value.hidden = !value;
+
+    const tz = site?.time_zone ?? 'Asia/Shanghai';
+    let time = `${tr.t('raised_at')} ${clock_time(entry.raised_at, tz)}`;
+    if (entry.condition === 'cleared' && entry.cleared_at) {
+      time += ` · ${tr.t('cleared_at')} ${clock_time(entry.cleared_at, tz)}`;
+    }
+    set_text(parts.time, time);
+
+    const handled = [];
+    if (entry.acknowledged_by) {
+      handled.push(tr.t('acknowledged_by', { who: entry.acknowledged_by, at: clock_time(entry.acknowledged_at, tz) }));
+    }
+    if (entry.rectified_by) {
+      handled.push(tr.t('rectified_by', { who: entry.rectified_by, at: clock_time(entry.rectified_at, tz) }));
+    }
+    if (entry.responsible) handled.push(tr.t('responsible', { who: entry.responsible }));
+    if (entry.deadline) handled.push(tr.t('deadline', { at: clock_time(entry.deadline, tz) }));
+    if (entry.overdue) handled.push(tr.t('overdue'));
+    set_text(parts.handled, handled.join(' · '));
+    parts.handled.hidden = handled.length === 0;
+    set_attr(li, 'data-overdue', entry.overdue ? 'true' : null);
+
+    this.paint_told_(tr, parts, entry, tz);
+    this.paint_report_(tr, item, entry, now);
+
+    const allowed = allowed_actions(entry);
+    for (const [id, b] of parts.buttons) {
+      set_text(b, tr.t(`action_${id}`));
+      b.disabled = !allowed[id];
+      // Only the report button is about orange/red entries: hide it on the others.
+      if (id === 'report') b.hidden = entry.report === null;
+    }
+    item.form?.update(tr, entry);
+  }
+
+  // Who has been told (name, role, channel, time; gaps flagged) and who is next, and when.
+  paint_told_(tr, parts, entry, tz) {
+    const e = entry.escalation;
+    parts.told.hidden = e === null;
+    if (e === null) return;
+    const d = this.doc;
+    const lines = e.told.map((t) => {
+      const li = d.createElement('li');
+      li.className = 'told';
+      const at = clock_time(t.at, tz);
+      const channel = tr.channel(t.channel);
+      if (t.nobody_on_duty) {
+        li.classList.add('told-gap');
+        li.setAttribute('data-testid', 'told-gap');
+        li.textContent = `⚠ ${tr.t('nobody_on_duty')} · ${tr.role(t.role)} · ${channel} · ${at}`;
+      } else if (!t.role) {
+        // A step without roles: the site dashboard, nobody in particular.
+        li.textContent = `${tr.t('dashboard_only')} · ${at}`;
+      } else {
+        const name = t.person?.name || t.person?.id || '';
+        li.textContent = `${tr.t('told_person', { name, role: tr.role(t.role) })} · ${channel} · ${at}`;
+      }
+      return li;
+    });
+    if (!lines.length) {
+      const li = d.createElement('li');
+      li.className = 'told-none';
+      li.textContent = tr.t('told_none');
+      lines.push(li);
+    }
+    const heading = d.createElement('li');
+    heading.className = 'told-heading';
+    heading.textContent = tr.t('told_heading');
+    parts.told_list.replaceChildren(heading, ...lines);
+
+    const n = e.next;
+    let next = '';
+    if (n) {
+      const sep = tr.t('list_sep');
+      const roles = n.roles.length ? n.roles.map((r) => tr.role(r)).join(sep) : tr.t('dashboard_only');
+      const channels = n.channels.map((c) => tr.channel(c)).join(sep);
+      next = n.at ? tr.t('next_step', { at: clock_time(n.at, tz), roles, channels })
+        : tr.t('next_step_now', { roles, channels });
+    }
+    set_text(parts.next, next);
+    parts.next.hidden = !next;
+  }
+
+  paint_report_(tr, item, entry, now) {
+    const p = item.parts.report;
+    const s = report_status(entry, now);
+    set_attr(p, 'data-report', s ? s.kind : null);
+    p.hidden = s === null;
+    if (!s) return;
+    const tz = this.model?.site(entry.site)?.time_zone ?? 'Asia/Shanghai';
+    if (s.kind === 'pending') set_text(p, tr.t('report_left', { t: countdown(s.remaining_ms) }));
+    else if (s.kind === 'overdue') set_text(p, tr.t('report_overdue'));
+    else if (s.by) set_text(p, tr.t('report_done_by', { at: clock_time(s.at, tz), who: s.by }));
+    else set_text(p, tr.t('report_done', { at: clock_time(s.at, tz) }));
+  }
+
+  announce_(tr, model, entry) {
     if (!this.announcer) return;
-    const device = model.device(alert.device);
+    const device = entry.device ? model.device(entry.device) : null;
+    const what = device ? tr.name(device) : tr.name(model.site(entry.site) ?? { id: entry.site });
     this.announcer.textContent =
-      `${tr.severity(alert.severity)}: ${tr.rule_name(alert)}, ${tr.name(device ?? { id: alert.device })}`;
+      `${tr.severity(entry.severity)} ${entry.display_id}: ${tr.rule_name(entry)}, ${what}`;
   }
 }

@@ -7,6 +7,9 @@
 // apply() returns what changed so the view repaints only that: `structure` (the set of sites,
 // zones or devices changed: rebuild), `devices` (ids whose tile must be repainted), `alerts`
 // (ids whose feed entry must be repainted), `feed_order` (an alert was added or dropped).
+//
+// Alerts are the open entries of the hazard ledger (docs/alerts.md): one per entry id, each
+// `alert` message replacing the entry whole; an entry whose handling state is `closed` leaves.
 
 export const severity_rank = Object.freeze({ blue: 1, yellow: 2, orange: 3, red: 4 });
 export const severities = Object.freeze(['blue', 'yellow', 'orange', 'red']);
@@ -21,20 +24,122 @@ const is_value = (v) =>
   (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
 const time_or_null = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+const text = (v) => (typeof v === 'string' ? v : '');
+const is_entry_id = (v) => (typeof v === 'number' && Number.isInteger(v)) || is_id(v);
+
+export const handling_states = Object.freeze(['new', 'acknowledged', 'rectified', 'closed']);
+
+// One ledger entry (docs/alerts.md, `entry_view`) as the page keeps it, or null when the
+// message cannot be one (no id, no known colour). Missing fields take their empty value, so a
+// step-1 alert (no handling state) reads as a new entry.
+export function normalize_entry(a) {
+  if (!is_object(a) || !is_entry_id(a.id) || !(a.severity in severity_rank)) return null;
+  if (a.device !== undefined && a.device !== null && typeof a.device !== 'string') return null;
+  const display_id = text(a.display_id) ||
+    (typeof a.id === 'number' ? `A-${String(a.id).padStart(6, '0')}` : a.id);
+  return {
+    id: a.id,
+    display_id,
+    kind: text(a.kind) || 'sensor',
+    site: text(a.site),
+    zone: text(a.zone),
+    device: text(a.device),
+    family: text(a.family),
+    rule: text(a.rule),
+    rule_name: text(a.rule_name),
+    rule_name_en: text(a.rule_name_en),
+    metric: text(a.metric),
+    unit: text(a.unit),
+    subject: text(a.subject),
+    title: text(a.title),
+    description: text(a.description),
+    severity: a.severity,
+    max_severity: a.max_severity in severity_rank ? a.max_severity : a.severity,
+    condition: a.condition === 'cleared' ? 'cleared' : 'active',
+    state: handling_states.includes(a.state) ? a.state : 'new',
+    occurrences: Number.isInteger(a.occurrences) && a.occurrences > 0 ? a.occurrences : 1,
+    value: is_value(a.value) ? a.value : null,
+    threshold: time_or_null(a.threshold),
+    raised_at: time_or_null(a.raised_at) ?? 0,
+    updated_at: time_or_null(a.updated_at),
+    cleared_at: time_or_null(a.cleared_at),
+    acknowledged_at: time_or_null(a.acknowledged_at),
+    acknowledged_by: text(a.acknowledged_by),
+    rectified_at: time_or_null(a.rectified_at),
+    rectified_by: text(a.rectified_by),
+    rectification_note: text(a.rectification_note),
+    closed_at: time_or_null(a.closed_at),
+    closed_by: text(a.closed_by),
+    verification_note: text(a.verification_note),
+    responsible: text(a.responsible),
+    deadline: time_or_null(a.deadline),
+    overdue: a.overdue === true,
+    escalation: normalize_escalation(a.escalation),
+    report: normalize_report(a.report),
+  };
+}
+
+function normalize_escalation(e) {
+  if (!is_object(e)) return null;
+  const told = (Array.isArray(e.told) ? e.told : []).filter(is_object).map((t) => ({
+    step: Number.isInteger(t.step) ? t.step : 0,
+    severity: t.severity in severity_rank ? t.severity : '',
+    role: text(t.role),
+    channel: text(t.channel),
+    at: time_or_null(t.at),
+    person: is_object(t.person) ? { id: text(t.person.id), name: text(t.person.name) } : null,
+    nobody_on_duty: t.nobody_on_duty === true,
+  }));
+  const n = e.next;
+  const next = is_object(n) ? {
+    step: Number.isInteger(n.step) ? n.step : 0,
+    severity: n.severity in severity_rank ? n.severity : '',
+    at: time_or_null(n.at),
+    roles: (Array.isArray(n.roles) ? n.roles : []).filter(is_id),
+    channels: (Array.isArray(n.channels) ? n.channels : []).filter(is_id),
+  } : null;
+  return { acknowledged: e.acknowledged === true, told, next };
+}
+
+function normalize_report(r) {
+  if (!is_object(r)) return null;
+  return {
+    deadline: time_or_null(r.deadline),
+    reported_at: time_or_null(r.reported_at),
+    reported_by: text(r.reported_by),
+    overdue: r.overdue === true,
+  };
+}
+
+// A transition of an entry (docs/alerts.md), or null.
+export function normalize_transition(t) {
+  if (!is_object(t)) return null;
+  return {
+    id: typeof t.id === 'number' ? t.id : null,
+    entry_id: is_entry_id(t.entry_id) ? t.entry_id : null,
+    at: time_or_null(t.at),
+    who: text(t.who),
+    what: text(t.what),
+    from: text(t.from),
+    to: text(t.to),
+    note: text(t.note),
+  };
+}
+
 function empty_change() {
   return { structure: false, devices: new Set(), alerts: new Set(), feed_order: false };
 }
 
 export class live_model {
   // max_alerts bounds the feed's memory: beyond it the oldest cleared alerts go first.
-  constructor({ max_alerts = 500 } = {}) {
+  constructor({ max_alerts = 2000 } = {}) {
     this.max_alerts = max_alerts;
     this.ignored = 0;      // malformed or unknown messages, for the console
     this.ready = false;    // a snapshot has arrived
     this.district = null;
     this.sites = [];       // in configuration order; each {id, name, name_en, time_zone, zones}
     this.devices = new Map();         // id → device, in configuration order
-    this.alerts = new Map();          // id → alert
+    this.alerts = new Map();          // entry id → open ledger entry (normalize_entry)
     this.alerts_by_device_ = new Map();  // device id → Set of alert ids
   }
 
@@ -100,7 +205,12 @@ export class live_model {
       c[d.status] = (c[d.status] ?? 0) + 1;
       if (this.worst_alert(d.id)) c.alerting++;
     }
-    for (const a of this.alerts.values()) if (a.condition === 'active') c.active[a.severity]++;
+    c.open = this.alerts.size;
+    c.unacknowledged = 0;
+    for (const a of this.alerts.values()) {
+      if (a.condition === 'active') c.active[a.severity]++;
+      if (a.state === 'new') c.unacknowledged++;
+    }
     return c;
   }
 
@@ -204,40 +314,33 @@ export class live_model {
     return change;
   }
 
-  // Stores or replaces (same id) one alert; false when it is malformed.
+  // Stores or replaces (same id) one ledger entry; a closed entry leaves the open list. False
+  // when it is malformed.
   store_alert_(a, change) {
-    if (!is_object(a) || !is_id(a.id) || !is_id(a.device) || !(a.severity in severity_rank)) {
-      return false;
-    }
-    const old = this.alerts.get(a.id);
-    const alert = {
-      id: a.id,
-      site: String(a.site ?? ''),
-      zone: String(a.zone ?? ''),
-      device: a.device,
-      rule: String(a.rule ?? ''),
-      rule_name: String(a.rule_name ?? ''),
-      rule_name_en: String(a.rule_name_en ?? ''),
-      metric: String(a.metric ?? ''),
-      subject: String(a.subject ?? ''),
-      severity: a.severity,
-      condition: a.condition === 'cleared' ? 'cleared' : 'active',
-      value: is_value(a.value) ? a.value : null,
-      threshold: time_or_null(a.threshold),
-      raised_at: time_or_null(a.raised_at) ?? old?.raised_at ?? 0,
-      updated_at: time_or_null(a.updated_at),
-      cleared_at: time_or_null(a.cleared_at),
-    };
-    if (old && old.device !== alert.device) {
-      this.alerts_by_device_.get(old.device)?.delete(a.id);
+    const entry = normalize_entry(a);
+    if (!entry) return false;
+    const old = this.alerts.get(entry.id);
+    if (!entry.raised_at) entry.raised_at = old?.raised_at ?? 0;
+    if (old && old.device !== entry.device) {
+      this.alerts_by_device_.get(old.device)?.delete(entry.id);
       change.devices.add(old.device);
     }
-    this.alerts.set(alert.id, alert);
-    if (!this.alerts_by_device_.has(alert.device)) this.alerts_by_device_.set(alert.device, new Set());
-    this.alerts_by_device_.get(alert.device).add(alert.id);
-    change.alerts.add(alert.id);
-    change.devices.add(alert.device);
-    if (!old || old.raised_at !== alert.raised_at) change.feed_order = true;
+    change.alerts.add(entry.id);
+    if (entry.device) change.devices.add(entry.device);
+    if (entry.state === 'closed') {
+      if (old) {
+        this.alerts.delete(entry.id);
+        this.alerts_by_device_.get(entry.device)?.delete(entry.id);
+        change.feed_order = true;
+      }
+      return true;
+    }
+    this.alerts.set(entry.id, entry);
+    if (entry.device) {
+      if (!this.alerts_by_device_.has(entry.device)) this.alerts_by_device_.set(entry.device, new Set());
+      this.alerts_by_device_.get(entry.device).add(entry.id);
+    }
+    if (!old || old.raised_at !== entry.raised_at) change.feed_order = true;
     return true;
   }
 

@@ -6,6 +6,7 @@
 import { device_tile } from './tile.js';
 import { alert_feed } from './feed.js';
 import { history_panel } from './history_panel.js';
+import { ledger_panel } from './ledger_panel.js';
 import { severities } from './state.js';
 
 const $ = (doc, testid) => doc.querySelector(`[data-testid="${testid}"]`);
@@ -26,6 +27,9 @@ export class dashboard_view {
                                $(doc, 'feed-empty'), $(doc, 'announcer'));
     this.feed.on_locate = (device, site) => this.locate(device, site);
     this.history = new history_panel(doc, model, tr);
+    this.ledger = new ledger_panel(doc, model, tr);
+    const ledger_button = $(doc, 'ledger-open');
+    ledger_button.addEventListener('click', () => this.ledger.open(ledger_button));
     this.select.addEventListener('change', () => this.filter_sites(this.select.value));
   }
 
@@ -52,7 +56,10 @@ export class dashboard_view {
       this.feed.update(this.tr, this.model, p.alerts, p.feed_order);
     }
     if (p.structure || p.devices.size || p.alerts.size) this.paint_summary_();
-    if (p.alerts.size) this.history.alerts_changed(p.devices);
+    if (p.alerts.size) {
+      this.history.alerts_changed(p.devices);
+      this.ledger.alerts_changed(p.alerts);
+    }
   }
 
   // Language switch: every word changes, so rebuild.
@@ -60,11 +67,13 @@ export class dashboard_view {
     this.tr = tr;
     this.paint_static_();
     this.history.set_language(tr);
+    this.ledger.set_language(tr);
     this.queue({ structure: true, devices: [], alerts: [], feed_order: true });
   }
 
-  // Once a second: the "last seen" texts.
+  // Once a second: the "last seen" texts and the report countdowns.
   tick(now) {
+    this.feed.tick(this.tr, now);
     for (const [id, tile] of this.tiles) {
       const d = this.model.device(id);
       if (d && (!this.site_filter || d.site === this.site_filter)) tile.tick(this.tr, d, now);
@@ -85,8 +94,13 @@ export class dashboard_view {
       this.select.value = '';
       this.filter_sites('');
     }
-    const tile = this.tiles.get(device_id);
-    if (!tile) return;
+    const tile = device_id ? this.tiles.get(device_id) : null;
+    if (!tile) {
+      // A hazard a person registered has no device: show its school.
+      const section = this.schools.querySelector(`section.school[data-site="${CSS.escape(site_id)}"]`);
+      section?.scrollIntoView({ block: 'start' });
+      return;
+    }
     tile.root.scrollIntoView({ block: 'center' });
     tile.root.focus({ preventScroll: true });
   }
@@ -224,6 +238,7 @@ export class dashboard_view {
       item('online', tr.t('summary_online'), c.online, 'count-online'),
       item('offline', tr.t('summary_offline'), c.offline, 'count-offline'),
       item('alerting', tr.t('summary_alerting'), c.alerting, 'count-alerting'),
+      item('unacknowledged', tr.t('summary_unacknowledged'), c.unacknowledged, 'count-unacknowledged'),
     ];
     for (const sev of [...severities].reverse()) {
       const it = item('figure-sev', tr.severity(sev), c.active[sev], `count-${sev}`);

@@ -1,0 +1,116 @@
+// The handling side of a ledger entry (docs/alerts.md), as the page needs it: which actions a
+// person may take now, the one-hour report countdown, the API's URLs and query strings, and a
+// transition in words. Pure (no DOM, no fetch, `now` passed in) so node's tests can drive it.
+
+// The actions of the feed and the ledger, in button order. `note` says whether the server
+// refuses the action without a note (then the form does too, before asking).
+export const actions = Object.freeze([
+  { id: 'ack', note: false },
+  { id: 'rectify', note: true },
+  { id: 'close', note: true },
+  { id: 'report', note: false },
+  { id: 'note', note: true },
+]);
+
+export const note_required = (action) => actions.find((a) => a.id === action)?.note ?? true;
+
+// Which actions the lifecycle allows now (server/alerts/README.md): acknowledge only a new
+// entry; rectify a new or acknowledged one; close only a rectified entry whose condition has
+// cleared; report an orange/red entry not reported yet. A remark is always possible while open.
+// The server decides in the end; this only keeps buttons that cannot succeed disabled.
+export function allowed_actions(entry) {
+  const open = entry.state !== 'closed';
+  return {
+    ack: entry.state === 'new',
+    rectify: entry.state === 'new' || entry.state === 'acknowledged',
+    close: entry.state === 'rectified' && entry.condition === 'cleared',
+    report: open && entry.report !== null && entry.report.reported_at === null,
+    note: open,
+  };
+}
+
+// The one-hour report (1小时内报告) of an orange or red entry at `now`:
+// null (no report due), {kind: 'reported', at, by}, {kind: 'overdue', late_ms} or
+// {kind: 'pending', remaining_ms}. The server's `overdue` flag counts as well as the clock, so a
+// browser whose clock runs slow still shows what the server decided.
+export function report_status(entry, now) {
+  const r = entry.report;
+  if (!r) return null;
+  if (r.reported_at !== null) return { kind: 'reported', at: r.reported_at, by: r.reported_by };
+  if (r.deadline === null) return r.overdue ? { kind: 'overdue', late_ms: 0 } : null;
+  const remaining = r.deadline - now;
+  if (r.overdue || remaining <= 0) return { kind: 'overdue', late_ms: Math.max(0, -remaining) };
+  return { kind: 'pending', remaining_ms: remaining };
+}
+
+// "mm:ss" for a countdown, rounding up so it reads 00:00 only at the deadline; minutes may
+// exceed 59 ("60:00" right after the alert).
+export function countdown(ms) {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+}
+
+// POST target of an action on an entry.
+export const action_url = (id, action) =>
+  `/api/alerts/${encodeURIComponent(String(id))}/${encodeURIComponent(action)}`;
+
+export const entry_url = (id) => `/api/alerts/${encodeURIComponent(String(id))}`;
+
+// The filters of the ledger view, all optional; empty ones are left out of the query.
+export const ledger_filters = Object.freeze(
+  ['site', 'zone', 'family', 'severity', 'condition', 'state', 'overdue', 'from', 'to']);
+
+export const page_size = 50;
+
+// GET /api/alerts?… for the filters (strings, `overdue` a boolean, `from`/`to` epoch ms or
+// null) and a page (offset counted in entries).
+export function ledger_url(filters = {}, { limit = page_size, offset = 0 } = {}) {
+  const q = new URLSearchParams();
+  for (const key of ledger_filters) {
+    const v = filters[key];
+    if (key === 'overdue') {
+      if (v === true) q.set('overdue', '1');
+    } else if (typeof v === 'number' && Number.isFinite(v)) {
+      q.set(key, String(v));
+    } else if (typeof v === 'string' && v !== '') {
+      q.set(key, v);
+    }
+  }
+  q.set('limit', String(limit));
+  q.set('offset', String(Math.max(0, offset)));
+  return `/api/alerts?${q}`;
+}
+
+// The page a ledger answer is on: {page, pages} (1-based), at least one page.
+export function page_of(total, offset, limit = page_size) {
+  const pages = Math.max(1, Math.ceil(total / limit));
+  return { page: Math.min(pages, Math.floor(offset / limit) + 1), pages };
+}
+
+// A transition in words: "已确认", "级别变化：黄色 → 红色", "再次触发（第 3 次）"…; the
+// translator supplies the words, this picks which and fills in from/to.
+export function transition_text(tr, t) {
+  const what = tr.transition(t.what);
+  const word = (v) => tr.handling_or_severity(v);
+  if (t.from && t.to && (t.what === 'severity_changed' || t.what === 'refired')) {
+    return tr.t('change_from_to', { what, from: word(t.from), to: word(t.to) });
+  }
+  if (t.to && (t.what === 'assigned' || t.what === 'notified')) {
+    return tr.t('change_to', { what, to: t.to });
+  }
+  return what;
+}
+
+// The body of an action's POST.
+export function action_body(who, note) {
+  return JSON.stringify({ who: who.trim(), note: note.trim() });
+}
+
+// The error text of a refused request, from the server's JSON body when there is one.
+export function refusal_text(status, body, fallback) {
+  if (body && typeof body === 'object' && typeof body.error === 'string' && body.error) {
+    return body.error;
+  }
+  return fallback ? `${fallback} (${status})` : `HTTP ${status}`;
+}
