@@ -161,6 +161,7 @@ export class alert_feed {
     set_attr(li, 'data-condition', entry.condition);
     set_attr(li, 'data-state', entry.state);
     set_attr(li, 'data-kind', entry.kind);
+    set_attr(li, 'data-device', entry.device || null);
     set_text(parts.sev, tr.severity(entry.severity));
     set_text(parts.display_id, entry.display_id);
     set_text(parts.cond, tr.t(entry.condition === 'cleared' ? 'condition_cleared' : 'condition_active'));

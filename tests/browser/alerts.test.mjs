@@ -1,0 +1,217 @@
+// End-to-end test of alert handling (docs/alerts.md): a real Mosquitto, the real campus-shield
+// with its hazard ledger in a temporary data directory, and headless Chromium. A gas reading of
+// 40 %LEL raises a red ledger entry; the test handles it through the dashboard the way a duty
+// leader would — acknowledge, report, rectify, close — and checks each step against the
+// server's own record (GET /api/alerts/{id}) and the ledger view (隐患台账).
+//
+//   CAMPUS_SHIELD=/path/to/campus-shield CAMPUS_CONFIG=config/district.yaml node --test alerts.test.mjs
+//
+// Same environment as dashboard.test.mjs. The working directory (logs, screenshots) is kept.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { load_chromium, patience_ms, publish_until, start_stack, until } from './support.mjs';
+
+const shield = process.env.CAMPUS_SHIELD;
+const config = resolve(process.env.CAMPUS_CONFIG ?? new URL('../../config/district.yaml', import.meta.url).pathname);
+
+// From config/district.yaml: the kitchen gas detector, red above 25 %LEL.
+const site = 'xh-primary';
+const zone = 'kitchen';
+const device = 'xh-kitchen-gas-1';
+const topic = `campus/${site}/${zone}/${device}/telemetry`;
+
+// Two people: the one who rectifies may not verify their own work.
+const person_a = '王建国';
+const person_b = '李娜';
+
+const skip = shield ? false : 'CAMPUS_SHIELD is not set: build the campus-shield target and point ' +
+  'CAMPUS_SHIELD at it (CTest does this) to run the browser alert-handling test';
+
+const role_words = ['值班领导', '安全负责人', '校长', '教育局值班员'];
+
+test('a red gas alert is acknowledged, reported, rectified and closed from the dashboard', { skip, timeout: 240000 }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'campus-shield-alerts-'));
+  t.diagnostic(`working directory: ${dir}`);
+  const procs = [];
+  let browser = null;
+  const page_errors = [];
+  try {
+    const { base, mqtt_port } = await start_stack(dir, shield, config, procs);
+    const get = async (path) => {
+      const res = await fetch(`${base}${path}`);
+      assert.equal(res.status, 200, `GET ${path}`);
+      return res.json();
+    };
+
+    const { launch_chromium } = await load_chromium();
+    browser = await launch_chromium();
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => page_errors.push(e.message));
+    await page.goto(`${base}/`);
+    const tile = page.getByTestId(`tile-${device}`);
+    await tile.waitFor({ timeout: patience_ms });
+
+    // A normal reading first: once the tile shows it, the server's subscription is in place.
+    const lel = page.getByTestId(`value-${device}-lel_pct`);
+    await publish_until(mqtt_port, topic, { lel_pct: 3.7, co_ppm: 4, valve: 'open', fault: false },
+      'the tile to show lel_pct 3.7', async () => (await lel.textContent()).includes('3.7'), procs);
+
+    // 40 %LEL: a red ledger entry appears in the feed with its number.
+    const feed = page.getByTestId('alert-feed');
+    const red = feed.locator(`[data-testid^="alert-"][data-device="${device}"][data-severity="red"]`);
+    await publish_until(mqtt_port, topic, { lel_pct: 40, co_ppm: 4, valve: 'open', fault: false },
+      'a red entry in the feed', async () => (await red.count()) > 0, procs);
+    const id = Number((await red.first().getAttribute('data-testid')).replace('alert-', ''));
+    assert.ok(Number.isInteger(id) && id > 0, `a ledger id (${id})`);
+    const entry = feed.getByTestId(`alert-${id}`);
+    const display_id = (await entry.getByTestId('alert-display-id').textContent()).trim();
+    assert.match(display_id, /^A-\d{6}$/);
+    assert.equal(display_id, `A-${String(id).padStart(6, '0')}`);
+    assert.equal(await entry.getAttribute('data-condition'), 'active');
+    assert.equal(await entry.getAttribute('data-state'), 'new');
+    assert.equal((await entry.getByTestId('alert-state').textContent()).trim(), '待确认');
+    assert.match(await entry.textContent(), /活动中/);
+    assert.match(await entry.getByTestId('alert-value').textContent(), /40/);
+
+    // The server's view of the same entry: what the feed says about who was told and the
+    // one-hour report must be what the ledger and the incident desk say.
+    let server = (await get(`/api/alerts/${id}`)).alert;
+    assert.equal(server.display_id, display_id);
+    assert.equal(server.severity, 'red');
+    assert.ok(server.report && server.report.deadline, 'a red entry has a one-hour report deadline');
+    const report = entry.getByTestId('alert-report');
+    assert.equal(await report.getAttribute('data-report'), 'pending');
+    assert.match(await report.textContent(), /^上报剩余 \d\d:\d\d$/);
+    if (server.escalation && server.escalation.told.length) {
+      const told = await entry.getByTestId('alert-told').textContent();
+      for (const item of server.escalation.told) {
+        if (item.nobody_on_duty) assert.match(told, /无人值班/);
+        else if (item.person?.name) assert.ok(told.includes(item.person.name), `${item.person.name} is named`);
+      }
+      assert.ok(role_words.some((w) => told.includes(w)) || told.includes('看板'), 'roles in Chinese');
+    }
+
+    // Acknowledge through the dashboard: the name is asked (nothing remembered yet).
+    await entry.getByTestId('action-ack').click();
+    const form = entry.getByTestId('action-form');
+    await form.waitFor({ timeout: patience_ms });
+    assert.equal(await form.getByTestId('form-who').inputValue(), '', 'no name remembered yet');
+    await form.getByTestId('form-who').fill(person_a);
+    await form.getByTestId('form-note').fill('已到场，关闭燃气总阀');
+    await form.getByTestId('form-submit').click();
+    await page.locator(`[data-testid="alert-${id}"][data-state="acknowledged"]`).waitFor({ timeout: patience_ms });
+    assert.equal(await form.isHidden(), true, 'the form closes once the server accepted');
+    server = (await get(`/api/alerts/${id}`)).alert;
+    assert.equal(server.state, 'acknowledged');
+    assert.equal(server.acknowledged_by, person_a);
+    assert.equal((await entry.getByTestId('alert-state').textContent()).trim(), '已确认');
+    assert.equal(await page.evaluate(() => localStorage.getItem('campus-shield.who')), person_a,
+      'the name is remembered in the browser');
+
+    // The one-hour report: 上报 → 已上报.
+    await entry.getByTestId('action-report').click();
+    assert.equal(await form.getByTestId('form-who').inputValue(), person_a, 'the remembered name is filled in');
+    await form.getByTestId('form-note').fill('已电话报告区教育局值班室');
+    await form.getByTestId('form-submit').click();
+    await page.locator(`[data-testid="alert-${id}"] [data-testid="alert-report"][data-report="reported"]`)
+      .waitFor({ timeout: patience_ms });
+    assert.match(await report.textContent(), /已上报/);
+    assert.equal(await entry.getByTestId('action-report').isDisabled(), true);
+    server = (await get(`/api/alerts/${id}`)).alert;
+    assert.equal(server.report.reported_by, person_a);
+
+    // The ledger view lists the entry; its detail shows the acknowledgement in the timeline.
+    await page.getByTestId('ledger-open').click();
+    const ledger = page.getByTestId('ledger-panel');
+    const row = ledger.getByTestId(`ledger-row-${id}`);
+    await row.waitFor({ timeout: patience_ms });
+    assert.match(await row.textContent(), new RegExp(display_id));
+    assert.match(await row.textContent(), /已确认/);
+    assert.match(await ledger.getByTestId('ledger-total').textContent(), /共 \d+ 条/);
+    await row.getByRole('button', { name: display_id }).click();
+    const ack_item = ledger.getByTestId('ledger-timeline').getByTestId('transition-acknowledged');
+    await ack_item.waitFor({ timeout: patience_ms });
+    const ack_text = await ack_item.textContent();
+    assert.ok(ack_text.includes(person_a) && ack_text.includes('已到场，关闭燃气总阀') && ack_text.includes('确认'),
+      `the acknowledgement in the timeline: ${ack_text}`);
+    assert.equal((await ledger.getByTestId('detail-display-id').textContent()).trim(), display_id);
+    await page.screenshot({ path: join(dir, 'ledger-detail-zh.png') });
+    await ledger.getByTestId('ledger-close').click();
+    await ledger.waitFor({ state: 'hidden', timeout: patience_ms });
+
+    // The gas goes away: the condition clears, the entry stays open (handling not closed).
+    await publish_until(mqtt_port, topic, { lel_pct: 0, co_ppm: 4, valve: 'closed', fault: false },
+      'the entry to show the condition cleared',
+      async () => (await entry.getAttribute('data-condition')) === 'cleared', procs);
+    assert.match(await entry.textContent(), /已解除/);
+    assert.equal(await entry.getByTestId('action-close').isDisabled(), true, 'not closable before rectification');
+
+    // Rectified by A (a note is required).
+    await entry.getByTestId('action-rectify').click();
+    await form.getByTestId('form-submit').click();
+    assert.equal(await form.getByTestId('form-error').textContent(), '请填写说明', 'no note, no request');
+    await form.getByTestId('form-note').fill('更换燃气软管并检漏');
+    await form.getByTestId('form-submit').click();
+    await page.locator(`[data-testid="alert-${id}"][data-state="rectified"]`).waitFor({ timeout: patience_ms });
+    assert.equal(await entry.getByTestId('action-close').isEnabled(), true);
+
+    // A may not verify their own rectification: the server's refusal is shown in the form.
+    await entry.getByTestId('action-close').click();
+    assert.equal(await form.getByTestId('form-who').inputValue(), person_a);
+    await form.getByTestId('form-note').fill('复查无泄漏');
+    await form.getByTestId('form-submit').click();
+    const error = form.getByTestId('form-error');
+    await until('the refusal in the form', async () => (await error.textContent()) !== '', procs);
+    const refusal = await fetch(`${base}/api/alerts/${id}/close`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ who: person_a, note: '复查无泄漏' }),
+    });
+    assert.equal(refusal.status, 409);
+    const refusal_body = await refusal.json();
+    assert.equal(refusal_body.code, 'self_verification');
+    assert.equal(await error.textContent(), refusal_body.error, "the server's words, as the server said them");
+    assert.equal(await form.isVisible(), true, 'the form stays open after a refusal');
+    assert.equal(await entry.getAttribute('data-state'), 'rectified');
+    await page.screenshot({ path: join(dir, 'refusal-zh.png') });
+
+    // B verifies and closes: the entry leaves the open feed.
+    await form.getByTestId('form-who').fill(person_b);
+    await form.getByTestId('form-submit').click();
+    await entry.waitFor({ state: 'detached', timeout: patience_ms });
+    server = (await get(`/api/alerts/${id}`)).alert;
+    assert.equal(server.state, 'closed');
+    assert.equal(server.closed_by, person_b);
+    assert.equal(server.rectified_by, person_a);
+    assert.equal(server.verification_note, '复查无泄漏');
+
+    // The ledger view, filtered on closed entries, shows it; its timeline holds the whole loop.
+    await page.getByTestId('ledger-open').click();
+    await ledger.getByTestId('ledger-filter-state').selectOption('closed');
+    await ledger.getByTestId('ledger-apply').click();
+    const closed_row = ledger.locator(`[data-testid="ledger-row-${id}"][data-state="closed"]`);
+    await closed_row.waitFor({ timeout: patience_ms });
+    assert.match(await closed_row.textContent(), /已销号/);
+    for (const r of await ledger.getByTestId('ledger-rows').locator('tr').all()) {
+      assert.equal(await r.getAttribute('data-state'), 'closed', 'the filter holds');
+    }
+    await closed_row.getByRole('button', { name: display_id }).click();
+    const timeline = ledger.getByTestId('ledger-timeline');
+    await timeline.getByTestId('transition-closed').waitFor({ timeout: patience_ms });
+    for (const what of ['raised', 'acknowledged', 'reported', 'cleared', 'rectified', 'closed']) {
+      assert.equal(await timeline.getByTestId(`transition-${what}`).count() > 0, true, `a ${what} transition`);
+    }
+    assert.match(await timeline.getByTestId('transition-closed').textContent(), new RegExp(person_b));
+    assert.match(await timeline.getByTestId('transition-rectified').textContent(), /更换燃气软管并检漏/);
+    await page.screenshot({ path: join(dir, 'ledger-closed-zh.png') });
+    console.log(`screenshots in ${dir}`);
+
+    assert.deepEqual(page_errors, [], 'no uncaught errors in the page');
+  } finally {
+    if (browser) await browser.close().catch((e) => console.error('closing chromium:', e));
+    for (const p of procs.reverse()) await p.stop();
+  }
+});
