@@ -3,6 +3,9 @@
 #include "adapters/registry.hpp"
 #include "history/open_history.hpp"
 #include "notify/duty/duty_config.hpp"
+#include "notify/sms/sms_settings.hpp"
+
+#include <filesystem>
 #include "core/log.hpp"
 
 namespace campus::app {
@@ -24,12 +27,7 @@ application::application(config::district d)
   }
   pipeline_.add_sink(http_.sink());
   http_.set_history(history_.get());
-  // The duty section was validated with the rest of the file (main.cpp); a file without one
-  // has no roster.
-  if (auto duty = notify::duty::load_duty_file(district_.source_file, district_)) {
-    roster_ = std::make_unique<notify::duty::roster>(std::move(duty->plan));
-    http_.set_roster(roster_.get());
-  }
+  if (auto opened = open_incidents(); !opened) incidents_error_ = opened.error();
   // The MQTT client calls back on the io_context's one thread, the pipeline's only caller.
   mqtt_ = std::make_unique<mqtt::mqtt_client>(
       io_, district_.mqtt,
@@ -40,6 +38,51 @@ application::application(config::district d)
 }
 
 application::~application() = default;
+
+std::expected<void, std::string> application::open_incidents() {
+  // The duty and sms sections were validated with the rest of the file (main.cpp); a file
+  // without a duty section has no roster (every step reaches the dashboards only).
+  auto policy = notify::duty::escalation_policy::seed_default();
+  if (auto duty = notify::duty::load_duty_file(district_.source_file, district_)) {
+    roster_ = std::make_unique<notify::duty::roster>(std::move(duty->plan));
+    policy = std::move(duty->escalation);
+    http_.set_roster(roster_.get());
+  }
+  // Read after --data-dir was applied, so the log gateway's file lands in the data directory.
+  auto sms = notify::sms::load_sms_file(district_.source_file, district_);
+  if (!sms) return std::unexpected("the sms section: " + sms.error().front().to_string());
+  if (!sms->configured) {
+    core::log(core::log_level::warn,
+              "no sms: section: alert text messages are only written to {} (no phone is "
+              "contacted)", sms->log_file);
+  }
+  auto gateway = notify::sms::open_gateway(*sms);
+  if (!gateway) return std::unexpected(gateway.error());
+  gateway_ = std::move(*gateway);
+
+  std::error_code ec;
+  std::filesystem::create_directories(district_.data_dir, ec);
+  const auto path = (std::filesystem::path(district_.data_dir) / "ledger.db").string();
+  auto ledger = alerts::alert_ledger::open(path, clock_, metrics_, [this](const rules::alert& a) {
+    const auto* device = district_.find_device(a.device);
+    return device ? device->family : std::string{};
+  });
+  if (!ledger) return std::unexpected("the alert ledger " + path + ": " + ledger.error().message);
+  ledger_ = std::move(*ledger);
+
+  desk_ = std::make_unique<incident::incident_desk>(io_, *ledger_, state_, roster_.get(),
+                                                    std::move(policy), clock_, metrics_);
+  desk_->set_outbox(std::make_unique<incident::sms_outbox>(
+      desk_->strand(), *gateway_, sms->template_options, sms->language, sms->rate_limit, clock_,
+      metrics_));
+  http_.set_incidents(desk_.get());  // before restore: the restored board is announced to none
+  auto restored = desk_->restore();
+  if (!restored) return std::unexpected("restoring open alerts: " + restored.error());
+  core::log(core::log_level::info, "alert ledger {}: {} open entries; SMS by {}", path, *restored,
+            gateway_->name());
+  pipeline_.add_sink(*desk_);
+  return {};
+}
 
 void application::schedule_tick() {
   tick_.expires_after(std::chrono::seconds(1));
@@ -56,6 +99,11 @@ int application::run() {
     core::log(core::log_level::error, "cannot open the history store: {}", history_error_);
     return 1;
   }
+  // Nor without the alert ledger: an alert nobody can record would be lost on restart.
+  if (!desk_) {
+    core::log(core::log_level::error, "cannot start alert handling: {}", incidents_error_);
+    return 1;
+  }
   auto bound = http_.start(district_.http.host, district_.http.port);
   if (!bound) {
     core::log(core::log_level::error, "cannot listen on {}:{}: {}", district_.http.host,
@@ -67,12 +115,14 @@ int application::run() {
   core::log(core::log_level::info, "{} sites, {} devices, {} rules; MQTT {}:{} subscription {}",
             district_.sites.size(), district_.devices.size(), district_.rules.size(),
             district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);
+  desk_->start();
   mqtt_->start();
   schedule_tick();
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     core::log(core::log_level::info, "signal {}: stopping", signal);
     tick_.cancel();
+    desk_->stop();
     mqtt_->stop();
     http_.stop();
     // Let the disconnect and the closing handshakes go out, then stop the loop.
@@ -80,7 +130,11 @@ int application::run() {
     grace->async_wait([this, grace](boost::system::error_code) { io_.stop(); });
   });
   io_.run();
-  // Nothing is fed any more: write (or spool) what history still holds in memory.
+  // Nothing is fed any more. Messages still with the gateway stay with it (an smstools spool
+  // keeps them); every change already handed to the ledger is committed before it stops.
+  gateway_.reset();
+  ledger_->stop();
+  // Write (or spool) what history still holds in memory.
   history_->close();
   core::log(core::log_level::info, "stopped");
   return 0;

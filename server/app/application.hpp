@@ -13,12 +13,15 @@
 #include "config/district.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "alerts/alert_ledger.hpp"
 #include "history/history_store.hpp"
+#include "incident/incident_desk.hpp"
 #include "ingest/live_state.hpp"
 #include "ingest/pipeline.hpp"
 #include "mqtt/mqtt_client.hpp"
 #include "net/server.hpp"
 #include "notify/duty/roster.hpp"
+#include "notify/sms/sms_gateway.hpp"
 #include "rules/rule_engine.hpp"
 
 namespace campus::app {
@@ -34,6 +37,9 @@ class application {
 
  private:
   void schedule_tick();
+  // Opens the ledger, the SMS gateway and the incident desk, and restores the open entries;
+  // an error says which part could not start.
+  std::expected<void, std::string> open_incidents();
 
   config::district district_;
   core::system_clock clock_;
@@ -48,6 +54,13 @@ class application {
   ingest::pipeline pipeline_;
   net::server http_;
   std::unique_ptr<mqtt::mqtt_client> mqtt_;
+  // Declared after io_ so they go first: a ledger or gateway answer may still be posted to the
+  // io_context while they stop. The gateway goes before the desk (its answers use the desk's
+  // outbox), the desk before the ledger.
+  std::unique_ptr<alerts::alert_ledger> ledger_;
+  std::unique_ptr<incident::incident_desk> desk_;
+  std::unique_ptr<notify::sms::sms_gateway> gateway_;
+  std::string incidents_error_;
   boost::asio::steady_timer tick_;
   boost::asio::signal_set signals_;
 };

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "net/ledger_messages.hpp"
 #include "net/messages.hpp"
 #include "net/websocket_session.hpp"
 
@@ -35,7 +36,14 @@ void hub::on_reading(const core::reading& r) {
 }
 
 void hub::on_alert(const rules::alert_event& e) {
+  if (!engine_alerts_.load(std::memory_order_relaxed)) return;
   broadcast(std::make_shared<const std::string>(messages::alert_message(e)), nullptr);
+}
+
+void hub::on_entry(const incident::entry_view& view, std::string_view event,
+                   const std::vector<alerts::ledger_transition>& transitions) {
+  broadcast(std::make_shared<const std::string>(messages::entry_message(view, event, transitions)),
+            nullptr);
 }
 
 void hub::broadcast(const std::shared_ptr<const std::string>& message,

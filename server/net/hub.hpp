@@ -11,18 +11,24 @@
 
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <mutex>
 #include <unordered_set>
 
 #include "core/metrics.hpp"
+#include "incident/incident_listener.hpp"
 #include "ingest/event_sink.hpp"
 
 namespace campus::net {
 
 class websocket_session;
 
-class hub final : public ingest::event_sink {
+// Alerts: once the incident desk announces through this hub (announce_from_ledger()), the
+// engine's raw alert events are not broadcast; the ledger's committed entries are, so that a
+// dashboard never shows what the ledger has not recorded. Without a desk (the net module on
+// its own), engine alert events are broadcast as they come (the step-1 shape).
+class hub final : public ingest::event_sink, public incident::incident_listener {
  public:
   explicit hub(core::metrics& metrics);
 
@@ -33,6 +39,9 @@ class hub final : public ingest::event_sink {
 
   void on_reading(const core::reading& r) override;
   void on_alert(const rules::alert_event& e) override;
+  void on_entry(const incident::entry_view& view, std::string_view event,
+                const std::vector<alerts::ledger_transition>& transitions) override;
+  void announce_from_ledger() { engine_alerts_.store(false); }
 
   // Asks every client to close (server shutting down).
   void close_all(boost::beast::websocket::close_reason reason);
@@ -41,6 +50,7 @@ class hub final : public ingest::event_sink {
   void broadcast(const std::shared_ptr<const std::string>& message,
                  const std::shared_ptr<const std::string>& coalesce_key);
 
+  std::atomic<bool> engine_alerts_{true};
   mutable std::mutex mutex_;
   std::unordered_set<websocket_session*> sessions_;
   core::metrics::counter& clients_gauge_;

@@ -7,6 +7,7 @@ namespace campus::net {
 routes::routes(const ingest::live_state& state, core::metrics& metrics,
                std::filesystem::path dashboards_dir)
     : api_(state),
+      alerts_(state.district()),
       history_(state.district(), metrics),
       roster_(state),
       files_(std::move(dashboards_dir)),
@@ -38,6 +39,7 @@ route_result routes::handle(request&& req) const {
   }
   if (path == "/api/history") return history_.handle(std::move(req), *target);
   if (path == "/api/roster") return roster_.handle(req, *target);
+  if (alerts_.ready() && alerts_api::serves(path)) return alerts_.handle(std::move(req), *target);
   if (path == "/api" || path.starts_with("/api/")) return api_.handle(req, *target);
   if (path == "/ws") {
     return json_error(req, http::status::bad_request, "/ws expects a WebSocket upgrade");

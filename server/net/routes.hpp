@@ -10,6 +10,7 @@
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
 #include "ingest/live_state.hpp"
+#include "net/alerts_api.hpp"
 #include "net/api.hpp"
 #include "net/history_api.hpp"
 #include "net/responses.hpp"
@@ -29,11 +30,14 @@ class routes {
 
   // See history_api::set_store.
   void set_history(history::history_store* store) { history_.set_store(store); }
+  // See alerts_api::set_desk.
+  void set_incidents(incident::incident_desk* desk) { alerts_.set_desk(desk); }
   // See roster_api::set_roster.
   void set_roster(const notify::duty::roster* r) { roster_.set_roster(r); }
 
  private:
   api api_;
+  alerts_api alerts_;
   history_api history_;
   roster_api roster_;
   static_files files_;

@@ -44,6 +44,15 @@ ingest::event_sink& server::sink() { return ctx_->clients; }
 
 void server::set_history(history::history_store* store) { ctx_->http_routes.set_history(store); }
 
+void server::set_incidents(incident::incident_desk* desk) {
+  ctx_->incidents.store(desk);
+  ctx_->http_routes.set_incidents(desk);
+  if (desk) {
+    ctx_->clients.announce_from_ledger();
+    desk->set_listener(&ctx_->clients);
+  }
+}
+
 void server::set_roster(const notify::duty::roster* r) { ctx_->http_routes.set_roster(r); }
 
 void server::set_reply_timeout(std::chrono::milliseconds timeout) {

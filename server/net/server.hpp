@@ -22,6 +22,7 @@
 #include "config/district.hpp"
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
+#include "incident/incident_desk.hpp"
 #include "ingest/event_sink.hpp"
 #include "ingest/live_state.hpp"
 #include "notify/duty/roster.hpp"
@@ -57,6 +58,10 @@ class server {
   // The duty roster GET /api/roster reads; nullptr (the default): it answers 503. Call before
   // start(); the roster must outlive the server.
   void set_roster(const notify::duty::roster* r);
+  // The incident desk: /api/alerts and /api/hazards go to it, the WebSocket snapshot takes its
+  // open entries, and it announces through the hub (engine events are then not broadcast
+  // raw). Call before start(); the desk must outlive the server's sessions.
+  void set_incidents(incident::incident_desk* desk);
   // How long a history query may take before the client gets 504 and the connection closes
   // (default 60 s). Applies to queries started afterwards.
   void set_reply_timeout(std::chrono::milliseconds timeout);

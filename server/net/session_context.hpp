@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "core/metrics.hpp"
+#include "incident/incident_desk.hpp"
 #include "ingest/live_state.hpp"
 #include "net/hub.hpp"
 #include "net/routes.hpp"
@@ -24,6 +25,8 @@ struct session_context {
   core::metrics& metrics;
   net::hub clients;
   net::routes http_routes;
+  // The incident desk whose open entries make the snapshot's alerts; null: live_state's.
+  std::atomic<incident::incident_desk*> incidents{nullptr};
   std::size_t ws_queue_limit;
   // How long a deferred reply (a history query) may take before the session answers 504.
   std::atomic<std::chrono::milliseconds> reply_timeout{std::chrono::seconds(60)};

@@ -6,6 +6,7 @@
 
 #include "core/log.hpp"
 #include "net/fail.hpp"
+#include "net/ledger_messages.hpp"
 #include "net/messages.hpp"
 
 namespace campus::net {
@@ -54,7 +55,12 @@ void websocket_session::on_accept(beast::error_code ec) {
   // handler, so it follows the snapshot; anything before it is already in live_state.
   ctx_->clients.join(*this);
   joined_ = true;
-  enqueue(std::make_shared<const std::string>(messages::snapshot_message(ctx_->state)), {});
+  // The desk updates its board before announcing, as the pipeline does live_state.
+  auto* desk = ctx_->incidents.load();
+  enqueue(std::make_shared<const std::string>(
+              desk ? messages::snapshot_message(ctx_->state, desk->open_entries())
+                   : messages::snapshot_message(ctx_->state)),
+          {});
   do_read();
 }
 

@@ -1,0 +1,49 @@
+// The hazard ledger over HTTP (docs/alerts.md):
+//   GET  /api/alerts?site=&zone=&family=&severity=&condition=&state=&overdue=1&from=&to=&limit=&offset=
+//   GET  /api/alerts/{id}                         the entry and its transitions
+//   POST /api/alerts/{id}/ack|rectify|close|report|note   {"who","note"}
+//   POST /api/alerts/{id}/assign                  {"who","responsible","deadline"}
+//   POST /api/hazards                             {"who","site","zone","device","title",…}
+// `{id}` is 17 or A-000017. Bad requests are answered at once; good ones are deferred: the
+// incident desk answers once the ledger has committed (or refused), and the answer is
+// formatted on the session's strand. Until users exist, `who` names the person acting.
+#pragma once
+
+#include <atomic>
+
+#include "config/district.hpp"
+#include "incident/incident_desk.hpp"
+#include "net/request_target.hpp"
+#include "net/responses.hpp"
+
+namespace campus::net {
+
+class alerts_api {
+ public:
+  // `district` must outlive the api.
+  explicit alerts_api(const config::district& district) : district_(district) {}
+
+  // The desk must outlive the requests it is given. nullptr (the default): the routes are
+  // not served here (the step-1 read-only /api/alerts answers instead).
+  void set_desk(incident::incident_desk* desk) { desk_.store(desk); }
+  bool ready() const { return desk_.load() != nullptr; }
+
+  // True for the paths above.
+  static bool serves(std::string_view path);
+
+  // Safe to call from several threads at once.
+  route_result handle(request&& req, const request_target& target) const;
+
+ private:
+  route_result list(request&& req, const request_target& target,
+                    incident::incident_desk& desk) const;
+  route_result detail(request&& req, std::int64_t id, incident::incident_desk& desk) const;
+  route_result act(request&& req, std::int64_t id, std::string_view what,
+                   incident::incident_desk& desk) const;
+  route_result hazard(request&& req, incident::incident_desk& desk) const;
+
+  const config::district& district_;
+  std::atomic<incident::incident_desk*> desk_{nullptr};
+};
+
+}  // namespace campus::net
