@@ -4,7 +4,7 @@
 // server's `error` text and stays open. On success it only closes: the entry itself changes when
 // the server's /ws message arrives, so every dashboard shows the same thing at the same time.
 
-import { action_body, action_url, note_required, refusal_text } from './handling.js';
+import { action_body, action_url, note_required, refusal_lines } from './handling.js';
 
 const who_key = 'campus-shield.who';
 
@@ -143,6 +143,18 @@ export class action_form {
     this.cancel.textContent = tr.t('cancel');
   }
 
+  // Each line of a refusal on its own line; the server's own text keeps data-testid form-error-server.
+  show_refusal_(lines) {
+    const spans = lines.map((text, i) => {
+      const span = this.doc.createElement('span');
+      span.className = i === 0 ? 'refusal' : 'refusal-server';
+      if (i === lines.length - 1) span.setAttribute('data-testid', 'form-error-server');
+      span.textContent = text;
+      return span;
+    });
+    this.error.replaceChildren(...spans);
+  }
+
   async send_() {
     if (this.busy) return;
     const { tr } = this;
@@ -168,7 +180,7 @@ export class action_form {
       if (answer.ok) {
         this.close();
       } else {
-        this.error.textContent = refusal_text(answer.status, answer.body, '');
+        this.show_refusal_(refusal_lines(tr, answer.status, answer.body));
       }
     } catch (e) {
       this.error.textContent = tr.t('network_error', { msg: e.message });

@@ -20,6 +20,22 @@ const set_attr = (node, name, value) => {
   else if (node.getAttribute(name) !== value) node.setAttribute(name, value);
 };
 
+// One line per person told at one step: a person told by SMS and on the dashboard at the same
+// moment reads "王芳（值班领导）· 短信、看板", not twice.
+export function told_groups(told) {
+  const out = [];
+  for (const t of told) {
+    const last = out[out.length - 1];
+    if (last && last.step === t.step && last.role === t.role && last.at === t.at &&
+        last.nobody_on_duty === t.nobody_on_duty && (last.person?.id ?? '') === (t.person?.id ?? '')) {
+      if (!last.channels.includes(t.channel)) last.channels.push(t.channel);
+    } else {
+      out.push({ ...t, channels: [t.channel] });
+    }
+  }
+  return out;
+}
+
 export class alert_feed {
   constructor(doc, list, more, empty, announcer) {
     this.doc = doc;
@@ -225,11 +241,11 @@ export class alert_feed {
     parts.told.hidden = e === null;
     if (e === null) return;
     const d = this.doc;
-    const lines = e.told.map((t) => {
+    const lines = told_groups(e.told).map((t) => {
       const li = d.createElement('li');
       li.className = 'told';
       const at = clock_time(t.at, tz);
-      const channel = tr.channel(t.channel);
+      const channel = t.channels.map((c) => tr.channel(c)).join(tr.t('list_sep'));
       if (t.nobody_on_duty) {
         li.classList.add('told-gap');
         li.setAttribute('data-testid', 'told-gap');

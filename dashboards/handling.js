@@ -96,10 +96,26 @@ export function transition_text(tr, t) {
   if (t.from && t.to && (t.what === 'severity_changed' || t.what === 'refired')) {
     return tr.t('change_from_to', { what, from: word(t.from), to: word(t.to) });
   }
-  if (t.to && (t.what === 'assigned' || t.what === 'notified')) {
-    return tr.t('change_to', { what, to: t.to });
+  if (t.to && t.what === 'notified') {
+    // "sms:xh-wang": the channel, then whom.
+    const m = /^([a-z_]+):(.*)$/.exec(t.to);
+    return tr.t('change_to', { what, to: m ? `${tr.channel(m[1])} ${m[2]}`.trim() : t.to });
   }
+  if (t.to && t.what === 'assigned') return tr.t('change_to', { what, to: t.to });
   return what;
+}
+
+// The refusal codes of docs/alerts.md the page words itself (the server's `error` is English).
+export const refusal_codes = Object.freeze(
+  ['condition_active', 'not_rectified', 'self_verification', 'invalid_state', 'missing_note']);
+
+// What a refusal says to the person: the page's own words for a known code, then the server's
+// text as it sent it (so nothing the server said is hidden).
+export function refusal_lines(tr, status, body) {
+  const server = refusal_text(status, body, '');
+  const code = body && typeof body === 'object' ? body.code : undefined;
+  if (!refusal_codes.includes(code)) return [server];
+  return [tr.t(`refused_${code}`), tr.t('refused_server', { msg: server })];
 }
 
 // The body of an action's POST.

@@ -33,7 +33,7 @@ const skip = shield ? false : 'CAMPUS_SHIELD is not set: build the campus-shield
 
 const role_words = ['值班领导', '安全负责人', '校长', '教育局值班员'];
 
-test('a red gas alert is acknowledged, reported, rectified and closed from the dashboard', { skip, timeout: 240000 }, async (t) => {
+test('a red gas alert is acknowledged, reported, rectified and closed from the dashboard; a patrol finding is registered', { skip, timeout: 240000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'campus-shield-alerts-'));
   t.diagnostic(`working directory: ${dir}`);
   const procs = [];
@@ -173,7 +173,9 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
     assert.equal(refusal.status, 409);
     const refusal_body = await refusal.json();
     assert.equal(refusal_body.code, 'self_verification');
-    assert.equal(await error.textContent(), refusal_body.error, "the server's words, as the server said them");
+    assert.match(await error.textContent(), /验收人不能是整改人/, 'the refusal in Chinese');
+    assert.equal(await error.getByTestId('form-error-server').textContent(), `服务器：${refusal_body.error}`,
+      "and the server's words, as the server said them");
     assert.equal(await form.isVisible(), true, 'the form stays open after a refusal');
     assert.equal(await entry.getAttribute('data-state'), 'rectified');
     await page.screenshot({ path: join(dir, 'refusal-zh.png') });
@@ -207,6 +209,32 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
     assert.match(await timeline.getByTestId('transition-closed').textContent(), new RegExp(person_b));
     assert.match(await timeline.getByTestId('transition-rectified').textContent(), /更换燃气软管并检漏/);
     await page.screenshot({ path: join(dir, 'ledger-closed-zh.png') });
+
+    // A patrol finding registered from the ledger view (登记隐患): it opens as a manual entry,
+    // shown in its detail and in the open feed, with whom to rectify it.
+    await ledger.getByTestId('register-open').click();
+    const register = ledger.getByTestId('register-form');
+    await register.waitFor({ timeout: patience_ms });
+    assert.equal(await register.getByTestId('register-who').inputValue(), person_b, 'the remembered name');
+    await register.getByTestId('register-site').selectOption(site);
+    await register.getByTestId('register-title').fill('消防通道堆放杂物');
+    await register.getByTestId('register-description').fill('教学楼二楼东侧楼梯口');
+    await register.getByTestId('register-responsible').fill('赵六');
+    await register.getByTestId('register-submit').click();
+    const detail_id = ledger.getByTestId('detail-display-id');
+    await detail_id.waitFor({ timeout: patience_ms });
+    const hazard_display_id = (await detail_id.textContent()).trim();
+    assert.match(hazard_display_id, /^A-\d{6}$/);
+    assert.notEqual(hazard_display_id, display_id);
+    assert.match(await ledger.getByTestId('ledger-detail').textContent(), /消防通道堆放杂物/);
+    await ledger.getByTestId('ledger-timeline').getByTestId('transition-registered').waitFor({ timeout: patience_ms });
+    await ledger.getByTestId('ledger-close').click();
+    const manual = feed.locator('[data-kind="manual"]');
+    await manual.first().waitFor({ timeout: patience_ms });
+    assert.equal((await manual.first().getByTestId('alert-display-id').textContent()).trim(), hazard_display_id);
+    assert.match(await manual.first().textContent(), /巡查登记 · 消防通道堆放杂物/);
+    assert.match(await manual.first().textContent(), /责任人 赵六/);
+    assert.equal(await manual.first().getAttribute('data-severity'), 'yellow', 'yellow unless told otherwise');
     console.log(`screenshots in ${dir}`);
 
     assert.deepEqual(page_errors, [], 'no uncaught errors in the page');

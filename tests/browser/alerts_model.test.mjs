@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { live_model, normalize_entry } from '../../dashboards/state.js';
 import { action_body, action_url, allowed_actions, countdown, entry_url, ledger_url, note_required,
-         page_of, refusal_text, report_status, transition_text } from '../../dashboards/handling.js';
+         page_of, refusal_lines, refusal_text, report_status, transition_text } from '../../dashboards/handling.js';
+import { told_groups } from '../../dashboards/feed.js';
 import { translator } from '../../dashboards/i18n.js';
 
 const t0 = 1795000000000;
@@ -261,4 +262,26 @@ test('roles, channels, handling states and transitions in both languages', () =>
   assert.equal(transition_text(zh, transition('reported')), '上报教育局');
   assert.equal(transition_text(zh, transition('something_new')), 'something_new', 'unknown kinds still read');
   assert.equal(zh.t('report_left', { t: countdown(59 * 60000 + 1000) }), '上报剩余 59:01');
+});
+
+test('a refusal is worded by the page for known codes, with the server text kept', () => {
+  const zh = translator('zh');
+  const body = { error: 'the verifier must not be the person who rectified', code: 'self_verification' };
+  assert.deepEqual(refusal_lines(zh, 409, body),
+                   ['验收人不能是整改人本人，请由他人验收', '服务器：the verifier must not be the person who rectified']);
+  assert.deepEqual(refusal_lines(zh, 404, { error: 'no such entry' }), ['no such entry']);
+  assert.deepEqual(refusal_lines(zh, 502, null), ['HTTP 502']);
+});
+
+test('one line per person told at a step, channels joined; notifications in words', () => {
+  const told = [
+    { step: 0, role: 'duty_leader', channel: 'sms', at: t0, person: { id: 'a', name: '王芳' }, nobody_on_duty: false },
+    { step: 0, role: 'duty_leader', channel: 'dashboard', at: t0, person: { id: 'a', name: '王芳' }, nobody_on_duty: false },
+    { step: 0, role: 'principal', channel: 'sms', at: t0, person: { id: '', name: '' }, nobody_on_duty: true },
+    { step: 1, role: 'duty_leader', channel: 'sms', at: t0 + 1, person: { id: 'a', name: '王芳' }, nobody_on_duty: false },
+  ];
+  assert.deepEqual(told_groups(told).map((g) => [g.role, g.channels]),
+                   [['duty_leader', ['sms', 'dashboard']], ['principal', ['sms']], ['duty_leader', ['sms']]]);
+  assert.equal(transition_text(translator('zh'), transition('notified', { to: 'sms:xh-leader-night' })),
+               '通知：短信 xh-leader-night');
 });

@@ -1,0 +1,199 @@
+// One entry of the ledger view: GET /api/alerts/{id} shown whole — colour, number, condition,
+// handling, what and where, values, who acknowledged / rectified / closed with their notes, the
+// one-hour report — with the action buttons (the same inline form as the feed) and the
+// transitions timeline (when, who, what in words, note). Fetched again when /ws says the entry
+// changed, so the timeline grows as people act.
+
+import { alert_value, clock_time, format_number } from './format.js';
+import { actions, allowed_actions, countdown, entry_url, refusal_text, report_status,
+         transition_text } from './handling.js';
+import { action_form } from './action_form.js';
+import { el } from './form_fields.js';
+import { normalize_entry, normalize_transition } from './state.js';
+
+export class ledger_detail {
+  constructor(doc, model) {
+    this.doc = doc;
+    this.model = model;
+    this.tr = null;
+    this.id = null;
+    this.shown = null;        // {alert, transitions}
+    this.error = null;
+    this.seq = 0;
+    this.abort = null;
+    this.on_back = null;      // () → void
+    this.on_state = null;     // ('loading' | 'ready' | 'error') → void
+    this.where = null;        // (entry) → "school › zone › device", from the panel
+    this.build_();
+  }
+
+  build_() {
+    const doc = this.doc;
+    this.root = el(doc, 'section', 'ledger-detail', { 'data-testid': 'ledger-detail' });
+    this.back = el(doc, 'button', 'range ledger-back', { type: 'button', 'data-testid': 'ledger-back' });
+    this.back.addEventListener('click', () => this.on_back?.());
+    this.body = el(doc, 'div', 'ledger-detail-body');
+    this.actions = el(doc, 'div', 'alert-actions');
+    this.buttons = new Map();
+    for (const a of actions) {
+      const b = el(doc, 'button', `action action-${a.id}`, { type: 'button', 'data-testid': `action-${a.id}` });
+      b.addEventListener('click', () => {
+        if (this.shown) this.form.open(this.tr, this.shown.alert, a.id);
+      });
+      this.actions.append(b);
+      this.buttons.set(a.id, b);
+    }
+    this.form = new action_form(doc);
+    this.timeline_title = el(doc, 'h3');
+    this.timeline = el(doc, 'ol', 'ledger-timeline', { 'data-testid': 'ledger-timeline' });
+    this.root.append(this.back, this.body, this.actions, this.form.root, this.timeline_title, this.timeline);
+  }
+
+  set_language(tr) {
+    this.tr = tr;
+    this.back.textContent = tr.t('back_to_list');
+    this.timeline_title.textContent = tr.t('detail_timeline');
+    for (const [id, b] of this.buttons) b.textContent = tr.t(`action_${id}`);
+    if (this.shown || this.error) this.paint_();
+  }
+
+  show(id) {
+    this.form.close();
+    this.id = id;
+    this.shown = null;
+    this.error = null;
+    this.body.replaceChildren();
+    this.timeline.replaceChildren();
+    this.load();
+  }
+
+  hide() {
+    this.form.close();
+    this.abort?.abort();
+  }
+
+  async load() {
+    const seq = ++this.seq;
+    this.abort?.abort();
+    this.abort = new AbortController();
+    this.on_state?.('loading');
+    try {
+      const res = await fetch(entry_url(this.id), { signal: this.abort.signal });
+      const body = await res.json().catch(() => null);
+      if (!res.ok) throw new Error(refusal_text(res.status, body, res.statusText));
+      if (seq !== this.seq) return;
+      const alert = normalize_entry(body?.alert);
+      if (!alert) throw new Error('malformed answer');
+      const transitions = (Array.isArray(body.transitions) ? body.transitions : [])
+        .map(normalize_transition).filter(Boolean);
+      this.shown = { alert, transitions };
+      this.error = null;
+    } catch (e) {
+      if (e.name === 'AbortError' || seq !== this.seq) return;
+      this.error = e.message;
+    }
+    this.paint_();
+  }
+
+  paint_() {
+    const { tr, doc } = this;
+    if (this.error || !this.shown) {
+      this.on_state?.('error');
+      const p = el(doc, 'p', 'history-message');
+      p.textContent = tr.t('ledger_error', { msg: this.error ?? '' });
+      this.body.replaceChildren(p);
+      return;
+    }
+    this.on_state?.('ready');
+    const a = this.shown.alert;
+    const tz = this.model.site(a.site)?.time_zone ?? 'Asia/Shanghai';
+    this.body.replaceChildren(this.head_(a), this.fields_(a, tz));
+    const allowed = allowed_actions(a);
+    for (const [id, b] of this.buttons) {
+      b.disabled = !allowed[id];
+      b.hidden = id === 'report' && a.report === null;
+    }
+    this.actions.hidden = a.state === 'closed';
+    this.form.update(tr, a);
+    this.paint_timeline_(tz);
+  }
+
+  head_(a) {
+    const { tr, doc } = this;
+    const head = el(doc, 'div', 'ledger-detail-head', { 'data-severity': a.severity });
+    const badge = (text, cls, testid) => {
+      const s = el(doc, 'span', cls, testid ? { 'data-testid': testid } : {});
+      s.textContent = text;
+      head.append(s);
+    };
+    badge(tr.severity(a.severity), 'sev');
+    badge(a.display_id, 'display-id', 'detail-display-id');
+    badge(tr.t(a.condition === 'cleared' ? 'condition_cleared' : 'condition_active'), 'cond');
+    badge(tr.handling(a.state), 'handling', 'detail-state');
+    if (a.overdue) badge(tr.t('overdue'), 'overdue-flag', 'overdue-flag');
+    return head;
+  }
+
+  fields_(a, tz) {
+    const { tr, doc } = this;
+    const dl = el(doc, 'dl', 'ledger-fields');
+    const line = (label, value) => {
+      if (!value) return;
+      const dt = el(doc, 'dt');
+      dt.textContent = label;
+      const dd = el(doc, 'dd');
+      dd.textContent = value;
+      dl.append(dt, dd);
+    };
+    const by_at = (who, at) => (who ? tr.t('by_at', { who, at: clock_time(at, tz) }) : '');
+    line(tr.t('col_what'), a.kind === 'manual' ? `${tr.t('manual_hazard')} · ${a.title}` : tr.rule_name(a));
+    line(tr.t('col_where'), this.where?.(a) ?? a.site);
+    line(tr.t('detail_description'), a.description);
+    if (a.value !== null) {
+      const device = a.device ? this.model.device(a.device) : null;
+      let v = alert_value(tr, a, device);
+      if (a.threshold !== null) v += tr.t('threshold_note', { v: format_number(a.threshold) });
+      line(tr.t('detail_value'), v);
+    }
+    line(tr.t('detail_raised'), clock_time(a.raised_at, tz));
+    if (a.cleared_at) line(tr.t('detail_cleared'), clock_time(a.cleared_at, tz));
+    if (a.occurrences > 1) line(tr.t('col_occurrences'), String(a.occurrences));
+    line(tr.t('register_responsible'), a.responsible);
+    if (a.deadline) line(tr.t('register_deadline'), clock_time(a.deadline, tz));
+    line(tr.t('action_ack'), by_at(a.acknowledged_by, a.acknowledged_at));
+    line(tr.t('action_rectify'), by_at(a.rectified_by, a.rectified_at));
+    line(tr.t('detail_rectification'), a.rectification_note);
+    line(tr.t('action_close'), by_at(a.closed_by, a.closed_at));
+    line(tr.t('detail_verification'), a.verification_note);
+    const report = report_status(a, Date.now());
+    if (report) {
+      line(tr.t('action_report'), report.kind === 'pending' ? tr.t('report_left', { t: countdown(report.remaining_ms) })
+        : report.kind === 'overdue' ? tr.t('report_overdue')
+          : tr.t('report_done_by', { at: clock_time(report.at, tz), who: report.by }));
+    }
+    return dl;
+  }
+
+  paint_timeline_(tz) {
+    const { tr, doc } = this;
+    const items = this.shown.transitions.map((t) => {
+      const li = el(doc, 'li', 'ledger-transition', { 'data-testid': `transition-${t.what}` });
+      const span = (cls, text) => {
+        const s = el(doc, 'span', cls);
+        s.textContent = text;
+        li.append(s);
+      };
+      span('ledger-time', clock_time(t.at, tz));
+      span('ledger-who', t.who === 'system' || !t.who ? tr.t('who_system') : t.who);
+      span('ledger-what', transition_text(tr, t));
+      if (t.note) span('ledger-note', t.note);
+      return li;
+    });
+    if (!items.length) {
+      const li = el(doc, 'li', 'history-alert-none');
+      li.textContent = tr.t('detail_no_transitions');
+      items.push(li);
+    }
+    this.timeline.replaceChildren(...items);
+  }
+}
