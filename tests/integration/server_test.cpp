@@ -30,7 +30,8 @@ class server_test : public testing::Test {
         std::vector<std::string>{CAMPUS_SHIELD_BINARY, "serve", "--config",
                                  std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml",
                                  "--listen", "127.0.0.1:" + std::to_string(http_port_), "--mqtt",
-                                 "127.0.0.1:" + std::to_string(broker_.port())},
+                                 "127.0.0.1:" + std::to_string(broker_.port()), "--data-dir",
+                                 (dir_.path() / "data").string()},
         dir_.path() / "campus-shield.log");
     ASSERT_TRUE(wait_until([&] { return mqtt_connected(); }))
         << "campus-shield did not come up and connect to the broker";

@@ -68,7 +68,10 @@ std::optional<boost::json::value> ws_client::wait_for(
   return std::nullopt;
 }
 
-std::optional<http_reply> http_get(int port, const std::string& target) {
+namespace {
+
+std::optional<http_reply> http_request(int port, boost::beast::http::verb verb,
+                                       const std::string& target, const std::string* body) {
   try {
     asio::io_context io;
     beast::tcp_stream stream(io);
@@ -76,8 +79,13 @@ std::optional<http_reply> http_get(int port, const std::string& target) {
     stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
                                  static_cast<unsigned short>(port)));
     namespace http = beast::http;
-    http::request<http::empty_body> req{http::verb::get, target, 11};
+    http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    if (body) {
+      req.set(http::field::content_type, "application/json");
+      req.body() = *body;
+      req.prepare_payload();
+    }
     http::write(stream, req);
     beast::flat_buffer buffer;
     http::response<http::string_body> res;
@@ -88,6 +96,16 @@ std::optional<http_reply> http_get(int port, const std::string& target) {
   } catch (const std::exception&) {
     return std::nullopt;  // not up yet, or gone: the caller decides
   }
+}
+
+}  // namespace
+
+std::optional<http_reply> http_get(int port, const std::string& target) {
+  return http_request(port, boost::beast::http::verb::get, target, nullptr);
+}
+
+std::optional<http_reply> http_post(int port, const std::string& target, const std::string& body) {
+  return http_request(port, boost::beast::http::verb::post, target, &body);
 }
 
 std::optional<double> metric_value(const std::string& text, const std::string& series) {

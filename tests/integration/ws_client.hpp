@@ -37,6 +37,8 @@ struct http_reply {
   std::string body;
 };
 std::optional<http_reply> http_get(int port, const std::string& target);
+// A plain HTTP POST with a JSON body.
+std::optional<http_reply> http_post(int port, const std::string& target, const std::string& body);
 
 // Reads one sample from Prometheus text: `name{labels} value`; nullopt when absent.
 std::optional<double> metric_value(const std::string& metrics_text, const std::string& series);

@@ -1,0 +1,289 @@
+// Alert handling through the real campus-shield process: a real Mosquitto, the sample district
+// (its duty roster, escalation policy and the log SMS gateway), a WebSocket client and the
+// HTTP API. The red escalation's second step is shortened from 5 minutes to 2 seconds in the
+// test's copy of the configuration so that "nobody acknowledged" can happen in real time.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/child_process.hpp"
+#include "support/free_port.hpp"
+#include "support/mosquitto_broker.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_publisher.hpp"
+#include "support/wait_until.hpp"
+#include "ws_client.hpp"
+
+namespace campus::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+constexpr const char* gas_topic = "campus/xh-primary/kitchen/xh-kitchen-gas-1/telemetry";
+
+std::filesystem::path write_config(const temp_dir& dir) {
+  std::ifstream in(std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::string from = "- {after: 5m, roles: [principal], channels: [sms]}";
+  auto at = yaml.find(from);
+  if (at == std::string::npos) throw std::runtime_error("sample config has no red 5m step");
+  yaml.replace(at, from.size(), "- {after: 2s, roles: [principal], channels: [sms]}");
+  // The copy lives in the temp dir: keep the dashboards where the sample's are.
+  const std::string dashboards = "dashboards: ../dashboards";
+  at = yaml.find(dashboards);
+  if (at == std::string::npos) throw std::runtime_error("sample config has no dashboards key");
+  yaml.replace(at, dashboards.size(),
+               "dashboards: " + std::string(CAMPUS_SOURCE_DIR) + "/dashboards");
+  auto path = dir.path() / "district.yaml";
+  std::ofstream(path) << yaml;
+  return path;
+}
+
+class alert_handling : public testing::Test {
+ protected:
+  void SetUp() override { config_ = write_config(dir_); start(); }
+
+  void start() {
+    http_port_ = free_port();
+    server_ = std::make_unique<child_process>(
+        std::vector<std::string>{CAMPUS_SHIELD_BINARY, "serve", "--config", config_.string(),
+                                 "--listen", "127.0.0.1:" + std::to_string(http_port_), "--mqtt",
+                                 "127.0.0.1:" + std::to_string(broker_.port()), "--data-dir",
+                                 (dir_.path() / "data").string()},
+        dir_.path() / "campus-shield.log");
+    ASSERT_TRUE(wait_until([&] { return metric("campus_mqtt_connected") == 1; }))
+        << "campus-shield did not come up";
+  }
+  void stop() {
+    ASSERT_EQ(server_->stop(30s), 0);
+    server_.reset();
+  }
+
+  double metric(const std::string& series) {
+    auto r = http_get(http_port_, "/metrics");
+    if (!r || r->status != 200) return -1;
+    return metric_value(r->body, series).value_or(-1);
+  }
+
+  std::vector<std::string> sms_lines() {
+    std::ifstream in(dir_.path() / "data" / "sms.log");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+  // The masked phone of whoever holds `role` at the school now (GET /api/roster).
+  std::vector<std::string> on_duty_phones(const std::string& role) {
+    std::vector<std::string> phones;
+    auto r = http_get(http_port_, "/api/roster?site=xh-primary");
+    if (!r || r->status != 200) return phones;
+    const json::value roster = json::parse(r->body);  // outlives the loop
+    for (const auto& a : roster.at("on_duty").as_array()) {
+      if (a.at("role").as_string() == role)
+        phones.emplace_back(a.at("person").at("phone").as_string());
+    }
+    return phones;
+  }
+
+  static std::string mask(const std::string& phone) {  // as the roster API shows it
+    std::string out = phone;
+    for (std::size_t i = phone.size() - 8; i < phone.size() - 4; ++i) out[i] = '*';
+    return out;
+  }
+
+  // Phones in the SMS log (third tab-separated field), masked.
+  std::vector<std::string> texted() {
+    std::vector<std::string> out;
+    for (const auto& line : sms_lines()) {
+      std::istringstream fields(line);
+      std::string at, id, to;
+      std::getline(fields, at, '\t');
+      std::getline(fields, id, '\t');
+      std::getline(fields, to, '\t');
+      out.push_back(mask(to));
+    }
+    return out;
+  }
+
+  json::object post(const std::string& target, const std::string& body, int expect) {
+    auto r = http_post(http_port_, target, body);
+    EXPECT_TRUE(r.has_value());
+    if (!r) return {};
+    EXPECT_EQ(r->status, expect) << target << " " << r->body;
+    return json::parse(r->body).as_object();
+  }
+
+  temp_dir dir_;
+  mosquitto_broker broker_;
+  std::filesystem::path config_;
+  int http_port_ = 0;
+  std::unique_ptr<child_process> server_;
+};
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+TEST_F(alert_handling, a_gas_leak_texts_the_duty_leader_on_shift_and_escalates_when_nobody_acks) {
+  ws_client ws;
+  ASSERT_TRUE(ws.connect(http_port_));
+  ASSERT_TRUE(ws.next(5s));  // the snapshot
+  test_publisher pub(broker_.port());
+  pub.publish(gas_topic, R"({"lel_pct":40})");
+
+  auto raised = ws.wait_for(
+      [](const json::value& m) {
+        return m.at("type") == "alert" && m.at("event") == "raised";
+      },
+      10s);
+  ASSERT_TRUE(raised) << server_->log_tail();
+  const auto& entry = raised->at("alert").as_object();
+  EXPECT_EQ(entry.at("severity"), "red");
+  EXPECT_EQ(entry.at("state"), "new");
+  EXPECT_TRUE(entry.at("display_id").as_string().starts_with("A-"));
+  EXPECT_FALSE(entry.at("report").is_null());  // red: one-hour report deadline
+
+  // The duty leader on shift now (by the roster) is texted, and so is the bureau.
+  const auto leaders = on_duty_phones("duty_leader");
+  ASSERT_FALSE(leaders.empty());
+  ASSERT_TRUE(wait_until([&] { return contains(texted(), leaders[0]); }, 10s))
+      << "the duty leader " << leaders[0] << " got no SMS";
+  const auto bureau = on_duty_phones("bureau_duty_officer");
+  ASSERT_FALSE(bureau.empty());
+  EXPECT_TRUE(contains(texted(), bureau[0]));
+  EXPECT_NE(sms_lines()[0].find("红色预警"), std::string::npos);
+
+  // Nobody acknowledges: two seconds later the principal is texted as well.
+  const auto principals = on_duty_phones("principal");
+  ASSERT_FALSE(principals.empty());
+  ASSERT_TRUE(wait_until([&] { return contains(texted(), principals[0]); }, 15s))
+      << "no escalation to the principal";
+  auto escalated = ws.wait_for(
+      [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "escalated"; },
+      5s);
+  ASSERT_TRUE(escalated);
+  EXPECT_TRUE(escalated->at("alert").at("escalation").at("next").is_null());  // no more steps
+  EXPECT_GE(metric("campus_sms_total{gateway=\"log\",status=\"sent\"}"), 3);
+  EXPECT_EQ(metric("campus_alert_reports_pending"), 1);
+}
+
+TEST_F(alert_handling, the_whole_loop_through_the_api_each_step_on_the_websocket) {
+  ws_client ws;
+  ASSERT_TRUE(ws.connect(http_port_));
+  ASSERT_TRUE(ws.next(5s));
+  test_publisher pub(broker_.port());
+  pub.publish(gas_topic, R"({"lel_pct":40})");
+  auto raised = ws.wait_for(
+      [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "raised"; },
+      10s);
+  ASSERT_TRUE(raised);
+  const std::string id(raised->at("alert").at("display_id").as_string());
+  const std::string base = "/api/alerts/" + id;
+
+  auto acked = post(base + "/ack", R"({"who":"王芳","note":"到场处置"})", 200);
+  EXPECT_EQ(acked.at("alert").at("state"), "acknowledged");
+  EXPECT_EQ(acked.at("alert").at("acknowledged_by"), "王芳");
+  ASSERT_TRUE(ws.wait_for(
+      [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "acknowledged"; },
+      5s));
+  auto again = post(base + "/ack", R"({"who":"王芳"})", 409);
+  EXPECT_EQ(again.at("code"), "invalid_state");
+  auto early = post(base + "/close", R"({"who":"刘洋","note":"复查"})", 409);
+  EXPECT_EQ(early.at("code"), "condition_active");
+
+  pub.publish(gas_topic, R"({"lel_pct":0})");
+  ASSERT_TRUE(ws.wait_for(
+      [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "cleared"; },
+      10s));
+  auto no_note = post(base + "/rectify", R"({"who":"王芳"})", 400);
+  EXPECT_EQ(no_note.at("code"), "missing_note");
+  post(base + "/rectify", R"({"who":"王芳","note":"关闭总阀，更换软管"})", 200);
+  auto self = post(base + "/close", R"({"who":"王芳","note":"复查无泄漏"})", 409);
+  EXPECT_EQ(self.at("code"), "self_verification");
+  post(base + "/report", R"({"who":"王芳","note":"已电话报告区教育局值班室"})", 200);
+  auto closed = post(base + "/close", R"({"who":"刘洋","note":"复查无泄漏"})", 200);
+  EXPECT_EQ(closed.at("alert").at("state"), "closed");
+  EXPECT_TRUE(closed.at("alert").at("escalation").is_null());
+  ASSERT_TRUE(ws.wait_for(
+      [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "closed"; },
+      5s));
+
+  // Nothing is deleted: the closed entry is listed under closed, with its whole history.
+  auto closed_list = http_get(http_port_, "/api/alerts?state=closed");
+  ASSERT_TRUE(closed_list);
+  EXPECT_EQ(json::parse(closed_list->body).at("total"), 1);
+  auto open_list = http_get(http_port_, "/api/alerts?state=open");
+  EXPECT_EQ(json::parse(open_list->body).at("total"), 0);
+  auto detail = http_get(http_port_, base);
+  ASSERT_TRUE(detail);
+  ASSERT_EQ(detail->status, 200);
+  std::vector<std::string> kinds;
+  const json::value history = json::parse(detail->body);  // outlives the loop
+  for (const auto& t : history.at("transitions").as_array())
+    kinds.emplace_back(t.at("what").as_string());
+  for (const char* k : {"raised", "notified", "acknowledged", "cleared", "rectified", "reported",
+                        "closed"}) {
+    EXPECT_TRUE(contains(kinds, k)) << k;
+  }
+}
+
+TEST_F(alert_handling, a_restart_keeps_every_open_alert_and_its_escalation) {
+  test_publisher pub(broker_.port());
+  pub.publish(gas_topic, R"({"lel_pct":40})");
+  ASSERT_TRUE(wait_until([&] { return metric("campus_alert_reports_pending") == 1; }, 10s));
+  auto hazard = post("/api/hazards",
+                     R"({"who":"刘洋","site":"xh-primary","zone":"kitchen","title":"灭火器过期",)"
+                     R"("severity":"yellow","responsible":"王芳","deadline":"2020-01-01T00:00:00Z"})",
+                     201);
+  EXPECT_EQ(hazard.at("alert").at("kind"), "manual");
+  EXPECT_EQ(hazard.at("alert").at("overdue"), true);
+  const auto lines_before = sms_lines().size();
+  ASSERT_TRUE(wait_until([&] { return sms_lines().size() >= 4; }, 15s));  // incl. the 2 s step
+
+  stop();
+  start();
+  ws_client ws;
+  ASSERT_TRUE(ws.connect(http_port_));
+  auto snapshot = ws.next(5s);
+  ASSERT_TRUE(snapshot);
+  const auto& open = snapshot->at("alerts").as_array();
+  ASSERT_EQ(open.size(), 2u);
+  for (const auto& e : open) {
+    EXPECT_FALSE(e.at("escalation").is_null()) << e.at("display_id");
+    if (e.at("kind") == "sensor") {
+      EXPECT_EQ(e.at("severity"), "red");
+      EXPECT_FALSE(e.at("report").is_null());
+      EXPECT_GE(e.at("escalation").at("told").as_array().size(), 3u);
+    }
+  }
+  EXPECT_EQ(metric("campus_alert_reports_pending"), 1);
+  auto overdue = http_get(http_port_, "/api/alerts?overdue=1");
+  ASSERT_TRUE(overdue);
+  EXPECT_EQ(json::parse(overdue->body).at("total"), 1);
+  EXPECT_GE(sms_lines().size(), lines_before);
+}
+
+TEST_F(alert_handling, bad_requests_are_refused_with_a_reason) {
+  EXPECT_EQ(http_get(http_port_, "/api/alerts?state=bogus")->status, 400);
+  EXPECT_EQ(http_get(http_port_, "/api/alerts?limit=0")->status, 400);
+  EXPECT_EQ(http_get(http_port_, "/api/alerts?site=nowhere")->status, 400);
+  EXPECT_EQ(http_get(http_port_, "/api/alerts/A-999999")->status, 404);
+  EXPECT_EQ(http_get(http_port_, "/api/alerts/xyz")->status, 404);
+  post("/api/alerts/1/ack", "not json", 400);
+  post("/api/alerts/1/ack", R"({"note":"who is missing"})", 400);
+  post("/api/alerts/1/explode", R"({"who":"x"})", 404);
+  post("/api/hazards", R"({"who":"x","site":"xh-primary"})", 400);  // no title
+  post("/api/hazards", R"({"who":"x","site":"xh-primary","title":"t","zone":"moon"})", 400);
+  auto r = http_post(http_port_, "/api/alerts", "{}");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+}
+
+}  // namespace
+}  // namespace campus::test
