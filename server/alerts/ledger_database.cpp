@@ -340,6 +340,7 @@ ledger_result<ledger_page> ledger_database::query(const ledger_filter& f, core::
     where += ")";
   }
   if (!f.zone.empty()) add("zone =", f.zone);
+  if (!f.device.empty()) add("device =", f.device);
   if (!f.family.empty()) add("family =", f.family);
   if (f.severity) add("severity =", static_cast<std::int64_t>(*f.severity));
   if (f.cond) add("condition =", std::string(to_string(*f.cond)));

@@ -34,6 +34,7 @@ struct ledger_filter {
 
   std::vector<std::string> sites;          // empty = every site
   std::string zone;                        // empty = any
+  std::string device;                      // empty = any
   std::string family;                      // empty = any
   std::optional<core::severity> severity;  // current severity, exactly
   std::optional<rules::condition> cond;

@@ -325,20 +325,23 @@ void incident_desk::send_sms(const ledger_entry& e, const duty::notification& n)
 
   const auto verdict = outbox_->send_alert(
       n.who.phone, facts.ledger_id, facts,
-      [this, id = e.id, role = n.role, target](const notify::sms::delivery_result& r,
-                                               const std::string& text) {
+      [this, id = e.id, role = n.role, target, name = n.who.name](
+          const notify::sms::delivery_result& r, const std::string& text) {
         const bool sent = r.status == notify::sms::delivery_status::sent;
         if (!sent) {
           core::log(core::log_level::error, "SMS for {} to {} failed: {}", alerts::display_id(id),
                     target, r.reason);
         }
         record_notification(id, role, target,
-                            sent ? fmt::format("sent by {}: {}", outbox_->gateway_name(), text)
-                                 : fmt::format("failed: {} — {}", r.reason, text));
+                            sent ? fmt::format("sent by {} to {}: {}", outbox_->gateway_name(),
+                                               name, text)
+                                 : fmt::format("failed to {}: {} — {}", name, r.reason, text));
       });
   if (verdict == sms_outbox::verdict::grouped) {
     record_notification(e.id, n.role, target,
-                        "grouped: held back by the per-phone rate limit; a summary follows");
+                        fmt::format("grouped: held back by the per-phone rate limit for {}; a "
+                                    "summary follows",
+                                    n.who.name));
   }
 }
 

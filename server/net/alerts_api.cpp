@@ -87,7 +87,7 @@ std::expected<int, std::string> int_param(const request_target& t, std::string_v
 
 std::expected<alerts::ledger_filter, std::string> parse_filter(const request_target& t,
                                                                const config::district& d) {
-  if (auto bad = t.unknown_param({"site", "zone", "family", "severity", "condition", "state",
+  if (auto bad = t.unknown_param({"site", "zone", "device", "family", "severity", "condition", "state",
                                   "overdue", "from", "to", "limit", "offset"})) {
     return std::unexpected(*bad);
   }
@@ -97,6 +97,7 @@ std::expected<alerts::ledger_filter, std::string> parse_filter(const request_tar
     f.sites.push_back(*site);
   }
   if (const auto* zone = t.param("zone")) f.zone = *zone;
+  if (const auto* device = t.param("device")) f.device = *device;
   if (const auto* family = t.param("family")) f.family = *family;
   if (const auto* s = t.param("severity")) {
     f.severity = core::parse_severity(*s);

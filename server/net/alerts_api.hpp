@@ -1,5 +1,5 @@
 // The hazard ledger over HTTP (docs/alerts.md):
-//   GET  /api/alerts?site=&zone=&family=&severity=&condition=&state=&overdue=1&from=&to=&limit=&offset=
+//   GET  /api/alerts?site=&zone=&device=&family=&severity=&condition=&state=&overdue=1&from=&to=&limit=&offset=
 //   GET  /api/alerts/{id}                         the entry and its transitions
 //   POST /api/alerts/{id}/ack|rectify|close|report|note   {"who","note"}
 //   POST /api/alerts/{id}/assign                  {"who","responsible","deadline"}

@@ -187,6 +187,9 @@ TEST_F(ledger_filter_test, by_site_zone_and_family) {
   f.family = "gas_detector";
   f.sites = {"school-2"};
   EXPECT_EQ(ids(f), (ids_t{3}));
+  f = {};
+  f.device = "gas-3";
+  EXPECT_EQ(ids(f), (ids_t{5}));
 }
 
 TEST_F(ledger_filter_test, by_severity_condition_and_handling) {

@@ -250,7 +250,10 @@ TEST_F(incident_desk_test, a_red_alert_is_recorded_then_announced_then_texted_to
   for (const auto& t : detail->transitions) {
     if (t.what != alerts::transition_kind::notified) continue;
     ++notified;
-    EXPECT_TRUE(t.note.starts_with("sent by log: ")) << t.note;
+    EXPECT_TRUE(t.note.starts_with("sent by log to ")) << t.note;
+    EXPECT_TRUE(t.note.find("王芳") != std::string::npos ||
+                t.note.find("钱进") != std::string::npos)
+        << t.note;
   }
   EXPECT_EQ(notified, 2);
   EXPECT_EQ(metric("campus_sms_total", "gateway=\"log\",status=\"sent\""), 2);
