@@ -357,13 +357,9 @@ class district_parser {
 load_result parse_document(const std::string& text, const std::string& file_name,
                            const std::filesystem::path& base_dir) {
   yaml_reader r(file_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    r.error_at_line(e.mark.line + 1, "", "YAML syntax: " + e.msg);
-    return std::unexpected(r.take_errors());
-  }
+  auto loaded = r.load(text);
+  if (!loaded) return std::unexpected(r.take_errors());
+  const YAML::Node root = *loaded;
   district_parser parser(r, base_dir);
   district d = parser.parse(root);
   if (d.http.dashboards_dir.empty())

@@ -34,6 +34,15 @@ void yaml_reader::error_at_line(int line, const std::string& setting, const std:
   errors_.push_back({file_, line, setting, message});
 }
 
+std::optional<YAML::Node> yaml_reader::load(const std::string& text) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    error_at_line(e.mark.line + 1, "", "YAML syntax: " + e.msg);
+    return std::nullopt;
+  }
+}
+
 void yaml_reader::check_keys(const YAML::Node& map, const std::string& path,
                              std::initializer_list<const char*> known) {
   if (!map.IsMap()) return;

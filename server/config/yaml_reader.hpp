@@ -22,6 +22,8 @@ class yaml_reader {
 
   void error(const YAML::Node& at, const std::string& setting, const std::string& message);
   void error_at_line(int line, const std::string& setting, const std::string& message);
+  // Parses a whole document; a syntax error is recorded (with its line) and gives nullopt.
+  std::optional<YAML::Node> load(const std::string& text);
   std::vector<config_error> take_errors() { return std::move(errors_); }
   bool ok() const { return errors_.empty(); }
   const std::string& file() const { return file_; }

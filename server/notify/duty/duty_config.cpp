@@ -366,13 +366,9 @@ duty_settings read_duty(const YAML::Node& duty, const config::district& district
 duty_result load_duty_string(const std::string& yaml, const config::district& district,
                              const std::string& file_name) {
   config::yaml_reader r(file_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const YAML::Exception& e) {
-    r.error_at_line(e.mark.line + 1, "", "YAML syntax: " + e.msg);
-    return std::unexpected(r.take_errors());
-  }
+  auto loaded = r.load(yaml);
+  if (!loaded) return std::unexpected(r.take_errors());
+  const YAML::Node root = *loaded;
   if (!root.IsMap() || !root["duty"]) {
     r.error_at_line(0, "duty", "is required at the top level");
     return std::unexpected(r.take_errors());

@@ -309,14 +309,9 @@ sms_settings read_sms(const YAML::Node& sms, const config::district& district,
 sms_result load_sms_string(const std::string& yaml, const config::district& district,
                            const std::string& file_name) {
   config::yaml_reader r(file_name);
-  YAML::Node loaded;
-  try {
-    loaded = YAML::Load(yaml);
-  } catch (const YAML::Exception& e) {
-    r.error_at_line(e.mark.line + 1, "", "YAML syntax: " + e.msg);
-    return std::unexpected(r.take_errors());
-  }
-  const YAML::Node& root = loaded;  // const: operator[] must not add the key
+  auto loaded = r.load(yaml);
+  if (!loaded) return std::unexpected(r.take_errors());
+  const YAML::Node& root = *loaded;  // const: operator[] must not add the key
   if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
     r.error(root, "", "the configuration must be a mapping");
     return std::unexpected(r.take_errors());
