@@ -9,8 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/child_process.hpp"
-#include "support/free_port.hpp"
+#include "campus_server.hpp"
 #include "support/mosquitto_broker.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_publisher.hpp"
@@ -50,29 +49,19 @@ class alert_handling : public testing::Test {
   void SetUp() override { config_ = write_config(dir_); start(); }
 
   void start() {
-    http_port_ = free_port();
-    server_ = std::make_unique<child_process>(
-        std::vector<std::string>{CAMPUS_SHIELD_BINARY, "serve", "--config", config_.string(),
-                                 "--listen", "127.0.0.1:" + std::to_string(http_port_), "--mqtt",
-                                 "127.0.0.1:" + std::to_string(broker_.port()), "--data-dir",
-                                 (dir_.path() / "data").string()},
-        dir_.path() / "campus-shield.log");
-    ASSERT_TRUE(wait_until([&] { return metric("campus_mqtt_connected") == 1; }))
-        << "campus-shield did not come up";
+    server_ = std::make_unique<campus_server>(config_, broker_.port(), dir_.path());
+    http_port_ = server_->port();
+    ASSERT_TRUE(server_->wait_until_connected()) << "campus-shield did not come up";
   }
   void stop() {
     ASSERT_EQ(server_->stop(30s), 0);
     server_.reset();
   }
 
-  double metric(const std::string& series) {
-    auto r = http_get(http_port_, "/metrics");
-    if (!r || r->status != 200) return -1;
-    return metric_value(r->body, series).value_or(-1);
-  }
+  double metric(const std::string& series) { return server_->metric(series); }
 
   std::vector<std::string> sms_lines() {
-    std::ifstream in(dir_.path() / "data" / "sms.log");
+    std::ifstream in(server_->data_dir() / "sms.log");
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     return lines;
@@ -123,7 +112,7 @@ class alert_handling : public testing::Test {
   mosquitto_broker broker_;
   std::filesystem::path config_;
   int http_port_ = 0;
-  std::unique_ptr<child_process> server_;
+  std::unique_ptr<campus_server> server_;
 };
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
@@ -142,7 +131,7 @@ TEST_F(alert_handling, a_gas_leak_texts_the_duty_leader_on_shift_and_escalates_w
         return m.at("type") == "alert" && m.at("event") == "raised";
       },
       10s);
-  ASSERT_TRUE(raised) << server_->log_tail();
+  ASSERT_TRUE(raised) << server_->process().log_tail();
   const auto& entry = raised->at("alert").as_object();
   EXPECT_EQ(entry.at("severity"), "red");
   EXPECT_EQ(entry.at("state"), "new");

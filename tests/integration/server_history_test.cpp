@@ -9,8 +9,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "support/child_process.hpp"
-#include "support/free_port.hpp"
+#include "campus_server.hpp"
 #include "support/influxdb_server.hpp"
 #include "support/mosquitto_broker.hpp"
 #include "support/temp_dir.hpp"
@@ -45,15 +44,9 @@ std::filesystem::path write_config(const temp_dir& dir, const std::string& histo
 class history_server : public testing::Test {
  protected:
   void start_server(const std::filesystem::path& config) {
-    http_port_ = free_port();
-    server_ = std::make_unique<child_process>(
-        std::vector<std::string>{CAMPUS_SHIELD_BINARY, "serve", "--config", config.string(),
-                                 "--listen", "127.0.0.1:" + std::to_string(http_port_), "--mqtt",
-                                 "127.0.0.1:" + std::to_string(broker_.port()), "--data-dir",
-                                 (dir_.path() / "data").string()},
-        dir_.path() / "campus-shield.log");
-    ASSERT_TRUE(wait_until([&] { return metric("campus_mqtt_connected") == 1; }))
-        << "campus-shield did not come up";
+    server_ = std::make_unique<campus_server>(config, broker_.port(), dir_.path());
+    http_port_ = server_->port();
+    ASSERT_TRUE(server_->wait_until_connected()) << "campus-shield did not come up";
   }
 
   // SIGTERM: the server must write or spool its history before it exits, and exit 0.
@@ -62,11 +55,7 @@ class history_server : public testing::Test {
     server_.reset();
   }
 
-  double metric(const std::string& series) {
-    auto r = http_get(http_port_, "/metrics");
-    if (!r || r->status != 200) return -1;
-    return metric_value(r->body, series).value_or(-1);
-  }
+  double metric(const std::string& series) { return server_->metric(series); }
 
   // Publishes lel_pct = 0.01 * i for i in [first, first + n), spaced 1 ms apart in ts.
   double publish(int first, int n) {
@@ -112,7 +101,7 @@ class history_server : public testing::Test {
   temp_dir dir_;
   mosquitto_broker broker_;
   int http_port_ = 0;
-  std::unique_ptr<child_process> server_;
+  std::unique_ptr<campus_server> server_;
 };
 
 TEST_F(history_server, sqlite_keeps_every_reading_across_a_restart) {

@@ -6,8 +6,7 @@
 
 #include <thread>
 
-#include "support/child_process.hpp"
-#include "support/free_port.hpp"
+#include "campus_server.hpp"
 #include "support/mosquitto_broker.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_publisher.hpp"
@@ -25,15 +24,10 @@ constexpr const char* gas_topic = "campus/xh-primary/kitchen/xh-kitchen-gas-1/te
 class server_test : public testing::Test {
  protected:
   void SetUp() override {
-    http_port_ = free_port();
-    server_ = std::make_unique<child_process>(
-        std::vector<std::string>{CAMPUS_SHIELD_BINARY, "serve", "--config",
-                                 std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml",
-                                 "--listen", "127.0.0.1:" + std::to_string(http_port_), "--mqtt",
-                                 "127.0.0.1:" + std::to_string(broker_.port()), "--data-dir",
-                                 (dir_.path() / "data").string()},
-        dir_.path() / "campus-shield.log");
-    ASSERT_TRUE(wait_until([&] { return mqtt_connected(); }))
+    server_ = std::make_unique<campus_server>(
+        std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml", broker_.port(), dir_.path());
+    http_port_ = server_->port();
+    ASSERT_TRUE(server_->wait_until_connected())
         << "campus-shield did not come up and connect to the broker";
   }
 
@@ -41,9 +35,7 @@ class server_test : public testing::Test {
     auto r = http_get(http_port_, "/metrics");
     return r && r->status == 200 ? r->body : std::string();
   }
-  double metric(const std::string& series) {
-    return metric_value(metrics(), series).value_or(-1);
-  }
+  double metric(const std::string& series) { return server_->metric(series); }
   bool mqtt_connected() { return metric("campus_mqtt_connected") == 1; }
 
   // The device's last value of `metric` as the API reports it.
@@ -62,7 +54,7 @@ class server_test : public testing::Test {
   temp_dir dir_;
   mosquitto_broker broker_;
   int http_port_ = 0;
-  std::unique_ptr<child_process> server_;
+  std::unique_ptr<campus_server> server_;
 };
 
 TEST_F(server_test, a_gas_leak_reaches_a_websocket_client_as_a_red_alert) {
@@ -146,7 +138,7 @@ TEST_F(server_test, bad_input_is_counted_by_reason_and_the_server_keeps_running)
   EXPECT_EQ(rejected("unknown_device"), 1);
   EXPECT_EQ(rejected("topic_mismatch"), 1);
   EXPECT_EQ(rejected("bad_type"), 1);
-  EXPECT_TRUE(server_->running());
+  EXPECT_TRUE(server_->process().running());
   auto health = http_get(http_port_, "/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
