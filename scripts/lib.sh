@@ -11,6 +11,7 @@ CAMPUS_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libmosquitto-dev mosquitto mosquitto-clients
   libyaml-cpp-dev libsqlite3-dev libfmt-dev libhowardhinnant-date-dev tzdata zlib1g-dev
+  libsodium-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates
 )
