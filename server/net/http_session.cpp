@@ -25,8 +25,12 @@ constexpr auto io_timeout = std::chrono::seconds(30);
 
 }  // namespace
 
-http_session::http_session(asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx)
-    : stream_(std::move(socket)), ctx_(std::move(ctx)), reply_timer_(stream_.get_executor()) {}
+http_session::http_session(asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx,
+                           std::optional<address_guard::slot> slot)
+    : stream_(std::move(socket)),
+      ctx_(std::move(ctx)),
+      slot_(std::move(slot)),
+      reply_timer_(stream_.get_executor()) {}
 
 void http_session::run() {
   // The accept handler runs on the listener's strand; start on this connection's own strand.
@@ -59,11 +63,19 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "http read");
 
   ctx_->http_requests.inc();
+  if (slot_ && !ctx_->guard.allow_request(slot_->address())) {
+    auto res = json_error(parser_->get(), http::status::too_many_requests,
+                          "too many requests from this address; slow down");
+    res.set(http::field::retry_after,
+            std::to_string(ctx_->guard.retry_after(slot_->address()).count()));
+    res.keep_alive(false);
+    return write(std::move(res));
+  }
   if (beast::websocket::is_upgrade(parser_->get())) {
     const auto target = request_target::parse(parser_->get().target());
     if (target && target->path() == "/ws") {
       // The websocket session takes the socket (and its strand); this session ends here.
-      std::make_shared<websocket_session>(stream_.release_socket(), ctx_)
+      std::make_shared<websocket_session>(stream_.release_socket(), ctx_, std::move(slot_))
           ->run(parser_->release());
       return;
     }

@@ -23,7 +23,9 @@ namespace campus::net {
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx);
+  // `slot`: the connection's hold on its address (see address_guard); empty: not counted.
+  http_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx,
+               std::optional<address_guard::slot> slot = std::nullopt);
 
   void run();
 
@@ -40,6 +42,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<session_context> ctx_;
+  std::optional<address_guard::slot> slot_;  // after ctx_: released before the guard can go
   // A fresh parser per request: its limits apply to each request separately.
   std::optional<http::request_parser<http::string_body>> parser_;
   // Bounds the wait for a deferred reply; a store that never answers must not hold the

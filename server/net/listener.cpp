@@ -58,7 +58,15 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     fail(ec, "accept");  // e.g. out of file descriptors: keep listening
   } else {
-    std::make_shared<http_session>(std::move(socket), ctx_)->run();
+    beast::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    if (!peer_ec) {
+      if (auto slot = ctx_->guard.admit(peer.address())) {
+        std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot))->run();
+      } else {
+        socket.close(peer_ec);  // too many connections from that address: counted by the guard
+      }
+    }
   }
   do_accept();
 }

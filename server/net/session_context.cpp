@@ -3,10 +3,12 @@
 namespace campus::net {
 
 session_context::session_context(ingest::live_state& state_in, core::metrics& metrics_in,
-                                 std::filesystem::path dashboards_dir, std::size_t queue_limit)
+                                 std::filesystem::path dashboards_dir, std::size_t queue_limit,
+                                 address_guard::limits limits)
     : state(state_in),
       metrics(metrics_in),
       clients(metrics_in),
+      guard(limits, metrics_in),
       http_routes(state_in, metrics_in, std::move(dashboards_dir)),
       ws_queue_limit(queue_limit),
       ws_messages_sent(metrics_in.get("campus_ws_messages_sent_total")),

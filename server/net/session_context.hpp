@@ -12,6 +12,7 @@
 #include "core/metrics.hpp"
 #include "incident/incident_desk.hpp"
 #include "ingest/live_state.hpp"
+#include "net/address_guard.hpp"
 #include "net/hub.hpp"
 #include "net/routes.hpp"
 
@@ -19,11 +20,13 @@ namespace campus::net {
 
 struct session_context {
   session_context(ingest::live_state& state, core::metrics& metrics,
-                  std::filesystem::path dashboards_dir, std::size_t ws_queue_limit);
+                  std::filesystem::path dashboards_dir, std::size_t ws_queue_limit,
+                  address_guard::limits limits = {});
 
   ingest::live_state& state;
   core::metrics& metrics;
   net::hub clients;
+  net::address_guard guard;
   net::routes http_routes;
   // The incident desk whose open entries make the snapshot's alerts; null: live_state's.
   std::atomic<incident::incident_desk*> incidents{nullptr};

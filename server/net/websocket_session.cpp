@@ -25,9 +25,11 @@ constexpr auto close_grace = std::chrono::seconds(10);
 }  // namespace
 
 websocket_session::websocket_session(asio::ip::tcp::socket&& socket,
-                                     std::shared_ptr<session_context> ctx)
+                                     std::shared_ptr<session_context> ctx,
+                                     std::optional<address_guard::slot> slot)
     : ws_(std::move(socket)),
       ctx_(std::move(ctx)),
+      slot_(std::move(slot)),
       queue_(ctx_->ws_queue_limit),
       close_deadline_(ws_.get_executor()) {}
 

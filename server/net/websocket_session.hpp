@@ -23,7 +23,10 @@ namespace campus::net {
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx);
+  // `slot`: the connection's hold on its address (address_guard), carried over from the HTTP
+  // session; empty for connections not counted.
+  websocket_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx,
+                    std::optional<address_guard::slot> slot = std::nullopt);
   ~websocket_session();
 
   // Accepts the upgrade request read by http_session.
@@ -49,6 +52,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   std::shared_ptr<session_context> ctx_;
+  std::optional<address_guard::slot> slot_;  // after ctx_: released before the guard can go
   boost::beast::flat_buffer buffer_;
   send_queue queue_;
   // Bounds a close that cannot complete: a client that reads nothing never lets the write in
