@@ -1,40 +1,13 @@
-// The small inline form behind each action button of an entry (确认, 整改, 销号, 上报, 备注):
-// the person's name (asked once, remembered in the browser, editable), a note, submit and
-// cancel. It POSTs {"who","note"} to /api/alerts/{id}/{action}; on a refusal it shows the
-// server's `error` text and stays open. On success it only closes: the entry itself changes when
-// the server's /ws message arrives, so every dashboard shows the same thing at the same time.
+// The small inline form behind each action button of an entry (确认, 整改, 销号, 上报, 备注, 指派):
+// a note (or, to assign, whom and by when), submit and cancel. It POSTs to
+// /api/alerts/{id}/{action}; the person acting is the signed-in user, whom the server takes from
+// the session, so the form asks no name. On a refusal it shows the server's `error` text and
+// stays open. On success it only closes: the entry itself changes when the server's /ws message
+// arrives, so every dashboard shows the same thing at the same time.
 
 import { action_body, action_url, note_required, refusal_lines } from './handling.js';
-
-const who_key = 'campus-shield.who';
-
-// Until users exist (step 4) the person acting names themselves; the name is kept per browser.
-export function remembered_name() {
-  try {
-    return localStorage.getItem(who_key) ?? '';
-  } catch (e) {
-    console.warn('localStorage unavailable', e);  // private mode: asked each time
-    return '';
-  }
-}
-
-export function remember_name(name) {
-  try {
-    localStorage.setItem(who_key, name);
-  } catch (e) {
-    console.warn('localStorage unavailable', e);
-  }
-}
-
-// POSTs JSON; resolves {ok, status, body} (body null when the answer is not JSON) or rejects
-// on a network failure.
-export async function post_json(url, text) {
-  const res = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: text,
-  });
-  const body = await res.json().catch(() => null);
-  return { ok: res.ok, status: res.status, body };
-}
+import { post_json } from './api.js';
+import { zoned_input_to_ms } from './history.js';
 
 let form_seq = 0;
 
@@ -51,17 +24,20 @@ export class action_form {
 
   get is_open() { return !this.root.hidden; }
 
-  open(tr, entry, action) {
+  // time_zone: the school's, in which the assignment's deadline is typed.
+  open(tr, entry, action, time_zone = 'Asia/Shanghai') {
     this.tr = tr;
     this.entry = entry;
     this.action = action;
+    this.time_zone = time_zone;
     this.root.dataset.action = action;
     this.error.textContent = '';
     this.note.value = '';
-    if (!this.who.value) this.who.value = remembered_name();
+    this.responsible.value = entry.responsible ?? '';
+    this.deadline.value = '';
     this.paint_();
     this.root.hidden = false;
-    (this.who.value ? this.note : this.who).focus();
+    (action === 'assign' ? this.responsible : this.note).focus();
   }
 
   close() {
@@ -87,15 +63,23 @@ export class action_form {
     this.root.setAttribute('data-testid', 'action-form');
     this.title = d.createElement('p');
     this.title.className = 'action-form-title';
-    const who_label = d.createElement('label');
-    who_label.htmlFor = `action-who-${n}`;
-    this.who_text = d.createElement('span');
-    this.who = d.createElement('input');
-    this.who.id = `action-who-${n}`;
-    this.who.autocomplete = 'name';
-    this.who.maxLength = 64;
-    this.who.setAttribute('data-testid', 'form-who');
-    who_label.append(this.who_text, this.who);
+    // Assigning: whom, and by when (both shown only for 指派).
+    this.responsible_label = d.createElement('label');
+    this.responsible_label.htmlFor = `action-responsible-${n}`;
+    this.responsible_text = d.createElement('span');
+    this.responsible = d.createElement('input');
+    this.responsible.id = `action-responsible-${n}`;
+    this.responsible.maxLength = 64;
+    this.responsible.setAttribute('data-testid', 'form-responsible');
+    this.responsible_label.append(this.responsible_text, this.responsible);
+    this.deadline_label = d.createElement('label');
+    this.deadline_label.htmlFor = `action-deadline-${n}`;
+    this.deadline_text = d.createElement('span');
+    this.deadline = d.createElement('input');
+    this.deadline.id = `action-deadline-${n}`;
+    this.deadline.type = 'datetime-local';
+    this.deadline.setAttribute('data-testid', 'form-deadline');
+    this.deadline_label.append(this.deadline_text, this.deadline);
     const note_label = d.createElement('label');
     note_label.htmlFor = `action-note-${n}`;
     this.note_text = d.createElement('span');
@@ -105,6 +89,7 @@ export class action_form {
     this.note.maxLength = 2000;
     this.note.setAttribute('data-testid', 'form-note');
     note_label.append(this.note_text, this.note);
+    this.note_label = note_label;
     this.error = d.createElement('p');
     this.error.className = 'action-form-error';
     this.error.setAttribute('role', 'alert');
@@ -118,7 +103,7 @@ export class action_form {
     this.cancel.type = 'button';
     this.cancel.setAttribute('data-testid', 'form-cancel');
     buttons.append(this.submit, this.cancel);
-    this.root.append(this.title, who_label, note_label, this.error, buttons);
+    this.root.append(this.title, this.responsible_label, this.deadline_label, note_label, this.error, buttons);
     this.cancel.addEventListener('click', () => this.close());
     this.root.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') {
@@ -136,9 +121,14 @@ export class action_form {
   paint_() {
     const { tr, entry, action } = this;
     this.title.textContent = tr.t(`form_title_${action}`, { id: entry.display_id });
-    this.who_text.textContent = tr.t('your_name');
-    this.note_text.textContent = tr.t(`note_${action}`);
-    this.note.required = note_required(action);
+    const assign = action === 'assign';
+    this.responsible_label.hidden = !assign;
+    this.deadline_label.hidden = !assign;
+    this.note_label.hidden = assign;
+    this.responsible_text.textContent = tr.t('assign_responsible');
+    this.deadline_text.textContent = tr.t('assign_deadline', { tz: this.time_zone ?? '' });
+    this.note_text.textContent = assign ? '' : tr.t(`note_${action}`);
+    this.note.required = !assign && note_required(action);
     this.submit.textContent = this.busy ? tr.t('sending') : tr.t(`action_${action}`);
     this.cancel.textContent = tr.t('cancel');
   }
@@ -158,25 +148,27 @@ export class action_form {
   async send_() {
     if (this.busy) return;
     const { tr } = this;
-    const who = this.who.value.trim();
     const note = this.note.value.trim();
-    if (!who) {
-      this.error.textContent = tr.t('need_name');
-      this.who.focus();
+    const responsible = this.responsible.value.trim();
+    const assign = this.action === 'assign';
+    if (assign && !responsible) {
+      this.error.textContent = tr.t('need_responsible');
+      this.responsible.focus();
       return;
     }
-    if (!note && note_required(this.action)) {
+    if (!assign && !note && note_required(this.action)) {
       this.error.textContent = tr.t('need_note');
       this.note.focus();
       return;
     }
-    remember_name(who);
+    const deadline = assign && this.deadline.value
+      ? zoned_input_to_ms(this.deadline.value, this.time_zone ?? 'Asia/Shanghai') : null;
     this.busy = true;
     this.submit.disabled = true;
     this.error.textContent = '';
     this.paint_();
     try {
-      const answer = await post_json(action_url(this.entry.id, this.action), action_body(who, note));
+      const answer = await post_json(action_url(this.entry.id, this.action), action_body(this.action, { note, responsible, deadline }));
       if (answer.ok) {
         this.close();
       } else {

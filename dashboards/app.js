@@ -1,10 +1,20 @@
-// Entry point: wires the WebSocket to the model and the model to the view, and owns the two
-// pieces of page-wide state — the language (remembered in localStorage) and the connection.
+// Entry point: asks who is signed in before anything else, shows the login screen or the
+// dashboard, wires the WebSocket to the model and the model to the view, and owns the page-wide
+// state — the language (remembered in localStorage), the session and the connection.
+//
+// The session (docs/security.md):
+//  - GET /api/me first; 401 → the login screen, and nothing of the district is asked for;
+//  - the WebSocket opens only once signed in;
+//  - a 401 from any later request (api.js), or a socket closed because the session has gone
+//    (connection.js asks /api/me), returns to the login screen with the district forgotten;
+//  - 退出 → POST /api/logout, then the same.
 
 import { translator } from './i18n.js';
 import { live_model } from './state.js';
 import { dashboard_view } from './view.js';
 import { live_connection, socket_url } from './connection.js';
+import { current_user, login_screen } from './login.js';
+import { on_session_lost } from './api.js';
 
 const lang_key = 'campus-shield.lang';
 
@@ -28,9 +38,12 @@ function remember_language(lang) {
 const model = new live_model();
 let tr = translator(stored_language());
 const view = new dashboard_view(document, model, tr);
+const login = new login_screen(document);
+const app_root = document.querySelector('[data-testid="app"]');
 const indicator = document.querySelector('[data-testid="conn-status"]');
 const indicator_text = indicator.querySelector('.conn-text');
 let conn_state = { state: 'connecting', retry_at: null };
+let user = null;  // the signed-in user, or null
 
 function paint_connection() {
   indicator.dataset.state = conn_state.state;
@@ -42,27 +55,93 @@ function paint_connection() {
   if (indicator_text.textContent !== text) indicator_text.textContent = text;
 }
 
-document.querySelector('[data-testid="lang-toggle"]').addEventListener('click', () => {
+function switch_language() {
   tr = translator(tr.lang === 'en' ? 'zh' : 'en');
   remember_language(tr.lang);
   view.set_language(tr);
+  login.set_language(tr);
   paint_connection();
-});
+}
+for (const id of ['lang-toggle', 'login-lang']) {
+  document.querySelector(`[data-testid="${id}"]`).addEventListener('click', switch_language);
+}
+
+// 'checking' (before /api/me answered), 'signed-out' (the login screen) or 'signed-in'.
+function show(session) {
+  document.body.dataset.session = session;
+  login.root.hidden = session !== 'signed-out';
+  app_root.hidden = session !== 'signed-in';
+}
 
 const connection = new live_connection(socket_url(window.location), {
-  on_message: (msg) => view.queue(model.apply(msg, Date.now())),
+  on_message: (msg) => {
+    if (user) view.queue(model.apply(msg, Date.now()));
+  },
   on_state: (s) => {
     conn_state = s;
     paint_connection();
   },
+  // A closed socket: reconnect only while the session lives.
+  session_alive: async () => {
+    const me = await current_user();
+    if (me.error) throw new Error(me.error);
+    if (!me.user) signed_out({ key: 'login_expired', params: {} });
+    return me.user !== null;
+  },
+});
+
+function signed_in(who) {
+  user = who;
+  view.set_user(who);
+  show('signed-in');
+  connection.start();
+}
+
+// Back to the login screen; `why` ({key, params}) is shown on it, or nothing.
+function signed_out(why = null) {
+  user = null;
+  connection.stop();
+  view.reset(model.reset());
+  show('signed-out');
+  login.show(why);
+}
+
+login.on_signed_in = signed_in;
+on_session_lost(() => {
+  if (user) signed_out({ key: 'login_expired', params: {} });
+});
+
+document.querySelector('[data-testid="logout"]').addEventListener('click', async () => {
+  let why = null;
+  try {
+    const res = await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
+    if (!res.ok && res.status !== 401) why = { key: 'logout_failed', params: { msg: `HTTP ${res.status}` } };
+  } catch (e) {
+    why = { key: 'logout_failed', params: { msg: e.message } };
+  }
+  signed_out(why);
 });
 
 view.set_language(tr);
-connection.start();
+login.set_language(tr);
+show('checking');
+current_user().then((me) => {
+  if (me.user) {
+    signed_in(me.user);
+  } else {
+    show('signed-out');
+    login.show(me.error ? { key: 'login_error', params: { msg: me.error } } : null);
+  }
+});
 setInterval(() => {
-  view.tick(Date.now());
-  paint_connection();
+  const now = Date.now();
+  if (user) {
+    view.tick(now);
+    paint_connection();
+  } else {
+    login.tick(now);
+  }
 }, 1000);
 
 // For debugging from the console.
-window.campus_shield = { model, view, connection };
+window.campus_shield = { model, view, connection, get user() { return user; } };

@@ -7,6 +7,7 @@
 import { alert_value, clock_time, format_number } from './format.js';
 import { actions, allowed_actions, countdown, report_status } from './handling.js';
 import { action_form } from './action_form.js';
+import { may } from './session.js';
 
 // How many entries the feed shows; the model keeps more, the rest are counted below the list.
 const feed_limit = 200;
@@ -47,6 +48,12 @@ export class alert_feed {
     this.on_locate = null;     // (device id, site id) → void, set by the page
     this.tr = null;
     this.model = null;
+    this.user = null;          // the signed-in user: which action buttons an entry gets
+  }
+
+  // A new user: the caller repaints everything (repaint_all), which rebuilds the buttons.
+  set_user(user) {
+    this.user = user;
   }
 
   // Rebuilds every entry (snapshot, language switch). Open forms are dropped: their words
@@ -142,6 +149,7 @@ export class alert_feed {
     };
     const item = { li, parts, entry, form: null };
     for (const a of actions) {
+      if (!may(this.user, a.id)) continue;  // a viewer's entries carry no buttons at all
       const b = d.createElement('button');
       b.type = 'button';
       b.className = `action action-${a.id}`;
@@ -150,6 +158,7 @@ export class alert_feed {
       parts.actions.append(b);
       parts.buttons.set(a.id, b);
     }
+    parts.actions.hidden = parts.buttons.size === 0;
     parts.locate.addEventListener('click', () => {
       if (this.on_locate) this.on_locate(item.entry.device, item.entry.site);
     });
@@ -164,7 +173,8 @@ export class alert_feed {
     item.form.on_close = () => {
       if (button.isConnected) button.focus();
     };
-    item.form.open(this.tr, item.entry, action);
+    const tz = this.model?.site(item.entry.site)?.time_zone ?? 'Asia/Shanghai';
+    item.form.open(this.tr, item.entry, action, tz);
   }
 
   paint_(tr, model, item, entry, now) {
@@ -228,7 +238,7 @@ export class alert_feed {
     const allowed = allowed_actions(entry);
     for (const [id, b] of parts.buttons) {
       set_text(b, tr.t(`action_${id}`));
-      b.disabled = !allowed[id];
+      b.disabled = !allowed[id] || !may(this.user, id, entry.site);
       // Only the report button is about orange/red entries: hide it on the others.
       if (id === 'report') b.hidden = entry.report === null;
     }

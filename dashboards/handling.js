@@ -10,14 +10,16 @@ export const actions = Object.freeze([
   { id: 'close', note: true },
   { id: 'report', note: false },
   { id: 'note', note: true },
+  { id: 'assign', note: false },
 ]);
 
 export const note_required = (action) => actions.find((a) => a.id === action)?.note ?? true;
 
 // Which actions the lifecycle allows now (server/alerts/README.md): acknowledge only a new
 // entry; rectify a new or acknowledged one; close only a rectified entry whose condition has
-// cleared; report an orange/red entry not reported yet. A remark is always possible while open.
-// The server decides in the end; this only keeps buttons that cannot succeed disabled.
+// cleared; report an orange/red entry not reported yet. A remark and an assignment are always
+// possible while open. Who may act at all is session.js's `may`; the server decides in the end,
+// this only keeps buttons that cannot succeed disabled.
 export function allowed_actions(entry) {
   const open = entry.state !== 'closed';
   return {
@@ -26,6 +28,7 @@ export function allowed_actions(entry) {
     close: entry.state === 'rectified' && entry.condition === 'cleared',
     report: open && entry.report !== null && entry.report.reported_at === null,
     note: open,
+    assign: open,
   };
 }
 
@@ -118,9 +121,16 @@ export function refusal_lines(tr, status, body) {
   return [tr.t(`refused_${code}`), tr.t('refused_server', { msg: server })];
 }
 
-// The body of an action's POST.
-export function action_body(who, note) {
-  return JSON.stringify({ who: who.trim(), note: note.trim() });
+// The body of an action's POST. The person acting is the session's user (docs/security.md): the
+// server takes `who` from the session, so the body names nobody. An assignment carries whom and
+// by when (epoch ms, left out when not set); every other action its note.
+export function action_body(action, { note = '', responsible = '', deadline = null } = {}) {
+  if (action === 'assign') {
+    const body = { responsible: responsible.trim() };
+    if (typeof deadline === 'number' && Number.isFinite(deadline)) body.deadline = deadline;
+    return JSON.stringify(body);
+  }
+  return JSON.stringify({ note: note.trim() });
 }
 
 // The error text of a refused request, from the server's JSON body when there is one.
@@ -129,4 +139,13 @@ export function refusal_text(status, body, fallback) {
     return body.error;
   }
   return fallback ? `${fallback} (${status})` : `HTTP ${status}`;
+}
+
+// The body of POST /api/hazards: a patrol finding, registered by the session's user (no `who`).
+export function hazard_body({ site, zone = '', title, description = '', severity = 'yellow',
+                              responsible = '', deadline = null }) {
+  const body = { site, zone, device: '', title: title.trim(), description: description.trim(),
+                 severity, responsible: responsible.trim() };
+  if (typeof deadline === 'number' && Number.isFinite(deadline)) body.deadline = deadline;
+  return JSON.stringify(body);
 }

@@ -1,18 +1,18 @@
 // The 登记隐患 form of the ledger view: a hazard found on patrol (school, zone, title,
 // description, colour, who must rectify it and by when), sent as POST /api/hazards. The person
-// registering names themselves as for every action (remembered in the browser). On 201 the
-// caller is given the new entry; a refusal shows the server's words.
+// registering is the signed-in user, whom the server takes from the session. On 201 the caller
+// is given the new entry; a refusal shows the server's words.
 
 import { el, fill_select, fill_zones, option } from './form_fields.js';
-import { post_json, remember_name, remembered_name } from './action_form.js';
-import { refusal_lines } from './handling.js';
+import { post_json } from './api.js';
+import { hazard_body, refusal_lines } from './handling.js';
 import { normalize_entry, severities } from './state.js';
 import { zoned_input_to_ms } from './history.js';
 
 const labels = {
   site: 'register_site', zone: 'register_zone', title: 'register_title_field',
   description: 'register_description', severity: 'register_severity',
-  responsible: 'register_responsible', deadline: 'register_deadline', who: 'your_name',
+  responsible: 'register_responsible', deadline: 'register_deadline',
 };
 
 export class hazard_form {
@@ -49,7 +49,6 @@ export class hazard_form {
     field('severity', el(doc, 'select'));
     field('responsible', el(doc, 'input', null, { maxlength: '64' }));
     field('deadline', el(doc, 'input', null, { type: 'datetime-local' }));
-    field('who', el(doc, 'input', null, { maxlength: '64', autocomplete: 'name' }));
     this.error = el(doc, 'p', 'action-form-error wide', { role: 'alert', 'data-testid': 'register-error' });
     const buttons = el(doc, 'div', 'action-form-buttons wide');
     this.submit = el(doc, 'button', null, { type: 'submit', 'data-testid': 'register-submit' });
@@ -82,7 +81,6 @@ export class hazard_form {
   open(tr, site_id) {
     this.set_language(tr);
     this.error.textContent = '';
-    if (!this.f.who.value) this.f.who.value = remembered_name();
     if (site_id) {
       this.f.site.value = site_id;
       this.fill_zones_();
@@ -96,25 +94,21 @@ export class hazard_form {
 
   async send_() {
     const { tr, f } = this;
-    const who = f.who.value.trim();
     const title = f.title.value.trim();
-    if (!who || !title || !f.site.value) {
+    if (!title || !f.site.value) {
       this.error.textContent = tr.t('register_need');
       return;
     }
-    remember_name(who);
     const tz = this.model.site(f.site.value)?.time_zone ?? 'Asia/Shanghai';
-    const deadline = f.deadline.value ? zoned_input_to_ms(f.deadline.value, tz) : null;
-    const body = {
-      who, site: f.site.value, zone: f.zone.value, device: '', title,
-      description: f.description.value.trim(), severity: f.severity.value,
-      responsible: f.responsible.value.trim(),
-    };
-    if (deadline !== null) body.deadline = deadline;
+    const body = hazard_body({
+      site: f.site.value, zone: f.zone.value, title, description: f.description.value,
+      severity: f.severity.value, responsible: f.responsible.value,
+      deadline: f.deadline.value ? zoned_input_to_ms(f.deadline.value, tz) : null,
+    });
     this.submit.disabled = true;
     this.error.textContent = '';
     try {
-      const answer = await post_json('/api/hazards', JSON.stringify(body));
+      const answer = await post_json('/api/hazards', body);
       const entry = answer.ok ? normalize_entry(answer.body?.alert) : null;
       if (!entry) {
         this.error.textContent = refusal_lines(tr, answer.status, answer.body).join(' · ');

@@ -7,6 +7,7 @@
 // costs the chart only, never the live dashboard. The panel's state for tests and tools is on
 // its attributes: data-state (loading | ready | empty | error) and data-points.
 
+import { api_fetch } from './api.js';
 import { alert_spans, chart_columns, chart_metrics, has_numbers, history_url, ms_to_zoned_input,
          ranges, step_parts, time_ticks, zoned_input_to_ms } from './history.js';
 import { clock_time, format_number, unit_of } from './format.js';
@@ -298,7 +299,7 @@ export class history_panel {
     this.abort = abort;
     let answer;
     try {
-      const res = await fetch(history_url(query), { signal: abort.signal, cache: 'no-store' });
+      const res = await api_fetch(history_url(query), { signal: abort.signal, cache: 'no-store' });
       const body = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
       answer = body;

@@ -10,6 +10,8 @@ import { actions, allowed_actions, countdown, entry_url, refusal_text, report_st
 import { action_form } from './action_form.js';
 import { el } from './form_fields.js';
 import { normalize_entry, normalize_transition } from './state.js';
+import { api_fetch } from './api.js';
+import { may } from './session.js';
 
 export class ledger_detail {
   constructor(doc, model) {
@@ -35,18 +37,33 @@ export class ledger_detail {
     this.body = el(doc, 'div', 'ledger-detail-body');
     this.actions = el(doc, 'div', 'alert-actions');
     this.buttons = new Map();
-    for (const a of actions) {
-      const b = el(doc, 'button', `action action-${a.id}`, { type: 'button', 'data-testid': `action-${a.id}` });
-      b.addEventListener('click', () => {
-        if (this.shown) this.form.open(this.tr, this.shown.alert, a.id);
-      });
-      this.actions.append(b);
-      this.buttons.set(a.id, b);
-    }
+    this.user = null;
     this.form = new action_form(doc);
     this.timeline_title = el(doc, 'h3');
     this.timeline = el(doc, 'ol', 'ledger-timeline', { 'data-testid': 'ledger-timeline' });
     this.root.append(this.back, this.body, this.actions, this.form.root, this.timeline_title, this.timeline);
+  }
+
+  // Only the actions the signed-in user may take get a button; a viewer gets none.
+  set_user(user) {
+    this.user = user;
+    this.form.close();
+    this.buttons.clear();
+    const doc = this.doc;
+    for (const a of actions) {
+      if (!may(user, a.id)) continue;
+      const b = el(doc, 'button', `action action-${a.id}`, { type: 'button', 'data-testid': `action-${a.id}` });
+      b.addEventListener('click', () => {
+        if (this.shown) {
+          const tz = this.model.site(this.shown.alert.site)?.time_zone ?? 'Asia/Shanghai';
+          this.form.open(this.tr, this.shown.alert, a.id, tz);
+        }
+      });
+      if (this.tr) b.textContent = this.tr.t(`action_${a.id}`);
+      this.buttons.set(a.id, b);
+    }
+    this.actions.replaceChildren(...this.buttons.values());
+    if (this.shown) this.paint_();
   }
 
   set_language(tr) {
@@ -78,7 +95,7 @@ export class ledger_detail {
     this.abort = new AbortController();
     this.on_state?.('loading');
     try {
-      const res = await fetch(entry_url(this.id), { signal: this.abort.signal });
+      const res = await api_fetch(entry_url(this.id), { signal: this.abort.signal });
       const body = await res.json().catch(() => null);
       if (!res.ok) throw new Error(refusal_text(res.status, body, res.statusText));
       if (seq !== this.seq) return;
@@ -110,10 +127,10 @@ export class ledger_detail {
     this.body.replaceChildren(this.head_(a), this.fields_(a, tz));
     const allowed = allowed_actions(a);
     for (const [id, b] of this.buttons) {
-      b.disabled = !allowed[id];
+      b.disabled = !allowed[id] || !may(this.user, id, a.site);
       b.hidden = id === 'report' && a.report === null;
     }
-    this.actions.hidden = a.state === 'closed';
+    this.actions.hidden = a.state === 'closed' || this.buttons.size === 0;
     this.form.update(tr, a);
     this.paint_timeline_(tz);
   }

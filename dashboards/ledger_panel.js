@@ -14,12 +14,13 @@ import { zoned_input_to_ms } from './history.js';
 import { el, fill_select, fill_zones, option } from './form_fields.js';
 import { hazard_form } from './hazard_form.js';
 import { ledger_detail } from './ledger_detail.js';
+import { get_json } from './api.js';
+import { may } from './session.js';
 
-async function get_json(url, signal) {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(refusal_text(res.status, body, res.statusText));
-  return body;
+async function get_body(url, signal) {
+  const res = await get_json(url, { signal });
+  if (!res.ok) throw new Error(refusal_text(res.status, res.body, res.status_text));
+  return res.body;
 }
 
 export class ledger_panel {
@@ -35,7 +36,16 @@ export class ledger_panel {
     this.abort = null;
     this.opener = null;
     this.refresh_timer = 0;
+    this.user = null;
     this.build_();
+  }
+
+  // The signed-in user: 登记隐患 and the detail's actions only for those who may.
+  set_user(user) {
+    this.user = user;
+    this.register_button.hidden = !may(user, 'register');
+    this.detail.set_user(user);
+    if (this.view === 'register' && !may(user, 'register')) this.set_view_('list');
   }
 
   get is_open() { return this.dialog.open; }
@@ -262,7 +272,7 @@ export class ledger_panel {
     this.abort = new AbortController();
     this.dialog.dataset.state = 'loading';
     try {
-      const body = await get_json(ledger_url(this.filters_(), { offset: this.offset }), this.abort.signal);
+      const body = await get_body(ledger_url(this.filters_(), { offset: this.offset }), this.abort.signal);
       if (seq !== this.seq) return;
       const alerts = (Array.isArray(body?.alerts) ? body.alerts : []).map(normalize_entry).filter(Boolean);
       const total = Number.isInteger(body?.total) ? body.total : alerts.length;
@@ -354,6 +364,7 @@ export class ledger_panel {
   }
 
   show_register_() {
+    if (!may(this.user, 'register')) return;
     this.set_view_('register');
     this.detail.hide();
     this.register.open(this.tr, this.f.site.value);

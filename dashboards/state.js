@@ -143,6 +143,18 @@ export class live_model {
     this.alerts_by_device_ = new Map();  // device id → Set of alert ids
   }
 
+  // Forgets everything (signed out): the next user's snapshot must not meet the last one's data.
+  // Returns a change that rebuilds the page.
+  reset() {
+    this.ready = false;
+    this.district = null;
+    this.sites = [];
+    this.devices = new Map();
+    this.alerts = new Map();
+    this.alerts_by_device_ = new Map();
+    return { ...empty_change(), structure: true, feed_order: true };
+  }
+
   apply(msg, now = Date.now()) {
     const change = empty_change();
     if (!is_object(msg)) {

@@ -31,6 +31,41 @@ export class dashboard_view {
     const ledger_button = $(doc, 'ledger-open');
     ledger_button.addEventListener('click', () => this.ledger.open(ledger_button));
     this.select.addEventListener('change', () => this.filter_sites(this.select.value));
+    this.user = null;
+  }
+
+  // The signed-in user: named in the header with their role; the actions offered follow the
+  // role (session.js). Everything is rebuilt, so no button of the last user stays.
+  set_user(user) {
+    this.user = user;
+    this.feed.set_user(user);
+    this.ledger.set_user(user);
+    this.paint_user_();
+    this.queue({ structure: true, devices: [], alerts: [], feed_order: true });
+  }
+
+  // Signed out: dialogs closed, the district forgotten (the model was reset by the caller), the
+  // page empty behind the login screen.
+  reset(change) {
+    this.history.close();
+    this.ledger.close();
+    this.site_filter = '';
+    this.feed.set_user(null);
+    this.ledger.set_user(null);
+    this.user = null;
+    this.paint_user_();
+    this.queue(change);
+  }
+
+  paint_user_() {
+    const { doc, tr, user } = this;
+    $(doc, 'user-name').textContent = user ? user.display_name : '';
+    const role = $(doc, 'user-role');
+    role.textContent = user ? tr.user_role(user.role) : '';
+    role.dataset.role = user ? user.role : '';
+    const box = $(doc, 'user-box');
+    box.setAttribute('aria-label', tr.t('user_label'));
+    $(doc, 'logout').setAttribute('aria-label', tr.t('logout_label', { name: user?.display_name ?? '' }));
   }
 
   // Merges a change from live_model.apply and schedules one paint.
@@ -66,6 +101,7 @@ export class dashboard_view {
   set_language(tr) {
     this.tr = tr;
     this.paint_static_();
+    this.paint_user_();
     this.history.set_language(tr);
     this.ledger.set_language(tr);
     this.queue({ structure: true, devices: [], alerts: [], feed_order: true });
@@ -127,12 +163,13 @@ export class dashboard_view {
     const { doc, tr, model } = this;
     this.paint_static_();
     this.tiles.clear();
-    // School selector, keeping the current choice when the school still exists.
-    const options = [new Option(tr.t('all_schools'), '')];
+    // School selector: the user's schools only (the snapshot holds nothing else), keeping the
+    // current choice when the school still exists. "All schools" only when there is a choice.
+    const options = model.sites.length === 1 ? [] : [new Option(tr.t('all_schools'), '')];
     for (const s of model.sites) options.push(new Option(tr.name(s), s.id));
     this.select.replaceChildren(...options);
     if (!model.sites.some((s) => s.id === this.site_filter)) this.site_filter = '';
-    this.select.value = this.site_filter;
+    this.select.value = this.site_filter || (model.sites.length === 1 ? model.sites[0].id : '');
 
     const now = Date.now();
     // Group once: asking the model per zone would cost zones × devices on a large district.

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { live_model, normalize_entry } from '../../dashboards/state.js';
-import { action_body, action_url, allowed_actions, countdown, entry_url, ledger_url, note_required,
+import { action_body, action_url, allowed_actions, hazard_body, countdown, entry_url, ledger_url, note_required,
          page_of, refusal_lines, refusal_text, report_status, transition_text } from '../../dashboards/handling.js';
 import { told_groups } from '../../dashboards/feed.js';
 import { translator } from '../../dashboards/i18n.js';
@@ -213,12 +213,13 @@ test('the one-hour report counts down, then is overdue or reported', () => {
 
 test('actions follow the lifecycle', () => {
   const allowed = (fields) => allowed_actions(normalize_entry(entry(fields)));
-  assert.deepEqual(allowed({}), { ack: true, rectify: true, close: false, report: true, note: true });
+  assert.deepEqual(allowed({}), { ack: true, rectify: true, close: false, report: true, note: true, assign: true });
   assert.deepEqual(allowed({ state: 'acknowledged' }),
-                   { ack: false, rectify: true, close: false, report: true, note: true });
+                   { ack: false, rectify: true, close: false, report: true, note: true, assign: true });
   assert.equal(allowed({ state: 'rectified' }).close, false, 'not while the condition is active');
   assert.deepEqual(allowed({ state: 'rectified', condition: 'cleared' }),
-                   { ack: false, rectify: false, close: true, report: true, note: true });
+                   { ack: false, rectify: false, close: true, report: true, note: true, assign: true });
+  assert.equal(allowed({ state: 'closed' }).assign, false, 'nothing is assigned once closed');
   assert.equal(allowed({ report: { deadline: t0, reported_at: t0, reported_by: 'x', overdue: false } }).report, false);
   assert.equal(allowed({ report: null }).report, false);
   assert.equal(note_required('ack'), false);
@@ -229,7 +230,15 @@ test('actions follow the lifecycle', () => {
 test('URLs and bodies of the ledger API', () => {
   assert.equal(action_url(17, 'ack'), '/api/alerts/17/ack');
   assert.equal(entry_url('A-000017'), '/api/alerts/A-000017');
-  assert.deepEqual(JSON.parse(action_body(' 王建国 ', ' 已到场\n')), { who: '王建国', note: '已到场' });
+  // The person acting is the session's user: no body names anyone.
+  assert.deepEqual(JSON.parse(action_body('ack', { note: ' 已到场\n' })), { note: '已到场' });
+  assert.deepEqual(JSON.parse(action_body('close')), { note: '' });
+  assert.deepEqual(JSON.parse(action_body('assign', { responsible: ' 赵六 ', deadline: t0, note: 'x' })),
+                   { responsible: '赵六', deadline: t0 });
+  assert.deepEqual(JSON.parse(action_body('assign', { responsible: '赵六', deadline: null })), { responsible: '赵六' });
+  assert.deepEqual(JSON.parse(hazard_body({ site: 'xh-primary', title: ' 消防通道堆放杂物 ', responsible: '赵六' })),
+                   { site: 'xh-primary', zone: '', device: '', title: '消防通道堆放杂物', description: '',
+                     severity: 'yellow', responsible: '赵六' });
   assert.equal(ledger_url({}), '/api/alerts?limit=50&offset=0');
   const q = new URL(ledger_url({ site: 'xh-primary', zone: '', family: 'gas_detector', severity: 'red',
                                  condition: 'cleared', state: 'closed', overdue: true, from: t0, to: null },

@@ -2,7 +2,11 @@
 // and speaks the /ws protocol with a made-up district whose values drift and whose gas
 // detector leaks now and then. A development aid only; the real test is dashboard.test.mjs.
 //
-//   node tests/browser/fake/fake_server.mjs [--port 8090] [--schools 3] [--lang-demo]
+//   node tests/browser/fake/fake_server.mjs [--port 8090] [--schools 3] [--lang-demo] [--role ROLE]
+//
+// The login of docs/security.md, loosely: any user name with the password "demo" signs in with
+// the role of --role (default safety_director) over every school; /api/me and /ws answer 401 /
+// refuse without the cookie. Nothing here is a security control: it is for looking at the page.
 //
 // The WebSocket side implements just what the page needs: the handshake, unmasked text frames
 // out, and noticing the client's close frame.
@@ -18,6 +22,8 @@ const args = Object.fromEntries(process.argv.slice(2).map((a, i, all) =>
   .filter((e) => e.length));
 const port = Number(args.port ?? 8090);
 const school_count = Number(args.schools ?? 3);
+const role = typeof args.role === 'string' ? args.role : 'safety_director';
+const sessions = new Map();  // token → user
 const root = fileURLToPath(new URL('../../../dashboards/', import.meta.url));
 
 const school_names = [
@@ -239,10 +245,38 @@ function history(url, res) {
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
                 '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
+const session_of = (req) => sessions.get(/(?:^|;\s*)campus_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1]);
+
+function json(res, status, body, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(body === null ? '' : JSON.stringify(body));
+}
+
+async function login(req, res) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  let q = {};
+  try { q = JSON.parse(body); } catch { /* refused below */ }
+  if (typeof q.user !== 'string' || !q.user || q.password !== 'demo') return json(res, 401, { error: 'wrong user or password' });
+  const token = createHash('sha256').update(`${q.user}${Math.random()}`).digest('hex');
+  const user = { name: q.user, display_name: q.user, role, sites: sites.map((s) => s.id), all_sites: true };
+  sessions.set(token, user);
+  json(res, 200, { user, token, expires_at: Date.now() + 8 * 3600000 },
+       { 'set-cookie': `campus_session=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800` });
+}
+
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   const path = url.pathname;
   if (path === '/healthz') return res.end('ok\n');
+  if (path === '/api/login' && req.method === 'POST') return login(req, res);
+  if (path.startsWith('/api/') && !session_of(req)) return json(res, 401, { error: 'login required' });
+  if (path === '/api/me') return json(res, 200, { user: session_of(req) });
+  if (path === '/api/logout') {
+    sessions.delete(/(?:^|;\s*)campus_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1]);
+    res.writeHead(204, { 'set-cookie': 'campus_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0' });
+    return res.end();
+  }
   if (path === '/api/history') return history(url, res);
   const file = normalize(join(root, path === '/' ? 'index.html' : path));
   if (!file.startsWith(root)) { res.writeHead(403); return res.end(); }
@@ -258,6 +292,7 @@ const server = createServer(async (req, res) => {
 
 server.on('upgrade', (req, socket) => {
   if (new URL(req.url, 'http://x').pathname !== '/ws') return socket.destroy();
+  if (!session_of(req)) return socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
   const accept = createHash('sha1')
     .update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
     .digest('base64');

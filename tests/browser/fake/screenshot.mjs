@@ -1,6 +1,8 @@
 // Takes screenshots of a running dashboard in both languages, and of the first tile's history
 // panel, to look at the page without a display:
 //   node tests/browser/fake/screenshot.mjs http://127.0.0.1:8090/ /tmp/shots [width] [tile test id]
+// Signs in first as the fake server allows (any name, password "demo"; SHOT_USER and
+// SHOT_PASSWORD for a real server), after a screenshot of the login screen.
 // Prints the page's console errors, which a screenshot does not show.
 
 import { mkdir } from 'node:fs/promises';
@@ -18,6 +20,11 @@ try {
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log('console:', m.text()); });
   page.on('pageerror', (e) => console.log('pageerror:', e.message));
   await page.goto(url);
+  await page.getByTestId('login-screen').waitFor();
+  await page.screenshot({ path: join(out, 'login-zh.png') });
+  await page.getByTestId('login-user').fill(process.env.SHOT_USER ?? 'demo');
+  await page.getByTestId('login-password').fill(process.env.SHOT_PASSWORD ?? 'demo');
+  await page.getByTestId('login-submit').click();
   await page.locator('[data-testid^="tile-"]').first().waitFor();
   await page.waitForTimeout(1500);
   await full_height(page);
