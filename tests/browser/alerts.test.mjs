@@ -1,8 +1,10 @@
-// End-to-end test of alert handling (docs/alerts.md): a real Mosquitto, the real campus-shield
-// with its hazard ledger in a temporary data directory, and headless Chromium. A gas reading of
-// 40 %LEL raises a red ledger entry; the test handles it through the dashboard the way a duty
-// leader would — acknowledge, report, rectify, close — and checks each step against the
-// server's own record (GET /api/alerts/{id}) and the ledger view (隐患台账).
+// End-to-end test of alert handling (docs/alerts.md) by signed-in people (docs/security.md): a
+// real Mosquitto, the real campus-shield with its hazard ledger and users in a temporary data
+// directory, and headless Chromium. A gas reading of 40 %LEL raises a red ledger entry; the duty
+// leader of the school acknowledges, reports and rectifies it from the dashboard, may not close
+// it; the safety director signs in after them and closes it. Each step is checked against the
+// server's own record (GET /api/alerts/{id}): the person named is the session's user. A patrol
+// finding registered, assigned and rectified by the safety director may not be closed by them.
 //
 //   CAMPUS_SHIELD=/path/to/campus-shield CAMPUS_CONFIG=config/district.yaml node --test alerts.test.mjs
 //
@@ -13,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { load_chromium, patience_ms, publish_until, start_stack, until } from './support.mjs';
+import { api_client, load_chromium, login, patience_ms, publish_until, start_stack, until } from './support.mjs';
 
 const shield = process.env.CAMPUS_SHIELD;
 const config = resolve(process.env.CAMPUS_CONFIG ?? new URL('../../config/district.yaml', import.meta.url).pathname);
@@ -24,34 +26,36 @@ const zone = 'kitchen';
 const device = 'xh-kitchen-gas-1';
 const topic = `campus/${site}/${zone}/${device}/telemetry`;
 
-// Two people: the one who rectifies may not verify their own work.
-const person_a = '王建国';
-const person_b = '李娜';
+// Two people of the school: the one who rectifies may not verify their own work, and only a
+// safety director closes.
+const leader = { name: 'xh-leader', password: 'leader-pass-1', role: 'duty_leader', sites: [site], display: '王建国' };
+const director = { name: 'xh-director', password: 'director-pass-1', role: 'safety_director', sites: [site],
+                   display: '李娜' };
 
 const skip = shield ? false : 'CAMPUS_SHIELD is not set: build the campus-shield target and point ' +
   'CAMPUS_SHIELD at it (CTest does this) to run the browser alert-handling test';
 
 const role_words = ['值班领导', '安全负责人', '校长', '教育局值班员'];
 
-test('a red gas alert is acknowledged, reported, rectified and closed from the dashboard; a patrol finding is registered', { skip, timeout: 240000 }, async (t) => {
+test('a red gas alert is acknowledged, reported and rectified by the duty leader and closed by the safety director; a patrol finding is registered and assigned', { skip, timeout: 240000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'campus-shield-alerts-'));
   t.diagnostic(`working directory: ${dir}`);
   const procs = [];
   let browser = null;
   const page_errors = [];
   try {
-    const { base, mqtt_port } = await start_stack(dir, shield, config, procs);
-    const get = async (path) => {
-      const res = await fetch(`${base}${path}`);
-      assert.equal(res.status, 200, `GET ${path}`);
-      return res.json();
-    };
+    const { base, mqtt_port } = await start_stack(dir, shield, config, procs, { users: [leader, director] });
+    const as_leader = await api_client(base, leader.name, leader.password);
+    const get = (path) => as_leader.get(path);
 
     const { launch_chromium } = await load_chromium();
     browser = await launch_chromium();
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => page_errors.push(e.message));
     await page.goto(`${base}/`);
+    await login(page, leader.name, leader.password);
+    assert.equal(await page.getByTestId('user-name').textContent(), leader.display);
+    assert.equal(await page.getByTestId('user-role').textContent(), '值班领导');
     const tile = page.getByTestId(`tile-${device}`);
     await tile.waitFor({ timeout: patience_ms });
 
@@ -95,26 +99,31 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
       assert.ok(role_words.some((w) => told.includes(w)) || told.includes('看板'), 'roles in Chinese');
     }
 
-    // Acknowledge through the dashboard: the name is asked (nothing remembered yet).
+    // A duty leader is offered what a duty leader may do: no 销号, no 指派.
+    for (const a of ['ack', 'rectify', 'report', 'note']) {
+      assert.equal(await entry.getByTestId(`action-${a}`).count(), 1, `a ${a} button`);
+    }
+    for (const a of ['close', 'assign']) {
+      assert.equal(await entry.getByTestId(`action-${a}`).count(), 0, `no ${a} button for a duty leader`);
+    }
+
+    // Acknowledge through the dashboard: nobody is asked their name, the server takes it from
+    // the session.
     await entry.getByTestId('action-ack').click();
     const form = entry.getByTestId('action-form');
     await form.waitFor({ timeout: patience_ms });
-    assert.equal(await form.getByTestId('form-who').inputValue(), '', 'no name remembered yet');
-    await form.getByTestId('form-who').fill(person_a);
+    assert.equal(await form.getByTestId('form-who').count(), 0, 'no name field');
     await form.getByTestId('form-note').fill('已到场，关闭燃气总阀');
     await form.getByTestId('form-submit').click();
     await page.locator(`[data-testid="alert-${id}"][data-state="acknowledged"]`).waitFor({ timeout: patience_ms });
     assert.equal(await form.isHidden(), true, 'the form closes once the server accepted');
     server = (await get(`/api/alerts/${id}`)).alert;
     assert.equal(server.state, 'acknowledged');
-    assert.equal(server.acknowledged_by, person_a);
+    assert.equal(server.acknowledged_by, leader.display, 'the session user acted');
     assert.equal((await entry.getByTestId('alert-state').textContent()).trim(), '已确认');
-    assert.equal(await page.evaluate(() => localStorage.getItem('campus-shield.who')), person_a,
-      'the name is remembered in the browser');
 
     // The one-hour report: 上报 → 已上报.
     await entry.getByTestId('action-report').click();
-    assert.equal(await form.getByTestId('form-who').inputValue(), person_a, 'the remembered name is filled in');
     await form.getByTestId('form-note').fill('已电话报告区教育局值班室');
     await form.getByTestId('form-submit').click();
     await page.locator(`[data-testid="alert-${id}"] [data-testid="alert-report"][data-report="reported"]`)
@@ -122,7 +131,7 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
     assert.match(await report.textContent(), /已上报/);
     assert.equal(await entry.getByTestId('action-report').isDisabled(), true);
     server = (await get(`/api/alerts/${id}`)).alert;
-    assert.equal(server.report.reported_by, person_a);
+    assert.equal(server.report.reported_by, leader.display);
 
     // The ledger view lists the entry; its detail shows the acknowledgement in the timeline.
     await page.getByTestId('ledger-open').click();
@@ -136,9 +145,11 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
     const ack_item = ledger.getByTestId('ledger-timeline').getByTestId('transition-acknowledged');
     await ack_item.waitFor({ timeout: patience_ms });
     const ack_text = await ack_item.textContent();
-    assert.ok(ack_text.includes(person_a) && ack_text.includes('已到场，关闭燃气总阀') && ack_text.includes('确认'),
+    assert.ok(ack_text.includes(leader.display) && ack_text.includes('已到场，关闭燃气总阀') && ack_text.includes('确认'),
       `the acknowledgement in the timeline: ${ack_text}`);
     assert.equal((await ledger.getByTestId('detail-display-id').textContent()).trim(), display_id);
+    assert.equal(await ledger.getByTestId('ledger-detail').getByTestId('action-close').count(), 0,
+      'no 销号 in the detail either');
     await page.screenshot({ path: join(dir, 'ledger-detail-zh.png') });
     await ledger.getByTestId('ledger-close').click();
     await ledger.waitFor({ state: 'hidden', timeout: patience_ms });
@@ -148,46 +159,42 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
       'the entry to show the condition cleared',
       async () => (await entry.getAttribute('data-condition')) === 'cleared', procs);
     assert.match(await entry.textContent(), /已解除/);
-    assert.equal(await entry.getByTestId('action-close').isDisabled(), true, 'not closable before rectification');
 
-    // Rectified by A (a note is required).
+    // Rectified by the duty leader (a note is required).
     await entry.getByTestId('action-rectify').click();
     await form.getByTestId('form-submit').click();
     assert.equal(await form.getByTestId('form-error').textContent(), '请填写说明', 'no note, no request');
     await form.getByTestId('form-note').fill('更换燃气软管并检漏');
     await form.getByTestId('form-submit').click();
     await page.locator(`[data-testid="alert-${id}"][data-state="rectified"]`).waitFor({ timeout: patience_ms });
-    assert.equal(await entry.getByTestId('action-close').isEnabled(), true);
 
-    // A may not verify their own rectification: the server's refusal is shown in the form.
-    await entry.getByTestId('action-close').click();
-    assert.equal(await form.getByTestId('form-who').inputValue(), person_a);
-    await form.getByTestId('form-note').fill('复查无泄漏');
-    await form.getByTestId('form-submit').click();
-    const error = form.getByTestId('form-error');
-    await until('the refusal in the form', async () => (await error.textContent()) !== '', procs);
-    const refusal = await fetch(`${base}/api/alerts/${id}/close`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ who: person_a, note: '复查无泄漏' }),
+    // A duty leader may not close, whatever the page offers: the server says 403.
+    const refused = await as_leader.fetch(`/api/alerts/${id}/close`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: '复查无泄漏' }),
     });
-    assert.equal(refusal.status, 409);
-    const refusal_body = await refusal.json();
-    assert.equal(refusal_body.code, 'self_verification');
-    assert.match(await error.textContent(), /验收人不能是整改人/, 'the refusal in Chinese');
-    assert.equal(await error.getByTestId('form-error-server').textContent(), `服务器：${refusal_body.error}`,
-      "and the server's words, as the server said them");
-    assert.equal(await form.isVisible(), true, 'the form stays open after a refusal');
-    assert.equal(await entry.getAttribute('data-state'), 'rectified');
-    await page.screenshot({ path: join(dir, 'refusal-zh.png') });
+    assert.equal(refused.status, 403, 'a duty leader may not close');
+    assert.equal((await get(`/api/alerts/${id}`)).alert.state, 'rectified');
 
-    // B verifies and closes: the entry leaves the open feed.
-    await form.getByTestId('form-who').fill(person_b);
+    // 退出, and the safety director signs in on the same page: the entry is there, with 销号.
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-screen').waitFor({ timeout: patience_ms });
+    assert.equal(await page.locator('[data-testid^="alert-"][data-device]').count(), 0, 'nothing left of the last user');
+    await login(page, director.name, director.password);
+    assert.equal(await page.getByTestId('user-role').textContent(), '安全负责人');
+    await entry.waitFor({ timeout: patience_ms });
+    assert.equal(await entry.getAttribute('data-state'), 'rectified');
+    assert.equal(await entry.getByTestId('action-close').isEnabled(), true);
+    assert.equal(await entry.getByTestId('action-assign').count(), 1, 'a safety director may assign');
+
+    // The safety director verifies and closes: the entry leaves the open feed.
+    await entry.getByTestId('action-close').click();
+    await form.getByTestId('form-note').fill('复查无泄漏');
     await form.getByTestId('form-submit').click();
     await entry.waitFor({ state: 'detached', timeout: patience_ms });
     server = (await get(`/api/alerts/${id}`)).alert;
     assert.equal(server.state, 'closed');
-    assert.equal(server.closed_by, person_b);
-    assert.equal(server.rectified_by, person_a);
+    assert.equal(server.closed_by, director.display);
+    assert.equal(server.rectified_by, leader.display);
     assert.equal(server.verification_note, '复查无泄漏');
 
     // The ledger view, filtered on closed entries, shows it; its timeline holds the whole loop.
@@ -206,8 +213,9 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
     for (const what of ['raised', 'acknowledged', 'reported', 'cleared', 'rectified', 'closed']) {
       assert.equal(await timeline.getByTestId(`transition-${what}`).count() > 0, true, `a ${what} transition`);
     }
-    assert.match(await timeline.getByTestId('transition-closed').textContent(), new RegExp(person_b));
+    assert.match(await timeline.getByTestId('transition-closed').textContent(), new RegExp(director.display));
     assert.match(await timeline.getByTestId('transition-rectified').textContent(), /更换燃气软管并检漏/);
+    assert.match(await timeline.getByTestId('transition-rectified').textContent(), new RegExp(leader.display));
     await page.screenshot({ path: join(dir, 'ledger-closed-zh.png') });
 
     // A patrol finding registered from the ledger view (登记隐患): it opens as a manual entry,
@@ -215,25 +223,61 @@ test('a red gas alert is acknowledged, reported, rectified and closed from the d
     await ledger.getByTestId('register-open').click();
     const register = ledger.getByTestId('register-form');
     await register.waitFor({ timeout: patience_ms });
-    assert.equal(await register.getByTestId('register-who').inputValue(), person_b, 'the remembered name');
+    assert.equal(await register.getByTestId('register-who').count(), 0, 'no name field');
     await register.getByTestId('register-site').selectOption(site);
     await register.getByTestId('register-title').fill('消防通道堆放杂物');
     await register.getByTestId('register-description').fill('教学楼二楼东侧楼梯口');
     await register.getByTestId('register-responsible').fill('赵六');
     await register.getByTestId('register-submit').click();
+    const detail = ledger.getByTestId('ledger-detail');
     const detail_id = ledger.getByTestId('detail-display-id');
     await detail_id.waitFor({ timeout: patience_ms });
     const hazard_display_id = (await detail_id.textContent()).trim();
     assert.match(hazard_display_id, /^A-\d{6}$/);
     assert.notEqual(hazard_display_id, display_id);
-    assert.match(await ledger.getByTestId('ledger-detail').textContent(), /消防通道堆放杂物/);
-    await ledger.getByTestId('ledger-timeline').getByTestId('transition-registered').waitFor({ timeout: patience_ms });
+    const hazard_id = Number(hazard_display_id.slice(2));
+    assert.match(await detail.textContent(), /消防通道堆放杂物/);
+    const registered = ledger.getByTestId('ledger-timeline').getByTestId('transition-registered');
+    await registered.waitFor({ timeout: patience_ms });
+    assert.match(await registered.textContent(), new RegExp(director.display));
+
+    // 指派: the safety director hands it to someone else, by a deadline in the school's time.
+    const detail_form = detail.getByTestId('action-form');
+    await detail.getByTestId('action-assign').click();
+    await detail_form.getByTestId('form-responsible').fill('钱七');
+    await detail_form.getByTestId('form-deadline').fill('2030-06-01T17:00');
+    await detail_form.getByTestId('form-submit').click();
+    await ledger.getByTestId('ledger-timeline').getByTestId('transition-assigned').waitFor({ timeout: patience_ms });
+    server = (await get(`/api/alerts/${hazard_id}`)).alert;
+    assert.equal(server.responsible, '钱七');
+    assert.equal(server.deadline, Date.UTC(2030, 5, 1, 9, 0), '17:00 in Asia/Shanghai');
+
+    // Rectified by the safety director, who then may not verify their own work: the server's
+    // refusal is shown in the form, in the page's words and the server's.
+    await detail.getByTestId('action-rectify').click();
+    await detail_form.getByTestId('form-note').fill('杂物已清理');
+    await detail_form.getByTestId('form-submit').click();
+    await ledger.locator('[data-testid="detail-state"]', { hasText: '已整改' }).waitFor({ timeout: patience_ms });
+    await until('销号 enabled on the rectified hazard',
+      async () => detail.getByTestId('action-close').isEnabled(), procs);
+    await detail.getByTestId('action-close').click();
+    await detail_form.getByTestId('form-note').fill('复查通道畅通');
+    await detail_form.getByTestId('form-submit').click();
+    const error = detail_form.getByTestId('form-error');
+    await until('the refusal in the form', async () => (await error.textContent()) !== '', procs);
+    assert.match(await error.textContent(), /验收人不能是整改人/, 'the refusal in Chinese');
+    assert.match(await error.getByTestId('form-error-server').textContent(), /^服务器：.+/,
+      "and the server's words");
+    assert.equal(await detail_form.isVisible(), true, 'the form stays open after a refusal');
+    assert.equal((await get(`/api/alerts/${hazard_id}`)).alert.state, 'rectified');
+    await page.screenshot({ path: join(dir, 'refusal-zh.png') });
+
     await ledger.getByTestId('ledger-close').click();
     const manual = feed.locator('[data-kind="manual"]');
     await manual.first().waitFor({ timeout: patience_ms });
     assert.equal((await manual.first().getByTestId('alert-display-id').textContent()).trim(), hazard_display_id);
     assert.match(await manual.first().textContent(), /巡查登记 · 消防通道堆放杂物/);
-    assert.match(await manual.first().textContent(), /责任人 赵六/);
+    assert.match(await manual.first().textContent(), /责任人 钱七/);
     assert.equal(await manual.first().getAttribute('data-severity'), 'yellow', 'yellow unless told otherwise');
     console.log(`screenshots in ${dir}`);
 

@@ -1,6 +1,7 @@
 // End-to-end smoke test of the live dashboard: a real Mosquitto, the real campus-shield server
-// and headless Chromium. Telemetry goes in with mosquitto_pub; the page must show it without a
-// reload, raise a red alert in the feed, and switch language.
+// and headless Chromium. A bureau user signs in (every school); telemetry goes in with
+// mosquitto_pub; the page must show it without a reload, raise a red alert in the feed, and
+// switch language; a reload keeps the session.
 //
 //   CAMPUS_SHIELD=/path/to/campus-shield CAMPUS_CONFIG=config/district.yaml node --test dashboard.test.mjs
 //
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { load_chromium, patience_ms, publish_until as publish_on, start_stack }
+import { load_chromium, login, patience_ms, publish_until as publish_on, start_stack }
   from './support.mjs';
 
 const shield = process.env.CAMPUS_SHIELD;
@@ -25,6 +26,9 @@ const site = 'xh-primary';
 const zone = 'kitchen';
 const device = 'xh-kitchen-gas-1';
 const topic = `campus/${site}/${zone}/${device}/telemetry`;
+
+// Sees every school (docs/security.md), created in users.db before the server starts.
+const bureau = { name: 'zhangke', password: 'bureau-pass-1', role: 'bureau', display: '张科' };
 
 const skip = shield ? false : 'CAMPUS_SHIELD is not set: build the campus-shield target and point ' +
   'CAMPUS_SHIELD at it (CTest does this) to run the browser smoke test';
@@ -39,13 +43,16 @@ test('the dashboard shows live telemetry, a red alert and both languages', { ski
   let browser = null;
   const page_errors = [];
   try {
-    const { base, mqtt_port } = await start_stack(dir, shield, config, procs);
+    const { base, mqtt_port } = await start_stack(dir, shield, config, procs, { users: [bureau] });
 
     const { full_height, launch_chromium } = await load_chromium();
     browser = await launch_chromium();
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => page_errors.push(e.message));
     await page.goto(`${base}/`);
+    await login(page, bureau.name, bureau.password);
+    assert.equal(await page.getByTestId('user-name').textContent(), '张科');
+    assert.equal(await page.getByTestId('user-role').textContent(), '教育局');
 
     // The snapshot renders the district's tiles, and the socket says it is live.
     const tile = page.getByTestId(`tile-${device}`);
@@ -94,8 +101,10 @@ test('the dashboard shows live telemetry, a red alert and both languages', { ski
       console.log(`screenshot: ${shot}`);
     }
 
+    // The session lives in the cookie: a reload needs no new login.
     await page.reload();
     await tile.waitFor({ timeout: patience_ms });
+    assert.equal(await page.getByTestId('login-screen').isHidden(), true);
     assert.equal(await zone_type.textContent(), 'Canteen kitchen');
     // The active alert comes back with the snapshot.
     await red_entry.first().waitFor({ timeout: patience_ms });

@@ -14,7 +14,7 @@ import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load_chromium, patience_ms, publish, publish_until, start_stack, until }
+import { api_client, load_chromium, login, patience_ms, publish, publish_until, start_stack, until }
   from './support.mjs';
 
 const shield = process.env.CAMPUS_SHIELD;
@@ -31,6 +31,9 @@ const topic = `campus/${site}/${zone}/${device}/telemetry`;
 // lands in a bucket of its own.
 const past_readings = 12;
 
+// Reading the history needs no more than a viewer of the school (docs/security.md).
+const viewer = { name: 'xh-viewer', password: 'viewer-pass-1', role: 'viewer', sites: [site], display: '星火查看员' };
+
 const skip = shield ? false : 'CAMPUS_SHIELD is not set: build the campus-shield target and point ' +
   'CAMPUS_SHIELD at it (CTest does this) to run the browser history test';
 
@@ -44,13 +47,14 @@ test('a tile opens its history chart, with the alert marked and a CSV export', {
   let browser = null;
   const page_errors = [];
   try {
-    const { base, mqtt_port } = await start_stack(dir, shield, config, procs);
+    const { base, mqtt_port } = await start_stack(dir, shield, config, procs, { users: [viewer] });
 
     const { launch_chromium } = await load_chromium();
     browser = await launch_chromium();
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => page_errors.push(e.message));
     await page.goto(`${base}/`);
+    await login(page, viewer.name, viewer.password);
     const tile = page.getByTestId(`tile-${device}`);
     await tile.waitFor({ timeout: patience_ms });
 
@@ -98,7 +102,10 @@ test('a tile opens its history chart, with the alert marked and a CSV export', {
     // The export link asks the server for the same query as CSV.
     const href = await page.getByTestId('history-export').getAttribute('href');
     assert.match(href, /format=csv/);
-    const csv = await fetch(new URL(href, `${base}/`));
+    // Without a session the export is refused; with the viewer's token it is the same query.
+    assert.equal((await fetch(new URL(href, `${base}/`))).status, 401, 'no session, no history');
+    const api = await api_client(base, viewer.name, viewer.password);
+    const csv = await api.fetch(new URL(href, `${base}/`).pathname + new URL(href, `${base}/`).search);
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-disposition'), new RegExp(`attachment; filename="${device}_lel_pct_`));
     const lines = (await csv.text()).trim().split(/\r?\n/);

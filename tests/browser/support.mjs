@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
@@ -102,11 +102,64 @@ export async function start_broker(dir) {
   return { port, broker };
 }
 
-// Imported when needed so a missing node_modules fails the test with the remedy, not the file.
+// Creates users in users.db of `data_dir` before the server starts, through the real command:
+// `campus-shield user add NAME --role ROLE [--sites a,b] [--display 名字] --data-dir DIR`, the
+// password on standard input. Each user: {name, password, role, sites: [...], display}.
+export async function add_users(shield, data_dir, users) {
+  await mkdir(data_dir, { recursive: true });
+  for (const u of users) {
+    const args = ['user', 'add', u.name, '--role', u.role, '--data-dir', data_dir];
+    if (u.sites?.length) args.push('--sites', u.sites.join(','));
+    if (u.display) args.push('--display', u.display);
+    const child = spawn(shield, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b) => { output += b; });
+    child.stderr.on('data', (b) => { output += b; });
+    child.stdin.end(`${u.password}\n`);
+    const code = await new Promise((ok, fail) => child.on('exit', ok).on('error', fail));
+    assert.equal(code, 0, `campus-shield ${args.join(' ')} failed:\n${output}`);
+  }
+}
+
+// Signs in through the page's login screen and waits for the dashboard (the header naming the
+// user). The page must show the login screen (a fresh profile, or after 退出).
+export async function login(page, name, password) {
+  const screen = page.getByTestId('login-screen');
+  await screen.waitFor({ state: 'visible', timeout: patience_ms });
+  await page.getByTestId('login-user').fill(name);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.locator('body[data-session="signed-in"]').waitFor({ timeout: patience_ms });
+}
+
+// An API client signed in as `name` (POST /api/login; then `Authorization: Bearer`):
+// {user, get(path) → parsed JSON (asserting 200), fetch(path, init) → Response}.
+export async function api_client(base, name, password) {
+  const res = await fetch(`${base}/api/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: name, password }),
+  });
+  assert.equal(res.status, 200, `POST /api/login as ${name}`);
+  const body = await res.json();
+  assert.ok(typeof body.token === 'string' && body.token, 'a token');
+  const with_token = (init = {}) => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${body.token}` } });
+  return {
+    user: body.user,
+    fetch: (path, init) => fetch(`${base}${path}`, with_token(init)),
+    async get(path) {
+      const r = await fetch(`${base}${path}`, with_token());
+      assert.equal(r.status, 200, `GET ${path} as ${name}`);
+      return r.json();
+    },
+  };
+}
+
 // A broker and a campus-shield serving `config` on free loopback ports, with its data in
-// `dir`/data; resolves once /healthz answers. Every process started is pushed onto `procs`
-// (also when start-up fails) so the caller's finally block can stop it.
-export async function start_stack(dir, shield, config, procs) {
+// `dir`/data; resolves once /healthz answers. `users` (see add_users) are created in that data
+// directory before the server starts. Every process started is pushed onto `procs` (also when
+// start-up fails) so the caller's finally block can stop it.
+export async function start_stack(dir, shield, config, procs, { users = [] } = {}) {
+  if (users.length) await add_users(shield, join(dir, 'data'), users);
   const http_port = await free_port();
   const base = `http://127.0.0.1:${http_port}`;
   const { port: mqtt_port, broker } = await start_broker(dir);
@@ -119,6 +172,7 @@ export async function start_stack(dir, shield, config, procs) {
   return { base, mqtt_port };
 }
 
+// Imported when needed so a missing node_modules fails the test with the remedy, not the file.
 export async function load_chromium() {
   return import('./chromium.mjs').catch((e) => {
     throw new Error(`cannot load playwright-core: run \`npm ci\` in tests/browser (${e.message})`);
