@@ -5,10 +5,13 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
 #include "app/application.hpp"
+#include "auth/user_command.hpp"
 #include "config/loader.hpp"
 #include "notify/duty/duty_config.hpp"
 #include "notify/sms/sms_settings.hpp"
@@ -20,7 +23,11 @@ constexpr const char* usage =
     "usage:\n"
     "  campus-shield serve --config FILE [--listen HOST:PORT] [--mqtt HOST:PORT]\n"
     "                      [--data-dir DIR] [--log-level debug|info|warn|error]\n"
-    "  campus-shield check-config FILE\n";
+    "  campus-shield check-config FILE\n"
+    "  campus-shield user add NAME --role ROLE [--sites a,b] [--display NAME]\n"
+    "                     (--config FILE | --data-dir DIR)   password on stdin\n"
+    "  campus-shield user passwd|disable|enable NAME (--config FILE | --data-dir DIR)\n"
+    "  campus-shield user list (--config FILE | --data-dir DIR)\n";
 
 struct host_port {
   std::string host;
@@ -148,6 +155,10 @@ int serve(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "serve") == 0) return serve(argc, argv);
   if (argc == 3 && std::strcmp(argv[1], "check-config") == 0) return check_config(argv[2]);
+  if (argc >= 2 && std::strcmp(argv[1], "user") == 0) {
+    const std::vector<std::string_view> args(argv + 2, argv + argc);
+    return campus::auth::run_user_command(args, std::cin);
+  }
   if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::cout << usage;
     return 0;
