@@ -15,9 +15,10 @@ CAMPUS_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates
 )
-# For the tests only: the browser tests, a real InfluxDB for the history tests, and smstools'
-# smsd (run in its modem-less test mode) for the SMS spool test.
-CAMPUS_TEST_PACKAGES=(chromium fonts-wqy-microhei influxdb smstools)
+# For the tests only: the browser tests, a real InfluxDB for the history tests, smstools'
+# smsd (run in its modem-less test mode) for the SMS spool test, and clang 16 with libFuzzer and
+# the sanitizer runtimes (libclang-rt-16-dev) and llvm-symbolizer (llvm-16) for the fuzz targets.
+CAMPUS_TEST_PACKAGES=(chromium fonts-wqy-microhei influxdb smstools clang-16 libclang-rt-16-dev llvm-16)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -77,12 +78,20 @@ campus_free_port() {
 }
 
 # Writes a Mosquitto configuration for a loopback listener into directory $1 on port $2.
+# With $3, a directory written by `campus-shield broker-config`, only its accounts may connect
+# and each may use only its topics (its passwd and acl files); without it, anyone may.
 # Mosquitto's default max_queued_messages (1000) silently drops QoS 1 messages for a
 # subscriber that falls behind; every configuration the project writes raises it.
 campus_mosquitto_conf() {
+  local access="allow_anonymous true"
+  if [ -n "${3:-}" ]; then
+    access="allow_anonymous false
+password_file $3/passwd
+acl_file $3/acl"
+  fi
   cat >"$1/mosquitto.conf" <<CONF
 listener $2 127.0.0.1
-allow_anonymous true
+$access
 persistence false
 max_queued_messages 1000000
 max_queued_bytes 0

@@ -1,5 +1,6 @@
 // campus-shield: `serve --config FILE [--listen HOST:PORT] [--mqtt HOST:PORT]` runs the server;
-// `check-config FILE` validates a configuration and names every error with its location.
+// `check-config FILE` validates a configuration and names every error with its location;
+// `broker-config` writes the broker's password and ACL files (server/broker/).
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -12,6 +13,8 @@
 
 #include "app/application.hpp"
 #include "auth/user_command.hpp"
+#include "broker/broker_config_command.hpp"
+#include "broker/server_account.hpp"
 #include "config/loader.hpp"
 #include "notify/duty/duty_config.hpp"
 #include "notify/sms/sms_settings.hpp"
@@ -27,7 +30,8 @@ constexpr const char* usage =
     "  campus-shield user add NAME --role ROLE [--sites a,b] [--display NAME]\n"
     "                     (--config FILE | --data-dir DIR)   password on stdin\n"
     "  campus-shield user passwd|disable|enable NAME (--config FILE | --data-dir DIR)\n"
-    "  campus-shield user list (--config FILE | --data-dir DIR)\n";
+    "  campus-shield user list (--config FILE | --data-dir DIR)\n"
+    "  campus-shield broker-config --config FILE [--data-dir DIR] --out DIR [--no-simulator]\n";
 
 struct host_port {
   std::string host;
@@ -146,6 +150,11 @@ int serve(int argc, char** argv) {
     loaded->mqtt.port = mqtt->port;
   }
   if (!data_dir.empty()) loaded->data_dir = data_dir;
+  // No mqtt.password: the server's account from <data_dir>/broker-secrets.yaml, if there.
+  if (auto applied = campus::broker::apply_server_account(*loaded); !applied) {
+    std::cerr << applied.error() << "\n";
+    return 2;
+  }
   campus::app::application app(std::move(*loaded));
   return app.run();
 }
@@ -159,6 +168,8 @@ int main(int argc, char** argv) {
     const std::vector<std::string_view> args(argv + 2, argv + argc);
     return campus::auth::run_user_command(args, std::cin);
   }
+  if (argc >= 2 && std::strcmp(argv[1], "broker-config") == 0)
+    return campus::broker::run_broker_config(std::vector<std::string_view>(argv + 2, argv + argc));
   if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
     std::cout << usage;
     return 0;

@@ -43,6 +43,16 @@ struct device {
   boost::json::object options;  // adapter options, passed to the family's factory
 };
 
+// TLS to the broker. Off unless ca_file is set; the files are checked at load time.
+struct mqtt_tls_settings {
+  std::string ca_file;     // PEM CA that signed the broker's certificate; set = TLS on
+  std::string cert_file;   // client certificate (PEM), with key_file; optional
+  std::string key_file;
+  bool insecure = false;   // true: do not check that the certificate names mqtt.host
+
+  bool enabled() const { return !ca_file.empty(); }
+};
+
 struct mqtt_settings {
   std::string host = "127.0.0.1";
   int port = 1883;
@@ -51,8 +61,11 @@ struct mqtt_settings {
   int qos = 1;
   int keepalive_s = 30;
   bool clean_session = false;   // persistent session: QoS 1 messages wait while we reconnect
+  // Empty password with a username, or no username at all: `serve` looks the server's
+  // account up in <data_dir>/broker-secrets.yaml (written by `campus-shield broker-config`).
   std::string username;
   std::string password;
+  mqtt_tls_settings tls;
 };
 
 struct http_settings {

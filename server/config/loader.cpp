@@ -90,7 +90,7 @@ class district_parser {
   void parse_mqtt(const YAML::Node& n, mqtt_settings& m) {
     if (!n) return;
     r_.check_keys(n, "mqtt", {"host", "port", "client_id", "subscription", "qos", "keepalive",
-                              "clean_session", "username", "password"});
+                              "clean_session", "username", "password", "tls"});
     if (auto v = r_.string(n, "host", "mqtt", false)) m.host = *v;
     if (auto v = r_.integer(n, "port", "mqtt", false)) {
       if (*v < 1 || *v > 65535)
@@ -113,6 +113,43 @@ class district_parser {
     if (auto v = r_.boolean(n, "clean_session", "mqtt", false)) m.clean_session = *v;
     if (auto v = r_.string(n, "username", "mqtt", false)) m.username = *v;
     if (auto v = r_.string(n, "password", "mqtt", false)) m.password = *v;
+    if (m.username.empty() && !m.password.empty())
+      r_.error(n["password"], "mqtt.password", "needs mqtt.username");
+    parse_mqtt_tls(n["tls"], m.tls);
+  }
+
+  // mqtt.tls: {ca_file, cert_file, key_file, insecure}. Paths are relative to the
+  // configuration file and must name readable files now, not at the first connect.
+  void parse_mqtt_tls(const YAML::Node& n, mqtt_tls_settings& t) {
+    if (!n) return;
+    const std::string p = "mqtt.tls";
+    if (!n.IsMap()) {
+      r_.error(n, p, "must be a mapping with ca_file and optionally cert_file, key_file, insecure");
+      return;
+    }
+    r_.check_keys(n, p, {"ca_file", "cert_file", "key_file", "insecure"});
+    auto file = [&](const char* key, bool required) -> std::string {
+      auto v = r_.string(n, key, p, required);
+      if (!v) return {};
+      auto path = (base_dir_ / *v).lexically_normal();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(path, ec)) {
+        r_.error(n[key], p + "." + key, "no such file \"" + path.string() + "\"");
+        return {};
+      }
+      if (std::ifstream probe(path); !probe) {
+        r_.error(n[key], p + "." + key, "cannot read \"" + path.string() + "\"");
+        return {};
+      }
+      return path.string();
+    };
+    t.ca_file = file("ca_file", true);
+    t.cert_file = file("cert_file", false);
+    t.key_file = file("key_file", false);
+    if (n["cert_file"].IsDefined() != n["key_file"].IsDefined())
+      r_.error(n["cert_file"] ? n["cert_file"] : n["key_file"], p,
+               "cert_file and key_file go together (a client certificate and its key)");
+    if (auto v = r_.boolean(n, "insecure", p, false)) t.insecure = *v;
   }
 
   void parse_http(const YAML::Node& n, http_settings& h) {

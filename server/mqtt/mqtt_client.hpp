@@ -14,6 +14,12 @@
 // ship raises the limit (max_queued_messages 1000000) and bounds memory with max_queued_bytes
 // instead; tests/integration/support/mosquitto_broker.cpp shows the settings.
 //
+// Login and TLS: settings.username / password go in the CONNECT (a refused login is retried
+// with backoff like an unreachable broker, and logged). With settings.tls.ca_file the
+// connection is TLS: the broker's certificate must chain to that CA and, unless tls.insecure,
+// name settings.host; cert_file/key_file add a client certificate. A broker that fails the
+// check is never talked to. The TLS handshake runs inside the same pump as all other traffic.
+//
 // Threading: no thread is started, neither by us nor by libmosquitto (no mosquitto_loop_start,
 // mosquitto_threaded_set(false)). Every libmosquitto call and every handler runs on one strand of
 // the given io_context, so the io_context may be run by any number of threads.
@@ -37,7 +43,9 @@ class mqtt_client {
   using message_handler = std::function<void(std::string_view topic, std::string_view payload)>;
 
   // Registers campus_mqtt_messages_total, campus_mqtt_connected and
-  // campus_mqtt_reconnects_total in `metrics`, which must outlive the client.
+  // campus_mqtt_reconnects_total in `metrics`, which must outlive the client. Throws
+  // std::invalid_argument for settings it cannot use (qos, port, a TLS file libmosquitto
+  // cannot read, cert_file without key_file).
   mqtt_client(boost::asio::io_context& io, config::mqtt_settings settings,
               message_handler on_message, core::metrics& metrics);
 

@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "broker/credentials_file.hpp"
 #include "config/loader.hpp"
 #include "core/clock.hpp"
 #include "sim/district_simulator.hpp"
@@ -302,6 +303,18 @@ int main(int argc, char** argv) {
     broker_settings.host = options->host;
     broker_settings.port = options->port;
     broker_settings.client_id = client_id;
+    if (!options->credentials.empty()) {
+      const std::string username =
+          options->username.empty() ? std::string(broker::simulator_username) : options->username;
+      auto login = broker::read_credential(options->credentials, username);
+      if (!login) {
+        fmt::print(stderr, "campus-sim: {}\n", login.error());
+        mosquitto_lib_cleanup();
+        return 2;
+      }
+      broker_settings.username = login->username;
+      broker_settings.password = login->password;
+    }
     auto connected = sim::mqtt_publisher::connect(broker_settings);
     if (!connected) {
       fmt::print(stderr, "campus-sim: {}\n", connected.error());

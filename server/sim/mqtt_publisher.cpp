@@ -27,6 +27,12 @@ std::expected<std::unique_ptr<mqtt_publisher>, std::string> mqtt_publisher::conn
   p->mosq_ = mosquitto_new(s.client_id.c_str(), true, p.get());
   if (p->mosq_ == nullptr)
     return std::unexpected(fmt::format("mosquitto_new: {}", reason(MOSQ_ERR_ERRNO)));
+  if (!s.username.empty()) {
+    const int rc = mosquitto_username_pw_set(p->mosq_, s.username.c_str(),
+                                             s.password.empty() ? nullptr : s.password.c_str());
+    if (rc != MOSQ_ERR_SUCCESS)
+      return std::unexpected(fmt::format("mosquitto_username_pw_set: {}", reason(rc)));
+  }
   mosquitto_connect_callback_set(p->mosq_, &mqtt_publisher::on_connect);
   mosquitto_publish_callback_set(p->mosq_, &mqtt_publisher::on_publish);
   mosquitto_subscribe_callback_set(p->mosq_, &mqtt_publisher::on_subscribe);

@@ -30,6 +30,8 @@ class mqtt_publisher {
     std::string host = "127.0.0.1";
     int port = 1883;
     std::string client_id;
+    std::string username;  // empty: anonymous
+    std::string password;
     int keepalive_s = 30;
     core::duration connect_timeout{10000};  // keep retrying a refused connection this long
   };

@@ -149,6 +149,14 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
         o.count = *n;
       else
         o.seed = *n;
+    } else if (name == "--credentials" || name == "--username") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      if (v->empty()) return std::unexpected(fmt::format("{} must not be empty", name));
+      if (name == "--credentials")
+        o.credentials = std::string(*v);
+      else
+        o.username = std::string(*v);
     } else if (name == "--site" || name == "--client-id" || name == "--scenario") {
       auto v = value();
       if (!v) return std::unexpected(v.error());
@@ -163,6 +171,8 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
   }
   if (o.help) return o;
   if (o.config.empty()) return std::unexpected("--config FILE is required");
+  if (!o.username.empty() && o.credentials.empty())
+    return std::unexpected("--username needs --credentials FILE (where its password is)");
   if (o.count && *o.count == 0) return std::unexpected("--count must be at least 1");
   if (o.backfill) {
     if (*o.backfill > max_backfill) {
@@ -201,6 +211,8 @@ on topics campus/<site>/<zone>/<device>/{telemetry,event,status}, and injects sc
   --seed N             deterministic values and schedule (default: random, printed)
   --site ID            simulate only this school
   --client-id ID       MQTT client id (default campus-sim-<pid>)
+  --credentials FILE   log in as campus-sim with the login in FILE (broker-config's
+                       credentials.yaml); --username NAME: that file's login for NAME
   --dry-run            print messages as "topic payload" instead of publishing
 
 History backfill (no broker), then exit:

@@ -25,6 +25,10 @@ struct sim_options {
   std::optional<std::uint64_t> seed;       // --seed N; default: random (printed)
   std::string site;                        // --site ID
   std::string client_id;                   // --client-id; default campus-sim-<pid>
+  // --credentials FILE: a credentials.yaml from `campus-shield broker-config`; the login used
+  // is --username's (default campus-sim, the simulator's own account).
+  std::filesystem::path credentials;
+  std::string username;                    // --username NAME (needs --credentials)
   std::string scenario;                    // --scenario NAME
   bool keep_running = false;               // --continue: normal simulation after the scenario
   std::optional<core::duration> hold;      // --hold
