@@ -26,6 +26,19 @@ application::application(config::district d)
     history_error_ = opened.error();
   }
   pipeline_.add_sink(http_.sink());
+  // Everyone logs in (docs/security.md): users.db in the data directory, made with
+  // `campus-shield user add`.
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(district_.data_dir, ec);
+    const auto users = (std::filesystem::path(district_.data_dir) / "users.db").string();
+    if (auto opened = auth::authenticator::open(users, clock_, metrics_)) {
+      auth_ = std::move(*opened);
+      http_.set_authenticator(auth_.get());
+    } else {
+      auth_error_ = users + ": " + opened.error();
+    }
+  }
   http_.set_history(history_.get());
   if (auto opened = open_incidents(); !opened) incidents_error_ = opened.error();
   // The MQTT client calls back on the io_context's one thread, the pipeline's only caller.
@@ -99,6 +112,12 @@ int application::run() {
     core::log(core::log_level::error, "cannot open the history store: {}", history_error_);
     return 1;
   }
+  // Nor open to anyone: without users.db nobody could log in, and nothing may be served
+  // without a login.
+  if (!auth_) {
+    core::log(core::log_level::error, "cannot open the user database {}", auth_error_);
+    return 1;
+  }
   // Nor without the alert ledger: an alert nobody can record would be lost on restart.
   if (!desk_) {
     core::log(core::log_level::error, "cannot start alert handling: {}", incidents_error_);
@@ -134,6 +153,7 @@ int application::run() {
   // keeps them); every change already handed to the ledger is committed before it stops.
   gateway_.reset();
   ledger_->stop();
+  auth_->stop();
   // Write (or spool) what history still holds in memory.
   history_->close();
   core::log(core::log_level::info, "stopped");

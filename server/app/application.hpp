@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "alerts/alert_ledger.hpp"
+#include "auth/authenticator.hpp"
 #include "history/history_store.hpp"
 #include "incident/incident_desk.hpp"
 #include "ingest/live_state.hpp"
@@ -45,6 +46,8 @@ class application {
   core::system_clock clock_;
   core::metrics metrics_;
   std::unique_ptr<history::history_store> history_;  // null when it could not be opened
+  std::unique_ptr<auth::authenticator> auth_;         // null when users.db could not be opened
+  std::string auth_error_;
   std::string history_error_;
   std::unique_ptr<history_feed> history_feed_;
   std::unique_ptr<notify::duty::roster> roster_;    // null when the file has no duty section

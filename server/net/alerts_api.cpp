@@ -204,6 +204,23 @@ class body_fields {
   json::object object_;
 };
 
+// Another school's entry is answered like a missing one: its existence is not told.
+string_response not_yours(const request& req, std::int64_t id) {
+  return json_response(req, http::status::not_found,
+                       json::object{{"error", fmt::format("no such alert {}", alerts::display_id(id))},
+                                    {"code", "not_found"}});
+}
+
+// The name recorded in the ledger for the person acting.
+std::string person_of(const auth::principal& who) {
+  return who.display_name.empty() ? who.user : who.display_name;
+}
+
+auth::role required_role(std::string_view what) {
+  if (what == "close" || what == "assign") return auth::role::safety_director;
+  return auth::role::duty_leader;
+}
+
 string_response entry_answer(const request& req, const incident::entry_view& v,
                              http::status status = http::status::ok) {
   return json_response(req, status, json::object{{"alert", messages::entry_json(v)}});
@@ -215,7 +232,8 @@ bool alerts_api::serves(std::string_view path) {
   return path == "/api/alerts" || path.starts_with("/api/alerts/") || path == "/api/hazards";
 }
 
-route_result alerts_api::handle(request&& req, const request_target& target) const {
+route_result alerts_api::handle(request&& req, const request_target& target,
+                                const auth::principal& who) const {
   incident::incident_desk* desk = desk_.load();
   if (!desk) {
     return json_error(req, http::status::service_unavailable, "the alert ledger is not running");
@@ -223,11 +241,11 @@ route_result alerts_api::handle(request&& req, const request_target& target) con
   const std::string& path = target.path();
   if (path == "/api/hazards") {
     if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
-    return hazard(std::move(req), *desk);
+    return hazard(std::move(req), who, *desk);
   }
   if (path == "/api/alerts") {
     if (req.method() != http::verb::get) return method_not_allowed(req, "GET");
-    return list(std::move(req), target, *desk);
+    return list(std::move(req), target, who, *desk);
   }
   // /api/alerts/{id}[/{action}]
   std::string_view rest = std::string_view(path).substr(std::string_view("/api/alerts/").size());
@@ -241,7 +259,7 @@ route_result alerts_api::handle(request&& req, const request_target& target) con
   if (slash == std::string_view::npos) {
     if (req.method() != http::verb::get) return method_not_allowed(req, "GET");
     if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
-    return detail(std::move(req), *id, *desk);
+    return detail(std::move(req), *id, who, *desk);
   }
   const std::string_view what = rest.substr(slash + 1);
   if (what != "assign" && !incident::parse_action(what)) {
@@ -251,13 +269,30 @@ route_result alerts_api::handle(request&& req, const request_target& target) con
                                   what));
   }
   if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
-  return act(std::move(req), *id, what, *desk);
+  const auth::role needed = required_role(what);
+  if (!who.at_least(needed)) {
+    return json_error(req, http::status::forbidden,
+                      fmt::format("'{}' needs the role {} or higher", what, auth::to_string(needed)));
+  }
+  return act(std::move(req), *id, what, who, *desk);
 }
 
 route_result alerts_api::list(request&& req, const request_target& target,
-                              incident::incident_desk& desk) const {
+                              const auth::principal& who, incident::incident_desk& desk) const {
   auto filter = parse_filter(target, district_);
   if (!filter) return json_error(req, http::status::bad_request, filter.error());
+  if (!who.all_sites) {
+    if (filter->sites.empty()) {
+      filter->sites = who.sites;
+    } else if (!who.may_see(filter->sites.front())) {
+      return json_error(req, http::status::bad_request,
+                        fmt::format("unknown site '{}'", filter->sites.front()));
+    }
+    if (filter->sites.empty()) {  // bound to no school: nothing to show (never "all")
+      return json_response(req, http::status::ok,
+                           json::object{{"alerts", json::array{}}, {"total", 0}});
+    }
+  }
   return deferred_response([&desk, req = std::move(req), f = std::move(*filter)](
                                const boost::asio::any_io_executor& strand, reply_handler reply) {
     desk.list(f, answer_on<incident::view_page>(
@@ -272,13 +307,14 @@ route_result alerts_api::list(request&& req, const request_target& target,
   });
 }
 
-route_result alerts_api::detail(request&& req, std::int64_t id,
+route_result alerts_api::detail(request&& req, std::int64_t id, const auth::principal& who,
                                 incident::incident_desk& desk) const {
-  return deferred_response([&desk, id, req = std::move(req)](
+  return deferred_response([&desk, id, who, req = std::move(req)](
                                const boost::asio::any_io_executor& strand, reply_handler reply) {
     desk.detail(id, answer_on<incident::entry_detail>(
                         strand, std::move(reply), req,
-                        [](const request& req, const incident::entry_detail& d) {
+                        [who, id](const request& req, const incident::entry_detail& d) {
+                          if (!who.may_see(d.view.entry.site)) return not_yours(req, id);
                           json::array ts;
                           for (const auto& t : d.transitions)
                             ts.push_back(messages::transition_json(t));
@@ -290,40 +326,47 @@ route_result alerts_api::detail(request&& req, std::int64_t id,
 }
 
 route_result alerts_api::act(request&& req, std::int64_t id, std::string_view what,
-                             incident::incident_desk& desk) const {
+                             const auth::principal& who, incident::incident_desk& desk) const {
   auto body = body_fields::parse(req);
   if (!body) return json_error(req, http::status::bad_request, body.error());
-  auto who = body->text("who", max_person, true);
-  if (!who) return json_error(req, http::status::bad_request, who.error());
-  auto format = [](const request& req, const incident::entry_view& v) {
-    return entry_answer(req, v);
-  };
-  if (what == "assign") {
-    auto responsible = body->text("responsible", max_person);
-    if (!responsible) return json_error(req, http::status::bad_request, responsible.error());
-    auto deadline = body->time("deadline");
-    if (!deadline) return json_error(req, http::status::bad_request, deadline.error());
-    return deferred_response([&desk, id, req = std::move(req), who = std::move(*who),
-                              responsible = std::move(*responsible), deadline = *deadline,
-                              format](const boost::asio::any_io_executor& strand,
-                                      reply_handler reply) {
-      desk.assign(id, who, responsible, deadline,
-                  answer_on<incident::entry_view>(strand, std::move(reply), req, format));
-    });
-  }
   auto note = body->text("note", max_text);
   if (!note) return json_error(req, http::status::bad_request, note.error());
-  const incident::action action = *incident::parse_action(what);
-  return deferred_response([&desk, id, action, req = std::move(req), who = std::move(*who),
-                            note = std::move(*note),
-                            format](const boost::asio::any_io_executor& strand,
-                                    reply_handler reply) {
-    desk.act(action, id, who, note,
-             answer_on<incident::entry_view>(strand, std::move(reply), req, format));
+  auto responsible = body->text("responsible", max_person);
+  if (!responsible) return json_error(req, http::status::bad_request, responsible.error());
+  auto deadline = body->time("deadline");
+  if (!deadline) return json_error(req, http::status::bad_request, deadline.error());
+  // The change goes to the desk only once the entry is known to be of the user's schools.
+  return deferred_response([&desk, id, who, what = std::string(what), req = std::move(req),
+                            note = std::move(*note), responsible = std::move(*responsible),
+                            deadline = *deadline](const boost::asio::any_io_executor& strand,
+                                                  reply_handler reply) mutable {
+    desk.detail(id, [&desk, id, who, what, req, note, responsible, deadline, strand,
+                     reply](alerts::ledger_result<incident::entry_detail> found) mutable {
+      // On the desk's strand.
+      if (!found || !who.may_see(found->view.entry.site)) {
+        auto answer = found ? not_yours(req, id) : refused(req, found.error());
+        return boost::asio::post(strand, [reply, answer = std::move(answer)]() mutable {
+          reply(std::move(answer));
+        });
+      }
+      auto done = answer_on<incident::entry_view>(
+          strand, std::move(reply), req,
+          [](const request& req, const incident::entry_view& v) { return entry_answer(req, v); });
+      if (what == "assign") {
+        return desk.assign(id, person_of(who), std::move(responsible), deadline, std::move(done));
+      }
+      desk.act(*incident::parse_action(what), id, person_of(who), std::move(note),
+               std::move(done));
+    });
   });
 }
 
-route_result alerts_api::hazard(request&& req, incident::incident_desk& desk) const {
+route_result alerts_api::hazard(request&& req, const auth::principal& who,
+                                incident::incident_desk& desk) const {
+  if (!who.at_least(auth::role::duty_leader)) {
+    return json_error(req, http::status::forbidden,
+                      "registering a hazard needs the role duty_leader or higher");
+  }
   auto body = body_fields::parse(req);
   if (!body) return json_error(req, http::status::bad_request, body.error());
   alerts::hazard_spec spec;
@@ -337,7 +380,7 @@ route_result alerts_api::hazard(request&& req, incident::incident_desk& desk) co
       into = std::move(*v);
     }
   };
-  take("who", max_person, true, spec.reported_by);
+  spec.reported_by = person_of(who);
   take("site", max_person, true, spec.site);
   take("zone", max_person, false, spec.zone);
   take("device", max_person, false, spec.device);
@@ -348,7 +391,7 @@ route_result alerts_api::hazard(request&& req, incident::incident_desk& desk) co
   take("severity", 10, false, severity);
   if (!error.empty()) return json_error(req, http::status::bad_request, error);
   const config::site* site = district_.find_site(spec.site);
-  if (!site) {
+  if (!site || !who.may_see(spec.site)) {
     return json_error(req, http::status::bad_request, fmt::format("unknown site '{}'", spec.site));
   }
   if (!spec.zone.empty() && !site->find_zone(spec.zone)) {

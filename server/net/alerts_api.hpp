@@ -6,11 +6,12 @@
 //   POST /api/hazards                             {"who","site","zone","device","title",…}
 // `{id}` is 17 or A-000017. Bad requests are answered at once; good ones are deferred: the
 // incident desk answers once the ledger has committed (or refused), and the answer is
-// formatted on the session's strand. Until users exist, `who` names the person acting.
+// formatted on the session's strand. The person acting is the session's user.
 #pragma once
 
 #include <atomic>
 
+#include "auth/principal.hpp"
 #include "config/district.hpp"
 #include "incident/incident_desk.hpp"
 #include "net/request_target.hpp"
@@ -32,15 +33,21 @@ class alerts_api {
   static bool serves(std::string_view path);
 
   // Safe to call from several threads at once.
-  route_result handle(request&& req, const request_target& target) const;
+  // `who` sees and changes only entries of their schools (another school's entry is "no such
+  // alert" to them); acknowledging, rectifying, reporting, noting and registering need
+  // duty_leader, closing and assigning safety_director. The person recorded is `who`.
+  route_result handle(request&& req, const request_target& target,
+                      const auth::principal& who) const;
 
  private:
-  route_result list(request&& req, const request_target& target,
+  route_result list(request&& req, const request_target& target, const auth::principal& who,
                     incident::incident_desk& desk) const;
-  route_result detail(request&& req, std::int64_t id, incident::incident_desk& desk) const;
+  route_result detail(request&& req, std::int64_t id, const auth::principal& who,
+                      incident::incident_desk& desk) const;
   route_result act(request&& req, std::int64_t id, std::string_view what,
-                   incident::incident_desk& desk) const;
-  route_result hazard(request&& req, incident::incident_desk& desk) const;
+                   const auth::principal& who, incident::incident_desk& desk) const;
+  route_result hazard(request&& req, const auth::principal& who,
+                      incident::incident_desk& desk) const;
 
   const config::district& district_;
   std::atomic<incident::incident_desk*> desk_{nullptr};

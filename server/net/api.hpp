@@ -5,6 +5,7 @@
 // Unknown paths answer 404, other methods 405, bad queries 400, each with {"error": "..."}.
 #pragma once
 
+#include "auth/principal.hpp"
 #include "ingest/live_state.hpp"
 #include "net/request_target.hpp"
 #include "net/responses.hpp"
@@ -17,12 +18,17 @@ class api {
   explicit api(const ingest::live_state& state) : state_(state) {}
 
   // `target.path()` starts with "/api/". Safe to call from several threads at once.
-  string_response handle(const request& req, const request_target& target) const;
+  // Shows only the schools `who` may see.
+  string_response handle(const request& req, const request_target& target,
+                         const auth::principal& who) const;
 
  private:
-  string_response sites(const request& req, const request_target& target) const;
-  string_response devices(const request& req, const request_target& target) const;
-  string_response alerts(const request& req, const request_target& target) const;
+  string_response sites(const request& req, const request_target& target,
+                        const auth::principal& who) const;
+  string_response devices(const request& req, const request_target& target,
+                          const auth::principal& who) const;
+  string_response alerts(const request& req, const request_target& target,
+                         const auth::principal& who) const;
 
   const ingest::live_state& state_;
 };

@@ -45,7 +45,8 @@ history_api::history_api(const config::district& district, core::metrics& metric
                    "History queries the history store answered with an error.");
 }
 
-route_result history_api::handle(request&& req, const request_target& target) const {
+route_result history_api::handle(request&& req, const request_target& target,
+                                 const auth::principal& who) const {
   if (req.method() != http::verb::get) {
     auto res = json_error(req, http::status::method_not_allowed,
                           "method " + std::string(req.method_string()) + " not allowed; use GET");
@@ -58,6 +59,10 @@ route_result history_api::handle(request&& req, const request_target& target) co
   }
   auto asked = history_request::parse(target, district_, core::system_clock{}.now());
   if (!asked) return json_error(req, asked.error().status, asked.error().message);
+  const config::device* device = district_.find_device(asked->query.device);
+  if (!device || !who.may_see(device->site)) {
+    return json_error(req, http::status::not_found, "unknown device '" + asked->query.device + "'");
+  }
 
   queries_.inc();
   core::metrics::counter& failures = failures_;

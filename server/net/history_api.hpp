@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "auth/principal.hpp"
 #include "config/district.hpp"
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
@@ -25,7 +26,9 @@ class history_api {
   void set_store(history::history_store* store) { store_.store(store); }
 
   // `target.path()` is "/api/history". Safe to call from several threads at once.
-  route_result handle(request&& req, const request_target& target) const;
+  // Only devices of schools `who` may see (others are unknown devices to them).
+  route_result handle(request&& req, const request_target& target,
+                      const auth::principal& who) const;
 
  private:
   const config::district& district_;

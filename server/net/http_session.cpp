@@ -7,6 +7,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/log.hpp"
+#include "net/access.hpp"
 #include "net/fail.hpp"
 #include "net/request_target.hpp"
 #include "net/websocket_session.hpp"
@@ -71,11 +72,18 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     res.keep_alive(false);
     return write(std::move(res));
   }
+  request_context context = context_of(parser_->get());
   if (beast::websocket::is_upgrade(parser_->get())) {
     const auto target = request_target::parse(parser_->get().target());
     if (target && target->path() == "/ws") {
+      // A page of another site must not open a feed with this user's cookie.
+      if (!access::same_origin(parser_->get())) {
+        return write(access::forbidden(parser_->get(), "WebSocket from another origin refused"));
+      }
+      if (!context.who) return write(access::login_required(parser_->get()));
       // The websocket session takes the socket (and its strand); this session ends here.
-      std::make_shared<websocket_session>(stream_.release_socket(), ctx_, std::move(slot_))
+      std::make_shared<websocket_session>(stream_.release_socket(), ctx_, std::move(*context.who),
+                                          std::move(slot_))
           ->run(parser_->release());
       return;
     }
@@ -84,11 +92,23 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return write(std::move(res));
   }
   const unsigned version = parser_->get().version();
-  auto answer = ctx_->http_routes.handle(parser_->release());
+  auto answer = ctx_->http_routes.handle(parser_->release(), context);
   if (auto* later = std::get_if<deferred_response>(&answer)) {
     return await_reply(std::move(*later), version);
   }
   write(std::get<http::message_generator>(std::move(answer)));
+}
+
+request_context http_session::context_of(const request& req) const {
+  request_context c;
+  if (slot_) c.address = slot_->address().to_string();
+  auth::authenticator* a = ctx_->authenticator.load();
+  if (!a) {
+    c.who = access::open_access();
+  } else if (auto token = access::session_token(req)) {
+    c.who = a->authenticate(*token);
+  }
+  return c;
 }
 
 void http_session::await_reply(deferred_response start, unsigned version) {

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "net/responses.hpp"
+#include "net/request_context.hpp"
 #include "net/session_context.hpp"
 
 namespace campus::net {
@@ -30,6 +31,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void run();
 
  private:
+  // Who is asking (the session token's principal) and from where.
+  request_context context_of(const request& req) const;
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void await_reply(deferred_response start, unsigned version);

@@ -32,22 +32,23 @@ std::size_t hub::size() const {
 void hub::on_reading(const core::reading& r) {
   // One key per device, metric and subject: a newer reading supersedes a queued older one.
   auto key = std::make_shared<const std::string>(r.device + '\n' + r.metric + '\n' + r.subject);
-  broadcast(std::make_shared<const std::string>(messages::reading_message(r)), key);
+  broadcast(std::make_shared<const std::string>(messages::reading_message(r)), key, r.site);
 }
 
 void hub::on_alert(const rules::alert_event& e) {
   if (!engine_alerts_.load(std::memory_order_relaxed)) return;
-  broadcast(std::make_shared<const std::string>(messages::alert_message(e)), nullptr);
+  broadcast(std::make_shared<const std::string>(messages::alert_message(e)), nullptr,
+            e.current.site);
 }
 
 void hub::on_entry(const incident::entry_view& view, std::string_view event,
                    const std::vector<alerts::ledger_transition>& transitions) {
   broadcast(std::make_shared<const std::string>(messages::entry_message(view, event, transitions)),
-            nullptr);
+            nullptr, view.entry.site);
 }
 
 void hub::broadcast(const std::shared_ptr<const std::string>& message,
-                    const std::shared_ptr<const std::string>& coalesce_key) {
+                    const std::shared_ptr<const std::string>& coalesce_key, std::string_view site) {
   // Weak pointers: a session being destroyed (waiting in leave()) is skipped, never revived.
   std::vector<std::weak_ptr<websocket_session>> targets;
   {
@@ -56,7 +57,7 @@ void hub::broadcast(const std::shared_ptr<const std::string>& message,
     for (auto* s : sessions_) targets.push_back(s->weak_from_this());
   }
   for (const auto& w : targets) {
-    if (auto s = w.lock()) s->send(message, coalesce_key);
+    if (auto s = w.lock(); s && s->may_see(site)) s->send(message, coalesce_key);
   }
 }
 

@@ -47,8 +47,9 @@ class hub final : public ingest::event_sink, public incident::incident_listener 
   void close_all(boost::beast::websocket::close_reason reason);
 
  private:
+  // To every client that may see `site`.
   void broadcast(const std::shared_ptr<const std::string>& message,
-                 const std::shared_ptr<const std::string>& coalesce_key);
+                 const std::shared_ptr<const std::string>& coalesce_key, std::string_view site);
 
   std::atomic<bool> engine_alerts_{true};
   mutable std::mutex mutex_;

@@ -117,14 +117,17 @@ std::string entry_message(const incident::entry_view& v, std::string_view event,
 }
 
 std::string snapshot_message(const ingest::live_state& state,
-                             const std::vector<incident::entry_view>& open) {
+                             const std::vector<incident::entry_view>& open,
+                             const auth::principal* who) {
   json::array devices;
-  for (const auto& d : state.devices()) devices.push_back(device_json(d));
+  for (const auto& d : state.devices())
+    if (!who || who->may_see(d.site)) devices.push_back(device_json(d));
   json::array alerts;
-  for (const auto& v : open) alerts.push_back(entry_json(v));
+  for (const auto& v : open)
+    if (!who || who->may_see(v.entry.site)) alerts.push_back(entry_json(v));
   return json::serialize(json::object{{"type", "snapshot"},
                                       {"district", district_json(state.district())},
-                                      {"sites", sites_json(state.district())},
+                                      {"sites", sites_json(state.district(), who)},
                                       {"devices", std::move(devices)},
                                       {"alerts", std::move(alerts)}});
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "alerts/ledger_transition.hpp"
+#include "auth/principal.hpp"
 #include "incident/entry_view.hpp"
 #include "ingest/live_state.hpp"
 
@@ -27,6 +28,7 @@ std::string entry_message(const incident::entry_view& v, std::string_view event,
 
 // The snapshot with the ledger's open entries as its "alerts" (oldest first).
 std::string snapshot_message(const ingest::live_state& state,
-                             const std::vector<incident::entry_view>& open);
+                             const std::vector<incident::entry_view>& open,
+                             const auth::principal* who = nullptr);
 
 }  // namespace campus::net::messages

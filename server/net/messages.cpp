@@ -75,9 +75,10 @@ json::object district_json(const config::district& d) {
   return {{"id", d.id}, {"name", d.name}, {"name_en", d.name_en}};
 }
 
-json::array sites_json(const config::district& d) {
+json::array sites_json(const config::district& d, const auth::principal* who) {
   json::array sites;
   for (const auto& s : d.sites) {
+    if (who && !who->may_see(s.id)) continue;
     json::array zones;
     for (const auto& z : s.zones) {
       zones.push_back(
@@ -92,14 +93,16 @@ json::array sites_json(const config::district& d) {
   return sites;
 }
 
-std::string snapshot_message(const ingest::live_state& state) {
+std::string snapshot_message(const ingest::live_state& state, const auth::principal* who) {
   json::array devices;
-  for (const auto& d : state.devices()) devices.push_back(device_json(d));
+  for (const auto& d : state.devices())
+    if (!who || who->may_see(d.site)) devices.push_back(device_json(d));
   json::array alerts;
-  for (const auto& a : state.active_alerts()) alerts.push_back(alert_json(a));
+  for (const auto& a : state.active_alerts())
+    if (!who || who->may_see(a.site)) alerts.push_back(alert_json(a));
   return json::serialize(json::object{{"type", "snapshot"},
                                       {"district", district_json(state.district())},
-                                      {"sites", sites_json(state.district())},
+                                      {"sites", sites_json(state.district(), who)},
                                       {"devices", std::move(devices)},
                                       {"alerts", std::move(alerts)}});
 }

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "auth/principal.hpp"
 #include "config/district.hpp"
 #include "core/reading.hpp"
 #include "ingest/live_state.hpp"
@@ -33,12 +34,15 @@ boost::json::object device_json(const ingest::device_snapshot& d);
 // {"id","name","name_en"}
 boost::json::object district_json(const config::district& d);
 
-// [{"id","name","name_en","time_zone","zones":[{"id","type","name","name_en"}]}]
-boost::json::array sites_json(const config::district& d);
+// [{"id","name","name_en","time_zone","zones":[{"id","type","name","name_en"}]}]; with `who`,
+// only the sites they may see.
+boost::json::array sites_json(const config::district& d, const auth::principal* who = nullptr);
 
 // WebSocket messages, serialised once and shared by every client.
-// {"type":"snapshot","district":{..},"sites":[..],"devices":[..],"alerts":[..]}
-std::string snapshot_message(const ingest::live_state& state);
+// {"type":"snapshot","district":{..},"sites":[..],"devices":[..],"alerts":[..]}; with `who`,
+// only what they may see.
+std::string snapshot_message(const ingest::live_state& state,
+                             const auth::principal* who = nullptr);
 // {"type":"reading","reading":{..}}
 std::string reading_message(const core::reading& r);
 // {"type":"alert","event":"raised|updated|cleared","alert":{..}}

@@ -17,7 +17,8 @@ std::string roster_api::mask_phone(std::string_view phone) {
   return out;
 }
 
-string_response roster_api::handle(const request& req, const request_target& target) const {
+string_response roster_api::handle(const request& req, const request_target& target,
+                                   const auth::principal& who) const {
   if (req.method() != http::verb::get) {
     auto res = json_error(req, http::status::method_not_allowed,
                           "method " + std::string(req.method_string()) + " not allowed; use GET");
@@ -34,7 +35,9 @@ string_response roster_api::handle(const request& req, const request_target& tar
   const std::string* site_id = target.param("site");
   if (!site_id) return json_error(req, http::status::bad_request, "'site' is required");
   const config::site* site = state_.district().find_site(*site_id);
-  if (!site) return json_error(req, http::status::not_found, "unknown site '" + *site_id + "'");
+  if (!site || !who.may_see(site->id)) {
+    return json_error(req, http::status::not_found, "unknown site '" + *site_id + "'");
+  }
 
   core::time_point at =
       std::chrono::time_point_cast<core::duration>(std::chrono::system_clock::now());

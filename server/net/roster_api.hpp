@@ -3,6 +3,7 @@
 // ISO-8601. Phone numbers are masked: the API has no login until users and roles exist.
 #pragma once
 
+#include "auth/principal.hpp"
 #include "ingest/live_state.hpp"
 #include "net/request_target.hpp"
 #include "net/responses.hpp"
@@ -18,7 +19,9 @@ class roster_api {
   void set_roster(const notify::duty::roster* r) { roster_ = r; }
 
   // `target.path()` is "/api/roster". Safe to call from several threads at once.
-  string_response handle(const request& req, const request_target& target) const;
+  // Only schools `who` may see.
+  string_response handle(const request& req, const request_target& target,
+                         const auth::principal& who) const;
 
   // "+8613800000001" → "+86138****0001"
   static std::string mask_phone(std::string_view phone);

@@ -2,6 +2,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "net/access.hpp"
+
 namespace campus::net {
 
 routes::routes(const ingest::live_state& state, core::metrics& metrics,
@@ -13,7 +15,7 @@ routes::routes(const ingest::live_state& state, core::metrics& metrics,
       files_(std::move(dashboards_dir)),
       metrics_(metrics) {}
 
-route_result routes::handle(request&& req) const {
+route_result routes::handle(request&& req, const request_context& ctx) const {
   auto target = request_target::parse(req.target());
   if (!target) return json_error(req, http::status::bad_request, target.error());
   const std::string& path = target->path();
@@ -37,10 +39,21 @@ route_result routes::handle(request&& req) const {
     res.set(http::field::cache_control, "no-store");
     return res;
   }
-  if (path == "/api/history") return history_.handle(std::move(req), *target);
-  if (path == "/api/roster") return roster_.handle(req, *target);
-  if (alerts_.ready() && alerts_api::serves(path)) return alerts_.handle(std::move(req), *target);
-  if (path == "/api" || path.starts_with("/api/")) return api_.handle(req, *target);
+  if (session_api::serves(path)) return sessions_.handle(std::move(req), *target, ctx);
+  if (path == "/api" || path.starts_with("/api/")) {
+    if (!ctx.who) return access::login_required(req);
+    // A change asked from another site's page is refused (the cookie is SameSite=Strict too).
+    if (req.method() != http::verb::get && !access::same_origin(req)) {
+      return access::forbidden(req, "cross-site request refused");
+    }
+    const auth::principal& who = *ctx.who;
+    if (path == "/api/history") return history_.handle(std::move(req), *target, who);
+    if (path == "/api/roster") return roster_.handle(req, *target, who);
+    if (alerts_.ready() && alerts_api::serves(path)) {
+      return alerts_.handle(std::move(req), *target, who);
+    }
+    return api_.handle(req, *target, who);
+  }
   if (path == "/ws") {
     return json_error(req, http::status::bad_request, "/ws expects a WebSocket upgrade");
   }

@@ -1,6 +1,8 @@
-// Where an HTTP request goes: /healthz, /metrics, the JSON API under /api/ (/api/history
-// answers later, the rest at once), and otherwise the dashboards' static files. (The /ws
-// upgrade is taken by http_session before this.)
+// Where an HTTP request goes: /healthz, /metrics, the JSON API under /api/ (some routes answer
+// later), and otherwise the dashboards' static files. (The /ws upgrade is taken by
+// http_session before this.) The static files, /healthz, /metrics and /api/login are public;
+// every other /api/ route needs a session (ctx.who) and shows or changes only the schools of
+// its user (docs/security.md).
 #pragma once
 
 #include <boost/beast/http/message_generator.hpp>
@@ -14,7 +16,9 @@
 #include "net/api.hpp"
 #include "net/history_api.hpp"
 #include "net/responses.hpp"
+#include "net/request_context.hpp"
 #include "net/roster_api.hpp"
+#include "net/session_api.hpp"
 #include "net/static_files.hpp"
 
 namespace campus::net {
@@ -26,10 +30,12 @@ class routes {
 
   // Answers any request, now or (a history query) later; never throws for bad input. Safe to
   // call from several threads at once.
-  route_result handle(request&& req) const;
+  route_result handle(request&& req, const request_context& ctx) const;
 
   // See history_api::set_store.
   void set_history(history::history_store* store) { history_.set_store(store); }
+  // See session_api::set_authenticator.
+  void set_authenticator(auth::authenticator* a) { sessions_.set_authenticator(a); }
   // See alerts_api::set_desk.
   void set_incidents(incident::incident_desk* desk) { alerts_.set_desk(desk); }
   // See roster_api::set_roster.
@@ -37,6 +43,7 @@ class routes {
 
  private:
   api api_;
+  session_api sessions_;
   alerts_api alerts_;
   history_api history_;
   roster_api roster_;

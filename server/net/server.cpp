@@ -53,6 +53,11 @@ void server::set_incidents(incident::incident_desk* desk) {
   }
 }
 
+void server::set_authenticator(auth::authenticator* a) {
+  ctx_->authenticator.store(a);
+  ctx_->http_routes.set_authenticator(a);
+}
+
 void server::set_roster(const notify::duty::roster* r) { ctx_->http_routes.set_roster(r); }
 
 void server::set_reply_timeout(std::chrono::milliseconds timeout) {

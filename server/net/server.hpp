@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "auth/authenticator.hpp"
 #include "config/district.hpp"
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
@@ -62,6 +63,10 @@ class server {
   // open entries, and it announces through the hub (engine events are then not broadcast
   // raw). Call before start(); the desk must outlive the server's sessions.
   void set_incidents(incident::incident_desk* desk);
+  // Who may log in: every /api/ route but /api/login and /ws then need a session, and show
+  // only the user's schools. nullptr (the default): the server runs open (the net module's own
+  // tests). Call before start(); it must outlive the server's sessions.
+  void set_authenticator(auth::authenticator* a);
   // How long a history query may take before the client gets 504 and the connection closes
   // (default 60 s). Applies to queries started afterwards.
   void set_reply_timeout(std::chrono::milliseconds timeout);

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <filesystem>
 
+#include "auth/authenticator.hpp"
 #include "core/metrics.hpp"
 #include "incident/incident_desk.hpp"
 #include "ingest/live_state.hpp"
@@ -30,6 +31,9 @@ struct session_context {
   net::routes http_routes;
   // The incident desk whose open entries make the snapshot's alerts; null: live_state's.
   std::atomic<incident::incident_desk*> incidents{nullptr};
+  // Who may log in; null: the server runs open (every request as auth::role::admin) — only
+  // the net module's own tests do that, the application always sets one.
+  std::atomic<auth::authenticator*> authenticator{nullptr};
   std::size_t ws_queue_limit;
   // How long a deferred reply (a history query) may take before the session answers 504.
   std::atomic<std::chrono::milliseconds> reply_timeout{std::chrono::seconds(60)};

@@ -25,11 +25,12 @@ constexpr auto close_grace = std::chrono::seconds(10);
 }  // namespace
 
 websocket_session::websocket_session(asio::ip::tcp::socket&& socket,
-                                     std::shared_ptr<session_context> ctx,
+                                     std::shared_ptr<session_context> ctx, auth::principal who,
                                      std::optional<address_guard::slot> slot)
     : ws_(std::move(socket)),
       ctx_(std::move(ctx)),
       slot_(std::move(slot)),
+      who_(std::move(who)),
       queue_(ctx_->ws_queue_limit),
       close_deadline_(ws_.get_executor()) {}
 
@@ -60,8 +61,8 @@ void websocket_session::on_accept(beast::error_code ec) {
   // The desk updates its board before announcing, as the pipeline does live_state.
   auto* desk = ctx_->incidents.load();
   enqueue(std::make_shared<const std::string>(
-              desk ? messages::snapshot_message(ctx_->state, desk->open_entries())
-                   : messages::snapshot_message(ctx_->state)),
+              desk ? messages::snapshot_message(ctx_->state, desk->open_entries(), &who_)
+                   : messages::snapshot_message(ctx_->state, &who_)),
           {});
   do_read();
 }

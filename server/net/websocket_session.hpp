@@ -25,8 +25,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
  public:
   // `slot`: the connection's hold on its address (address_guard), carried over from the HTTP
   // session; empty for connections not counted.
+  // `who`: the session's user; the client gets only messages of the schools they may see.
   websocket_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx,
-                    std::optional<address_guard::slot> slot = std::nullopt);
+                    auth::principal who, std::optional<address_guard::slot> slot = std::nullopt);
+
+  // True when this client may receive a message about `site` (thread-safe: `who` is fixed).
+  bool may_see(std::string_view site) const { return who_.may_see(site); }
   ~websocket_session();
 
   // Accepts the upgrade request read by http_session.
@@ -53,6 +57,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   std::shared_ptr<session_context> ctx_;
   std::optional<address_guard::slot> slot_;  // after ctx_: released before the guard can go
+  const auth::principal who_;
   boost::beast::flat_buffer buffer_;
   send_queue queue_;
   // Bounds a close that cannot complete: a client that reads nothing never lets the write in

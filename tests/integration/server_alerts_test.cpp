@@ -49,7 +49,13 @@ class alert_handling : public testing::Test {
   void SetUp() override { config_ = write_config(dir_); start(); }
 
   void start() {
-    server_ = std::make_unique<campus_server>(config_, broker_.port(), dir_.path());
+    // A duty leader and a safety director of the school, and the bureau.
+    server_ = std::make_unique<campus_server>(
+        config_, broker_.port(), dir_.path(),
+        std::vector<test_user>{campus_server::admin(),
+                               {"wangfang", "duty_leader", {"xh-primary"}, "王芳"},
+                               {"liuyang", "safety_director", {"xh-primary"}, "刘洋"},
+                               {"liming", "bureau", {}, "李明"}});
     http_port_ = server_->port();
     ASSERT_TRUE(server_->wait_until_connected()) << "campus-shield did not come up";
   }
@@ -70,7 +76,7 @@ class alert_handling : public testing::Test {
   // The masked phone of whoever holds `role` at the school now (GET /api/roster).
   std::vector<std::string> on_duty_phones(const std::string& role) {
     std::vector<std::string> phones;
-    auto r = http_get(http_port_, "/api/roster?site=xh-primary");
+    auto r = server_->get("/api/roster?site=xh-primary");
     if (!r || r->status != 200) return phones;
     const json::value roster = json::parse(r->body);  // outlives the loop
     for (const auto& a : roster.at("on_duty").as_array()) {
@@ -100,8 +106,9 @@ class alert_handling : public testing::Test {
     return out;
   }
 
-  json::object post(const std::string& target, const std::string& body, int expect) {
-    auto r = http_post(http_port_, target, body);
+  json::object post(const std::string& target, const std::string& body, int expect,
+                    const std::string& user = "admin") {
+    auto r = server_->post(target, body, user);
     EXPECT_TRUE(r.has_value());
     if (!r) return {};
     EXPECT_EQ(r->status, expect) << target << " " << r->body;
@@ -121,7 +128,7 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 
 TEST_F(alert_handling, a_gas_leak_texts_the_duty_leader_on_shift_and_escalates_when_nobody_acks) {
   ws_client ws;
-  ASSERT_TRUE(ws.connect(http_port_));
+  ASSERT_TRUE(server_->connect(ws));
   ASSERT_TRUE(ws.next(5s));  // the snapshot
   test_publisher pub(broker_.port());
   pub.publish(gas_topic, R"({"lel_pct":40})");
@@ -164,7 +171,7 @@ TEST_F(alert_handling, a_gas_leak_texts_the_duty_leader_on_shift_and_escalates_w
 
 TEST_F(alert_handling, the_whole_loop_through_the_api_each_step_on_the_websocket) {
   ws_client ws;
-  ASSERT_TRUE(ws.connect(http_port_));
+  ASSERT_TRUE(server_->connect(ws));
   ASSERT_TRUE(ws.next(5s));
   test_publisher pub(broker_.port());
   pub.publish(gas_topic, R"({"lel_pct":40})");
@@ -175,41 +182,45 @@ TEST_F(alert_handling, the_whole_loop_through_the_api_each_step_on_the_websocket
   const std::string id(raised->at("alert").at("display_id").as_string());
   const std::string base = "/api/alerts/" + id;
 
-  auto acked = post(base + "/ack", R"({"who":"王芳","note":"到场处置"})", 200);
+  // The person recorded is the session's user, whatever the body says.
+  auto acked = post(base + "/ack", R"({"who":"somebody else","note":"到场处置"})", 200, "wangfang");
   EXPECT_EQ(acked.at("alert").at("state"), "acknowledged");
   EXPECT_EQ(acked.at("alert").at("acknowledged_by"), "王芳");
   ASSERT_TRUE(ws.wait_for(
       [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "acknowledged"; },
       5s));
-  auto again = post(base + "/ack", R"({"who":"王芳"})", 409);
+  auto again = post(base + "/ack", R"({})", 409, "wangfang");
   EXPECT_EQ(again.at("code"), "invalid_state");
-  auto early = post(base + "/close", R"({"who":"刘洋","note":"复查"})", 409);
+  auto early = post(base + "/close", R"({"note":"复查"})", 409, "liuyang");
   EXPECT_EQ(early.at("code"), "condition_active");
 
   pub.publish(gas_topic, R"({"lel_pct":0})");
   ASSERT_TRUE(ws.wait_for(
       [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "cleared"; },
       10s));
-  auto no_note = post(base + "/rectify", R"({"who":"王芳"})", 400);
+  auto no_note = post(base + "/rectify", R"({})", 400, "liuyang");
   EXPECT_EQ(no_note.at("code"), "missing_note");
-  post(base + "/rectify", R"({"who":"王芳","note":"关闭总阀，更换软管"})", 200);
-  auto self = post(base + "/close", R"({"who":"王芳","note":"复查无泄漏"})", 409);
+  post(base + "/rectify", R"({"note":"关闭总阀，更换软管"})", 200, "liuyang");
+  auto self = post(base + "/close", R"({"note":"复查无泄漏"})", 409, "liuyang");
   EXPECT_EQ(self.at("code"), "self_verification");
-  post(base + "/report", R"({"who":"王芳","note":"已电话报告区教育局值班室"})", 200);
-  auto closed = post(base + "/close", R"({"who":"刘洋","note":"复查无泄漏"})", 200);
+  post(base + "/close", R"({"note":"复查无泄漏"})", 403, "wangfang");  // a duty leader may not close
+  post(base + "/report", R"({"note":"已电话报告区教育局值班室"})", 200, "wangfang");
+  auto closed = post(base + "/close", R"({"note":"复查无泄漏"})", 200, "liming");
   EXPECT_EQ(closed.at("alert").at("state"), "closed");
+  EXPECT_EQ(closed.at("alert").at("closed_by"), "李明");
+  EXPECT_EQ(closed.at("alert").at("rectified_by"), "刘洋");
   EXPECT_TRUE(closed.at("alert").at("escalation").is_null());
   ASSERT_TRUE(ws.wait_for(
       [](const json::value& m) { return m.at("type") == "alert" && m.at("event") == "closed"; },
       5s));
 
   // Nothing is deleted: the closed entry is listed under closed, with its whole history.
-  auto closed_list = http_get(http_port_, "/api/alerts?state=closed");
+  auto closed_list = server_->get("/api/alerts?state=closed");
   ASSERT_TRUE(closed_list);
   EXPECT_EQ(json::parse(closed_list->body).at("total"), 1);
-  auto open_list = http_get(http_port_, "/api/alerts?state=open");
+  auto open_list = server_->get("/api/alerts?state=open");
   EXPECT_EQ(json::parse(open_list->body).at("total"), 0);
-  auto detail = http_get(http_port_, base);
+  auto detail = server_->get(base);
   ASSERT_TRUE(detail);
   ASSERT_EQ(detail->status, 200);
   std::vector<std::string> kinds;
@@ -227,9 +238,9 @@ TEST_F(alert_handling, a_restart_keeps_every_open_alert_and_its_escalation) {
   pub.publish(gas_topic, R"({"lel_pct":40})");
   ASSERT_TRUE(wait_until([&] { return metric("campus_alert_reports_pending") == 1; }, 10s));
   auto hazard = post("/api/hazards",
-                     R"({"who":"刘洋","site":"xh-primary","zone":"kitchen","title":"灭火器过期",)"
+                     R"({"site":"xh-primary","zone":"kitchen","title":"灭火器过期",)"
                      R"("severity":"yellow","responsible":"王芳","deadline":"2020-01-01T00:00:00Z"})",
-                     201);
+                     201, "liuyang");
   EXPECT_EQ(hazard.at("alert").at("kind"), "manual");
   EXPECT_EQ(hazard.at("alert").at("overdue"), true);
   const auto lines_before = sms_lines().size();
@@ -238,7 +249,7 @@ TEST_F(alert_handling, a_restart_keeps_every_open_alert_and_its_escalation) {
   stop();
   start();
   ws_client ws;
-  ASSERT_TRUE(ws.connect(http_port_));
+  ASSERT_TRUE(server_->connect(ws));
   auto snapshot = ws.next(5s);
   ASSERT_TRUE(snapshot);
   const auto& open = snapshot->at("alerts").as_array();
@@ -252,24 +263,23 @@ TEST_F(alert_handling, a_restart_keeps_every_open_alert_and_its_escalation) {
     }
   }
   EXPECT_EQ(metric("campus_alert_reports_pending"), 1);
-  auto overdue = http_get(http_port_, "/api/alerts?overdue=1");
+  auto overdue = server_->get("/api/alerts?overdue=1");
   ASSERT_TRUE(overdue);
   EXPECT_EQ(json::parse(overdue->body).at("total"), 1);
   EXPECT_GE(sms_lines().size(), lines_before);
 }
 
 TEST_F(alert_handling, bad_requests_are_refused_with_a_reason) {
-  EXPECT_EQ(http_get(http_port_, "/api/alerts?state=bogus")->status, 400);
-  EXPECT_EQ(http_get(http_port_, "/api/alerts?limit=0")->status, 400);
-  EXPECT_EQ(http_get(http_port_, "/api/alerts?site=nowhere")->status, 400);
-  EXPECT_EQ(http_get(http_port_, "/api/alerts/A-999999")->status, 404);
-  EXPECT_EQ(http_get(http_port_, "/api/alerts/xyz")->status, 404);
+  EXPECT_EQ(server_->get("/api/alerts?state=bogus")->status, 400);
+  EXPECT_EQ(server_->get("/api/alerts?limit=0")->status, 400);
+  EXPECT_EQ(server_->get("/api/alerts?site=nowhere")->status, 400);
+  EXPECT_EQ(server_->get("/api/alerts/A-999999")->status, 404);
+  EXPECT_EQ(server_->get("/api/alerts/xyz")->status, 404);
   post("/api/alerts/1/ack", "not json", 400);
-  post("/api/alerts/1/ack", R"({"note":"who is missing"})", 400);
-  post("/api/alerts/1/explode", R"({"who":"x"})", 404);
-  post("/api/hazards", R"({"who":"x","site":"xh-primary"})", 400);  // no title
-  post("/api/hazards", R"({"who":"x","site":"xh-primary","title":"t","zone":"moon"})", 400);
-  auto r = http_post(http_port_, "/api/alerts", "{}");
+  post("/api/alerts/1/explode", R"({})", 404);
+  post("/api/hazards", R"({"site":"xh-primary"})", 400);  // no title
+  post("/api/hazards", R"({"site":"xh-primary","title":"t","zone":"moon"})", 400);
+  auto r = server_->post("/api/alerts", "{}");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 405);
 }

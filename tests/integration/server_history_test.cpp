@@ -77,7 +77,7 @@ class history_server : public testing::Test {
 
   // count and sum of the device's lel_pct over the last hour, through the server's own API.
   std::pair<std::int64_t, double> api_totals() {
-    auto r = http_get(http_port_, std::string("/api/history?device=") + device +
+    auto r = server_->get(std::string("/api/history?device=") + device +
                                       "&metric=lel_pct&step=1d&from=" +
                                       std::to_string(now_ms() - 3'600'000));
     if (!r || r->status != 200) return {-1, 0};

@@ -32,7 +32,7 @@ class server_test : public testing::Test {
   }
 
   std::string metrics() {
-    auto r = http_get(http_port_, "/metrics");
+    auto r = server_->get("/metrics");
     return r && r->status == 200 ? r->body : std::string();
   }
   double metric(const std::string& series) { return server_->metric(series); }
@@ -40,7 +40,7 @@ class server_test : public testing::Test {
 
   // The device's last value of `metric` as the API reports it.
   std::optional<json::value> api_value(const std::string& device, const std::string& metric) {
-    auto r = http_get(http_port_, "/api/devices?site=xh-primary");
+    auto r = server_->get("/api/devices?site=xh-primary");
     if (!r || r->status != 200) return std::nullopt;
     const json::value body = json::parse(r->body);
     for (const auto& d : body.at("devices").as_array()) {
@@ -59,7 +59,7 @@ class server_test : public testing::Test {
 
 TEST_F(server_test, a_gas_leak_reaches_a_websocket_client_as_a_red_alert) {
   ws_client ws;
-  ASSERT_TRUE(ws.connect(http_port_));
+  ASSERT_TRUE(server_->connect(ws));
   auto snapshot = ws.next(5s);
   ASSERT_TRUE(snapshot);
   ASSERT_EQ(snapshot->at("type").as_string(), "snapshot");
@@ -86,7 +86,7 @@ TEST_F(server_test, a_gas_leak_reaches_a_websocket_client_as_a_red_alert) {
   for (const char* key : {"id", "raised_at", "rule_name", "rule_name_en"})
     EXPECT_TRUE(a.contains(key)) << key;
 
-  auto active = http_get(http_port_, "/api/alerts?state=active");
+  auto active = server_->get("/api/alerts?state=active");
   ASSERT_TRUE(active);
   auto alerts = json::parse(active->body).at("alerts").as_array();
   ASSERT_EQ(alerts.size(), 1u);
@@ -139,7 +139,7 @@ TEST_F(server_test, bad_input_is_counted_by_reason_and_the_server_keeps_running)
   EXPECT_EQ(rejected("topic_mismatch"), 1);
   EXPECT_EQ(rejected("bad_type"), 1);
   EXPECT_TRUE(server_->process().running());
-  auto health = http_get(http_port_, "/healthz");
+  auto health = server_->get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
 }
@@ -148,7 +148,7 @@ TEST_F(server_test, bad_input_is_counted_by_reason_and_the_server_keeps_running)
 // midnight (Thursday's night shift runs into Friday morning) and into the weekend shift.
 TEST_F(server_test, the_roster_answers_who_is_on_duty_across_midnight) {
   auto leader = [&](const std::string& at) -> std::string {
-    auto r = http_get(http_port_, "/api/roster?site=xh-primary&at=" + at);
+    auto r = server_->get("/api/roster?site=xh-primary&at=" + at);
     if (!r || r->status != 200) return "HTTP " + std::to_string(r ? r->status : 0);
     const json::value body = json::parse(r->body);
     for (const auto& a : body.at("on_duty").as_array()) {
@@ -162,12 +162,12 @@ TEST_F(server_test, the_roster_answers_who_is_on_duty_across_midnight) {
   EXPECT_EQ(leader("2026-11-20T10:00:00%2B08:00"), "xh-leader-day");     // Friday day
   EXPECT_EQ(leader("2026-11-21T03:00:00%2B08:00"), "xh-leader-weekend"); // Saturday night
 
-  auto r = http_get(http_port_, "/api/roster?site=xh-primary");
+  auto r = server_->get("/api/roster?site=xh-primary");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body.find("+8613800000001"), std::string::npos) << "phone numbers are masked";
-  EXPECT_EQ(http_get(http_port_, "/api/roster?site=nowhere")->status, 404);
-  EXPECT_EQ(http_get(http_port_, "/api/roster")->status, 400);
+  EXPECT_EQ(server_->get("/api/roster?site=nowhere")->status, 404);
+  EXPECT_EQ(server_->get("/api/roster")->status, 400);
 }
 
 // Four publishers send as fast as the broker takes them; every message must be ingested once.
@@ -178,7 +178,7 @@ TEST_F(server_test, a_burst_from_four_publishers_loses_nothing) {
   constexpr int per_publisher = 5000;
   const double before = metric("campus_readings_total");
   ws_client ws;  // a live dashboard client, so fan-out is part of the work
-  ASSERT_TRUE(ws.connect(http_port_));
+  ASSERT_TRUE(server_->connect(ws));
 
   std::vector<std::thread> threads;
   const char* devices[publishers] = {"xh-gate-alarm-1", "xh-gate-perimeter-1",

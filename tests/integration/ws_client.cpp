@@ -17,7 +17,13 @@ using tcp = asio::ip::tcp;
 
 ws_client::ws_client() : ws_(io_) {}
 
-bool ws_client::connect(int port, std::chrono::milliseconds timeout) {
+bool ws_client::connect(int port, std::chrono::milliseconds timeout, const std::string& token,
+                        const std::string& origin) {
+  ws_.set_option(beast::websocket::stream_base::decorator(
+      [token, origin](beast::websocket::request_type& req) {
+        if (!token.empty()) req.set(beast::http::field::authorization, "Bearer " + token);
+        if (!origin.empty()) req.set(beast::http::field::origin, origin);
+      }));
   bool ok = false;
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
   beast::get_lowest_layer(ws_).expires_after(timeout);
@@ -71,7 +77,8 @@ std::optional<boost::json::value> ws_client::wait_for(
 namespace {
 
 std::optional<http_reply> http_request(int port, boost::beast::http::verb verb,
-                                       const std::string& target, const std::string* body) {
+                                       const std::string& target, const std::string* body,
+                                       const std::string& token) {
   try {
     asio::io_context io;
     beast::tcp_stream stream(io);
@@ -81,6 +88,7 @@ std::optional<http_reply> http_request(int port, boost::beast::http::verb verb,
     namespace http = beast::http;
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
     if (body) {
       req.set(http::field::content_type, "application/json");
       req.body() = *body;
@@ -100,12 +108,14 @@ std::optional<http_reply> http_request(int port, boost::beast::http::verb verb,
 
 }  // namespace
 
-std::optional<http_reply> http_get(int port, const std::string& target) {
-  return http_request(port, boost::beast::http::verb::get, target, nullptr);
+std::optional<http_reply> http_get(int port, const std::string& target,
+                                   const std::string& token) {
+  return http_request(port, boost::beast::http::verb::get, target, nullptr, token);
 }
 
-std::optional<http_reply> http_post(int port, const std::string& target, const std::string& body) {
-  return http_request(port, boost::beast::http::verb::post, target, &body);
+std::optional<http_reply> http_post(int port, const std::string& target, const std::string& body,
+                                    const std::string& token) {
+  return http_request(port, boost::beast::http::verb::post, target, &body, token);
 }
 
 std::optional<double> metric_value(const std::string& text, const std::string& series) {

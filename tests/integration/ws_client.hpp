@@ -18,7 +18,10 @@ class ws_client {
  public:
   ws_client();
   // Connects to ws://127.0.0.1:port/ws; false on failure.
-  bool connect(int port, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // `token`: the session sent as `Authorization: Bearer` (empty: none); `origin`: an Origin
+  // header to send (empty: none, as a non-browser client).
+  bool connect(int port, std::chrono::milliseconds timeout = std::chrono::seconds(5),
+               const std::string& token = {}, const std::string& origin = {});
   // Next message, or nullopt when none arrives in time or the connection closed.
   std::optional<boost::json::value> next(std::chrono::milliseconds timeout);
   // Reads until a message satisfies `match`, or the deadline passes.
@@ -36,9 +39,12 @@ struct http_reply {
   int status = 0;
   std::string body;
 };
-std::optional<http_reply> http_get(int port, const std::string& target);
+// `token` (optional) goes as `Authorization: Bearer`.
+std::optional<http_reply> http_get(int port, const std::string& target,
+                                   const std::string& token = {});
 // A plain HTTP POST with a JSON body.
-std::optional<http_reply> http_post(int port, const std::string& target, const std::string& body);
+std::optional<http_reply> http_post(int port, const std::string& target, const std::string& body,
+                                    const std::string& token = {});
 
 // Reads one sample from Prometheus text: `name{labels} value`; nullopt when absent.
 std::optional<double> metric_value(const std::string& metrics_text, const std::string& series);
