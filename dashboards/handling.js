@@ -2,6 +2,8 @@
 // person may take now, the one-hour report countdown, the API's URLs and query strings, and a
 // transition in words. Pure (no DOM, no fetch, `now` passed in) so node's tests can drive it.
 
+import { clock_time } from './format.js';
+
 // The actions of the feed and the ledger, in button order. `note` says whether the server
 // refuses the action without a note (then the form does too, before asking).
 export const actions = Object.freeze([
@@ -92,8 +94,9 @@ export function page_of(total, offset, limit = page_size) {
 }
 
 // A transition in words: "已确认", "级别变化：黄色 → 红色", "再次触发（第 3 次）"…; the
-// translator supplies the words, this picks which and fills in from/to.
-export function transition_text(tr, t) {
+// translator supplies the words, this picks which and fills in from/to. `time_zone` is the
+// school's, for the deadline of an assignment.
+export function transition_text(tr, t, time_zone = 'Asia/Shanghai') {
   const what = tr.transition(t.what);
   const word = (v) => tr.handling_or_severity(v);
   if (t.from && t.to && (t.what === 'severity_changed' || t.what === 'refired')) {
@@ -104,7 +107,12 @@ export function transition_text(tr, t) {
     const m = /^([a-z_]+):(.*)$/.exec(t.to);
     return tr.t('change_to', { what, to: m ? `${tr.channel(m[1])} ${m[2]}`.trim() : t.to });
   }
-  if (t.to && t.what === 'assigned') return tr.t('change_to', { what, to: t.to });
+  if (t.to && t.what === 'assigned') {
+    // The ledger writes "whom @ deadline-ms" (or only whom): the deadline in the school's time.
+    const m = /^(.*?) @ (\d+)$/.exec(t.to);
+    const to = m ? tr.t('assigned_until', { who: m[1], at: clock_time(Number(m[2]), time_zone) }) : t.to;
+    return tr.t('change_to', { what, to });
+  }
   return what;
 }
 

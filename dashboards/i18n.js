@@ -189,6 +189,7 @@ const strings = {
     assign_responsible: '整改责任人（必填）',
     assign_deadline: '整改期限（{tz}）',
     need_responsible: '请填写整改责任人',
+    assigned_until: '{who}，期限 {at}',
     // Logging in (docs/security.md)
     login_heading: '请登录',
     login_user: '用户名',
@@ -393,6 +394,7 @@ const strings = {
     assign_responsible: 'Responsible (required)',
     assign_deadline: 'Deadline ({tz})',
     need_responsible: 'Enter who is responsible',
+    assigned_until: '{who}, due {at}',
     // Logging in (docs/security.md)
     login_heading: 'Sign in',
     login_user: 'User name',

@@ -202,7 +202,7 @@ export class ledger_detail {
       };
       span('ledger-time', clock_time(t.at, tz));
       span('ledger-who', t.who === 'system' || !t.who ? tr.t('who_system') : t.who);
-      span('ledger-what', transition_text(tr, t));
+      span('ledger-what', transition_text(tr, t, tz));
       if (t.note) span('ledger-note', t.note);
       return li;
     });

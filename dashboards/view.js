@@ -54,7 +54,11 @@ export class dashboard_view {
     this.ledger.set_user(null);
     this.user = null;
     this.paint_user_();
+    // Painted now, not at the next frame: nothing of the last user stays in the page, even in a
+    // background tab (where frames do not come).
     this.queue(change);
+    cancelAnimationFrame(this.frame);
+    this.flush();
   }
 
   paint_user_() {

@@ -247,7 +247,9 @@ test('a red gas alert is acknowledged, reported and rectified by the duty leader
     await detail_form.getByTestId('form-responsible').fill('钱七');
     await detail_form.getByTestId('form-deadline').fill('2030-06-01T17:00');
     await detail_form.getByTestId('form-submit').click();
-    await ledger.getByTestId('ledger-timeline').getByTestId('transition-assigned').waitFor({ timeout: patience_ms });
+    const assigned = ledger.getByTestId('ledger-timeline').getByTestId('transition-assigned');
+    await assigned.waitFor({ timeout: patience_ms });
+    assert.match(await assigned.textContent(), /指派责任人：钱七，期限 06-01 17:00:00/);
     server = (await get(`/api/alerts/${hazard_id}`)).alert;
     assert.equal(server.responsible, '钱七');
     assert.equal(server.deadline, Date.UTC(2030, 5, 1, 9, 0), '17:00 in Asia/Shanghai');

@@ -269,6 +269,10 @@ test('roles, channels, handling states and transitions in both languages', () =>
   assert.equal(transition_text(zh, transition('acknowledged', { from: 'new', to: 'acknowledged' })), '确认');
   assert.equal(transition_text(zh, transition('closed')), '验收销号');
   assert.equal(transition_text(zh, transition('reported')), '上报教育局');
+  // The ledger writes an assignment as "whom @ deadline-ms": the deadline in the school's time.
+  assert.equal(transition_text(zh, transition('assigned', { to: `钱七 @ ${Date.UTC(2030, 5, 1, 9, 0)}` }), 'Asia/Shanghai'),
+               '指派责任人：钱七，期限 06-01 17:00:00');
+  assert.equal(transition_text(en, transition('assigned', { to: '钱七' })), 'Assigned: 钱七');
   assert.equal(transition_text(zh, transition('something_new')), 'something_new', 'unknown kinds still read');
   assert.equal(zh.t('report_left', { t: countdown(59 * 60000 + 1000) }), '上报剩余 59:01');
 });

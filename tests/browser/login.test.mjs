@@ -139,14 +139,14 @@ test('the dashboard requires a login; a school sees only itself; a viewer has no
     await xh_red.first().waitFor({ timeout: patience_ms });
     assert.equal(await page.locator('[data-testid^="tile-bh-"]').count(), 0, 'no 滨湖中学 tile');
     assert.equal(await feed.locator('[data-device^="bh-"]').count(), 0, 'no 滨湖中学 alert');
-    assert.equal(await page.locator('[data-testid^="action-"]').count(), 0, 'no action buttons');
+    assert.equal(await page.locator('button[data-testid^="action-"]').count(), 0, 'no action buttons');
     await page.getByTestId('ledger-open').click();
     const ledger = page.getByTestId('ledger-panel');
     await ledger.locator('[data-testid^="ledger-row-"]').first().waitFor({ timeout: patience_ms });
     assert.equal(await ledger.getByTestId('register-open').isHidden(), true, 'no 登记隐患 for a viewer');
     await ledger.locator('[data-testid^="ledger-row-"] button').first().click();
     await ledger.getByTestId('ledger-timeline').locator('li').first().waitFor({ timeout: patience_ms });
-    assert.equal(await ledger.locator('[data-testid^="action-"]').count(), 0, 'no actions in the detail');
+    assert.equal(await ledger.locator('button[data-testid^="action-"]').count(), 0, 'no actions in the detail');
     await page.screenshot({ path: join(dir, 'xh-viewer-zh.png') });
     await ledger.getByTestId('ledger-close').click();
 
