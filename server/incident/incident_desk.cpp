@@ -422,7 +422,7 @@ void incident_desk::tick() {
   }
   refresh_report_gauges(now);
   if (++ticks_ % overdue_check_ticks == 0) {
-    ledger_.overdue([](ledger_result<std::vector<ledger_entry>>) {});  // refreshes the gauge
+    ledger_.overdue([](const ledger_result<std::vector<ledger_entry>>&) {});  // refreshes the gauge
   }
 }
 

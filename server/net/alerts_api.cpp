@@ -232,8 +232,13 @@ bool alerts_api::serves(std::string_view path) {
   return path == "/api/alerts" || path.starts_with("/api/alerts/") || path == "/api/hazards";
 }
 
+void alerts_api::deny(const request_context& ctx, const request& req, std::string_view why) const {
+  if (denials_) denials_->record(ctx, req.method_string(), req.target(), why);
+}
+
 route_result alerts_api::handle(request&& req, const request_target& target,
-                                const auth::principal& who) const {
+                                const request_context& ctx) const {
+  const auth::principal& who = *ctx.who;
   incident::incident_desk* desk = desk_.load();
   if (!desk) {
     return json_error(req, http::status::service_unavailable, "the alert ledger is not running");
@@ -241,11 +246,11 @@ route_result alerts_api::handle(request&& req, const request_target& target,
   const std::string& path = target.path();
   if (path == "/api/hazards") {
     if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
-    return hazard(std::move(req), who, *desk);
+    return hazard(std::move(req), ctx, *desk);
   }
   if (path == "/api/alerts") {
     if (req.method() != http::verb::get) return method_not_allowed(req, "GET");
-    return list(std::move(req), target, who, *desk);
+    return list(std::move(req), target, ctx, *desk);
   }
   // /api/alerts/{id}[/{action}]
   std::string_view rest = std::string_view(path).substr(std::string_view("/api/alerts/").size());
@@ -259,7 +264,7 @@ route_result alerts_api::handle(request&& req, const request_target& target,
   if (slash == std::string_view::npos) {
     if (req.method() != http::verb::get) return method_not_allowed(req, "GET");
     if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
-    return detail(std::move(req), *id, who, *desk);
+    return detail(std::move(req), *id, ctx, *desk);
   }
   const std::string_view what = rest.substr(slash + 1);
   if (what != "assign" && !incident::parse_action(what)) {
@@ -271,20 +276,23 @@ route_result alerts_api::handle(request&& req, const request_target& target,
   if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
   const auth::role needed = required_role(what);
   if (!who.at_least(needed)) {
+    deny(ctx, req, fmt::format("role {} may not {}", auth::to_string(who.level), what));
     return json_error(req, http::status::forbidden,
                       fmt::format("'{}' needs the role {} or higher", what, auth::to_string(needed)));
   }
-  return act(std::move(req), *id, what, who, *desk);
+  return act(std::move(req), *id, what, ctx, *desk);
 }
 
 route_result alerts_api::list(request&& req, const request_target& target,
-                              const auth::principal& who, incident::incident_desk& desk) const {
+                              const request_context& ctx, incident::incident_desk& desk) const {
+  const auth::principal& who = *ctx.who;
   auto filter = parse_filter(target, district_);
   if (!filter) return json_error(req, http::status::bad_request, filter.error());
   if (!who.all_sites) {
     if (filter->sites.empty()) {
       filter->sites = who.sites;
     } else if (!who.may_see(filter->sites.front())) {
+      deny(ctx, req, "another school");
       return json_error(req, http::status::bad_request,
                         fmt::format("unknown site '{}'", filter->sites.front()));
     }
@@ -307,14 +315,17 @@ route_result alerts_api::list(request&& req, const request_target& target,
   });
 }
 
-route_result alerts_api::detail(request&& req, std::int64_t id, const auth::principal& who,
+route_result alerts_api::detail(request&& req, std::int64_t id, const request_context& ctx,
                                 incident::incident_desk& desk) const {
-  return deferred_response([&desk, id, who, req = std::move(req)](
+  return deferred_response([this, &desk, id, ctx, req = std::move(req)](
                                const boost::asio::any_io_executor& strand, reply_handler reply) {
     desk.detail(id, answer_on<incident::entry_detail>(
                         strand, std::move(reply), req,
-                        [who, id](const request& req, const incident::entry_detail& d) {
-                          if (!who.may_see(d.view.entry.site)) return not_yours(req, id);
+                        [this, ctx, id](const request& req, const incident::entry_detail& d) {
+                          if (!ctx.who->may_see(d.view.entry.site)) {
+                            deny(ctx, req, "another school's entry");
+                            return not_yours(req, id);
+                          }
                           json::array ts;
                           for (const auto& t : d.transitions)
                             ts.push_back(messages::transition_json(t));
@@ -326,7 +337,8 @@ route_result alerts_api::detail(request&& req, std::int64_t id, const auth::prin
 }
 
 route_result alerts_api::act(request&& req, std::int64_t id, std::string_view what,
-                             const auth::principal& who, incident::incident_desk& desk) const {
+                             const request_context& ctx, incident::incident_desk& desk) const {
+  const auth::principal& who = *ctx.who;
   auto body = body_fields::parse(req);
   if (!body) return json_error(req, http::status::bad_request, body.error());
   auto note = body->text("note", max_text);
@@ -336,14 +348,15 @@ route_result alerts_api::act(request&& req, std::int64_t id, std::string_view wh
   auto deadline = body->time("deadline");
   if (!deadline) return json_error(req, http::status::bad_request, deadline.error());
   // The change goes to the desk only once the entry is known to be of the user's schools.
-  return deferred_response([&desk, id, who, what = std::string(what), req = std::move(req),
+  return deferred_response([this, &desk, id, who, ctx, what = std::string(what), req = std::move(req),
                             note = std::move(*note), responsible = std::move(*responsible),
                             deadline = *deadline](const boost::asio::any_io_executor& strand,
                                                   reply_handler reply) mutable {
-    desk.detail(id, [&desk, id, who, what, req, note, responsible, deadline, strand,
+    desk.detail(id, [this, &desk, id, who, ctx, what, req, note, responsible, deadline, strand,
                      reply](alerts::ledger_result<incident::entry_detail> found) mutable {
       // On the desk's strand.
       if (!found || !who.may_see(found->view.entry.site)) {
+        if (found) deny(ctx, req, "another school's entry");
         auto answer = found ? not_yours(req, id) : refused(req, found.error());
         return boost::asio::post(strand, [reply, answer = std::move(answer)]() mutable {
           reply(std::move(answer));
@@ -361,9 +374,11 @@ route_result alerts_api::act(request&& req, std::int64_t id, std::string_view wh
   });
 }
 
-route_result alerts_api::hazard(request&& req, const auth::principal& who,
+route_result alerts_api::hazard(request&& req, const request_context& ctx,
                                 incident::incident_desk& desk) const {
+  const auth::principal& who = *ctx.who;
   if (!who.at_least(auth::role::duty_leader)) {
+    deny(ctx, req, fmt::format("role {} may not register hazards", auth::to_string(who.level)));
     return json_error(req, http::status::forbidden,
                       "registering a hazard needs the role duty_leader or higher");
   }
@@ -391,6 +406,7 @@ route_result alerts_api::hazard(request&& req, const auth::principal& who,
   take("severity", 10, false, severity);
   if (!error.empty()) return json_error(req, http::status::bad_request, error);
   const config::site* site = district_.find_site(spec.site);
+  if (site && !who.may_see(spec.site)) deny(ctx, req, "another school");
   if (!site || !who.may_see(spec.site)) {
     return json_error(req, http::status::bad_request, fmt::format("unknown site '{}'", spec.site));
   }

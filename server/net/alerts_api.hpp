@@ -14,6 +14,8 @@
 #include "auth/principal.hpp"
 #include "config/district.hpp"
 #include "incident/incident_desk.hpp"
+#include "net/denial_log.hpp"
+#include "net/request_context.hpp"
 #include "net/request_target.hpp"
 #include "net/responses.hpp"
 
@@ -36,21 +38,27 @@ class alerts_api {
   // `who` sees and changes only entries of their schools (another school's entry is "no such
   // alert" to them); acknowledging, rectifying, reporting, noting and registering need
   // duty_leader, closing and assigning safety_director. The person recorded is `who`.
+  // `ctx.who` must be set. Refusals of another school's entry or beyond the role are recorded
+  // in `denials` (see set_denials).
   route_result handle(request&& req, const request_target& target,
-                      const auth::principal& who) const;
+                      const request_context& ctx) const;
+  // Where refusals are recorded; must outlive the api. Set before the server starts.
+  void set_denials(const denial_log* d) { denials_ = d; }
 
  private:
-  route_result list(request&& req, const request_target& target, const auth::principal& who,
+  route_result list(request&& req, const request_target& target, const request_context& ctx,
                     incident::incident_desk& desk) const;
-  route_result detail(request&& req, std::int64_t id, const auth::principal& who,
+  route_result detail(request&& req, std::int64_t id, const request_context& ctx,
                       incident::incident_desk& desk) const;
   route_result act(request&& req, std::int64_t id, std::string_view what,
-                   const auth::principal& who, incident::incident_desk& desk) const;
-  route_result hazard(request&& req, const auth::principal& who,
+                   const request_context& ctx, incident::incident_desk& desk) const;
+  route_result hazard(request&& req, const request_context& ctx,
                       incident::incident_desk& desk) const;
+  void deny(const request_context& ctx, const request& req, std::string_view why) const;
 
   const config::district& district_;
   std::atomic<incident::incident_desk*> desk_{nullptr};
+  const denial_log* denials_ = nullptr;
 };
 
 }  // namespace campus::net

@@ -22,6 +22,8 @@ class api {
   string_response handle(const request& req, const request_target& target,
                          const auth::principal& who) const;
 
+  const config::district& district() const { return state_.district(); }
+
  private:
   string_response sites(const request& req, const request_target& target,
                         const auth::principal& who) const;

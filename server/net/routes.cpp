@@ -13,7 +13,22 @@ routes::routes(const ingest::live_state& state, core::metrics& metrics,
       history_(state.district(), metrics),
       roster_(state),
       files_(std::move(dashboards_dir)),
-      metrics_(metrics) {}
+      metrics_(metrics) {
+  alerts_.set_denials(&denials_);
+}
+
+void routes::note_other_school(const request& req, const request_target& target,
+                               const request_context& ctx) const {
+  const auto& d = api_.district();
+  std::string site;
+  if (const std::string* s = target.param("site")) site = *s;
+  if (const std::string* id = target.param("device")) {
+    if (const auto* device = d.find_device(*id)) site = device->site;
+  }
+  if (!site.empty() && d.find_site(site) && !ctx.who->may_see(site)) {
+    denials_.record(ctx, req.method_string(), req.target(), "another school");
+  }
+}
 
 route_result routes::handle(request&& req, const request_context& ctx) const {
   auto target = request_target::parse(req.target());
@@ -44,13 +59,15 @@ route_result routes::handle(request&& req, const request_context& ctx) const {
     if (!ctx.who) return access::login_required(req);
     // A change asked from another site's page is refused (the cookie is SameSite=Strict too).
     if (req.method() != http::verb::get && !access::same_origin(req)) {
+      denials_.record(ctx, req.method_string(), req.target(), "cross-site request");
       return access::forbidden(req, "cross-site request refused");
     }
+    note_other_school(req, *target, ctx);
     const auth::principal& who = *ctx.who;
     if (path == "/api/history") return history_.handle(std::move(req), *target, who);
     if (path == "/api/roster") return roster_.handle(req, *target, who);
     if (alerts_.ready() && alerts_api::serves(path)) {
-      return alerts_.handle(std::move(req), *target, who);
+      return alerts_.handle(std::move(req), *target, ctx);
     }
     return api_.handle(req, *target, who);
   }

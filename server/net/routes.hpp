@@ -14,6 +14,7 @@
 #include "ingest/live_state.hpp"
 #include "net/alerts_api.hpp"
 #include "net/api.hpp"
+#include "net/denial_log.hpp"
 #include "net/history_api.hpp"
 #include "net/responses.hpp"
 #include "net/request_context.hpp"
@@ -31,17 +32,25 @@ class routes {
   // Answers any request, now or (a history query) later; never throws for bad input. Safe to
   // call from several threads at once.
   route_result handle(request&& req, const request_context& ctx) const;
+  // Records a refusal of a site the user may not see (asked by `site=` or `device=`), before
+  // the route answers it.
+  void note_other_school(const request& req, const request_target& target,
+                         const request_context& ctx) const;
 
   // See history_api::set_store.
   void set_history(history::history_store* store) { history_.set_store(store); }
   // See session_api::set_authenticator.
-  void set_authenticator(auth::authenticator* a) { sessions_.set_authenticator(a); }
+  void set_authenticator(auth::authenticator* a) {
+    sessions_.set_authenticator(a);
+    denials_.set_authenticator(a);
+  }
   // See alerts_api::set_desk.
   void set_incidents(incident::incident_desk* desk) { alerts_.set_desk(desk); }
   // See roster_api::set_roster.
   void set_roster(const notify::duty::roster* r) { roster_.set_roster(r); }
 
  private:
+  denial_log denials_;  // before the apis that record into it
   api api_;
   session_api sessions_;
   alerts_api alerts_;

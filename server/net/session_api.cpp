@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "net/access.hpp"
 
 namespace campus::net {
@@ -28,7 +30,8 @@ std::string cookie(std::string_view token, std::chrono::seconds max_age, bool se
 }  // namespace
 
 bool session_api::serves(std::string_view path) {
-  return path == "/api/login" || path == "/api/logout" || path == "/api/me";
+  return path == "/api/login" || path == "/api/logout" || path == "/api/me" ||
+         path == "/api/audit";
 }
 
 json::object session_api::user_json(const auth::principal& p) {
@@ -43,8 +46,9 @@ json::object session_api::user_json(const auth::principal& p) {
 
 route_result session_api::handle(request&& req, const request_target& target,
                                  const request_context& ctx) const {
-  if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
   const std::string& path = target.path();
+  if (path == "/api/audit") return audit(std::move(req), target, ctx);
+  if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
   if (path == "/api/me") {
     if (req.method() != http::verb::get) return method_not_allowed(req, "GET");
     if (!ctx.who) return access::login_required(req);
@@ -141,6 +145,46 @@ route_result session_api::logout(request&& req, const request_context& ctx) cons
         res.keep_alive(req.keep_alive());
         res.set(http::field::set_cookie, cookie("", std::chrono::seconds(0), secure));
         reply(std::move(res));
+      });
+    });
+  });
+}
+
+route_result session_api::audit(request&& req, const request_target& target,
+                                const request_context& ctx) const {
+  if (req.method() != http::verb::get) return method_not_allowed(req, "GET");
+  if (!ctx.who) return access::login_required(req);
+  if (!ctx.who->at_least(auth::role::admin)) {
+    return access::forbidden(req, "the audit log is for administrators");
+  }
+  if (auto bad = target.unknown_param({"limit"})) {
+    return json_error(req, http::status::bad_request, *bad);
+  }
+  int limit = 100;
+  if (const std::string* text = target.param("limit")) {
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+    if (ec != std::errc{} || end != text->data() + text->size() || limit < 1 || limit > 1000) {
+      return json_error(req, http::status::bad_request, "'limit' must be 1 to 1000");
+    }
+  }
+  auth::authenticator* a = auth_.load();
+  if (!a) return json_response(req, http::status::ok, json::object{{"events", json::array{}}});
+  return deferred_response([a, limit, req = std::move(req)](
+                               const boost::asio::any_io_executor& strand, reply_handler reply) {
+    a->recent_audit(limit, [strand, reply, req](auto events) {
+      boost::asio::post(strand, [reply, req, events = std::move(events)] {
+        if (!events) {
+          return reply(json_error(req, http::status::service_unavailable, events.error()));
+        }
+        json::array out;
+        for (const auto& e : *events) {
+          out.push_back(json::object{{"at", core::to_epoch_ms(e.at)},
+                                     {"who", e.who},
+                                     {"what", e.what},
+                                     {"address", e.address},
+                                     {"detail", e.detail}});
+        }
+        reply(json_response(req, http::status::ok, json::object{{"events", std::move(out)}}));
       });
     });
   });

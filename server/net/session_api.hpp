@@ -2,6 +2,7 @@
 //   POST /api/login   {"user","password"} → the user, the token, a session cookie
 //   POST /api/logout  ends the session (cookie or bearer), clears the cookie
 //   GET  /api/me      the session's user, or 401
+//   GET  /api/audit?limit=N   the newest audit events (logins, denials, user changes); admin
 // The password check runs on the authenticator's worker (Argon2id is slow on purpose); the
 // answer is formatted on the session's strand.
 #pragma once
@@ -32,6 +33,7 @@ class session_api {
  private:
   route_result login(request&& req, const request_context& ctx, auth::authenticator& a) const;
   route_result logout(request&& req, const request_context& ctx) const;
+  route_result audit(request&& req, const request_target& target, const request_context& ctx) const;
 
   std::atomic<auth::authenticator*> auth_{nullptr};
 };

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "campus_server.hpp"
 #include "support/mosquitto_broker.hpp"
 #include "support/temp_dir.hpp"
@@ -84,6 +86,32 @@ TEST_F(school_scope, every_route_refuses_another_schools_user_and_serves_the_sch
     EXPECT_EQ(status(c.method, target, "xh-leader", c.body), c.own_school)
         << c.method << " " << target << " as the school's duty leader";
   }
+}
+
+TEST_F(school_scope, refusals_and_logins_are_in_the_audit_log_for_administrators) {
+  EXPECT_EQ(status("POST", "/api/alerts/" + xh_entry_ + "/ack", "bh-leader"), 404);
+  EXPECT_EQ(status("GET", "/api/devices?site=xh-primary", "bh-leader"), 404);
+  EXPECT_EQ(status("POST", "/api/alerts/" + xh_entry_ + "/close", "xh-leader", R"({"note":"x"})"),
+            403);
+  EXPECT_EQ(status("GET", "/api/audit", "bh-leader"), 403);  // not an administrator
+  json::array events;
+  ASSERT_TRUE(wait_until([&] {  // the audit log is written on the authenticator's thread
+    auto r = server_->get("/api/audit?limit=1000");
+    if (!r || r->status != 200) return false;
+    events = json::parse(r->body).at("events").as_array();
+    int denied = 0;
+    for (const auto& e : events) denied += e.at("what") == "denied";
+    return denied >= 3;
+  }));
+  std::vector<std::string> denied_to, logged_in;
+  for (const auto& e : events) {
+    if (e.at("what") == "denied") denied_to.emplace_back(e.at("who").as_string());
+    if (e.at("what") == "login_ok") logged_in.emplace_back(e.at("who").as_string());
+    EXPECT_FALSE(e.at("address").as_string().empty()) << json::serialize(e);
+  }
+  EXPECT_EQ(std::count(denied_to.begin(), denied_to.end(), "bh-leader"), 2);
+  EXPECT_EQ(std::count(denied_to.begin(), denied_to.end(), "xh-leader"), 1);
+  EXPECT_NE(std::find(logged_in.begin(), logged_in.end(), "bh-leader"), logged_in.end());
 }
 
 TEST_F(school_scope, lists_hold_only_the_users_schools) {
