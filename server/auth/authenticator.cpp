@@ -51,7 +51,8 @@ authenticator::authenticator(std::unique_ptr<user_store> store, const core::cloc
     : store_(std::move(store)),
       clock_(clock),
       settings_(s),
-      limiter_(login_limiter::settings{s.max_failures, s.failure_window, s.lockout}),
+      limiter_(login_limiter::settings{s.max_failures, s.failure_window, s.lockout,
+                                       s.max_address_failures}),
       metrics_(metrics),
       sessions_gauge_(metrics.get("campus_auth_sessions")),
       audit_errors_(metrics.get("campus_auth_audit_errors_total")) {

@@ -48,7 +48,8 @@ namespace campus::auth {
 // argument of a member function).
 struct authenticator_settings {
   std::chrono::seconds session_ttl{std::chrono::hours{12}};
-  int max_failures = 5;
+  int max_failures = 5;           // per user name
+  int max_address_failures = 30;  // per client address (see login_limiter)
   std::chrono::seconds failure_window{std::chrono::minutes{15}};
   std::chrono::seconds lockout{std::chrono::minutes{15}};
   // Argon2id cost of new hashes (set_password through the store); tests use minimum().

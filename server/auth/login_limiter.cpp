@@ -16,13 +16,13 @@ std::chrono::seconds login_limiter::retry_after(std::string_view address, std::s
   return std::max(wait(by_address_, address, now), wait(by_name_, name, now));
 }
 
-void login_limiter::fail(table& t, std::string_view key, core::time_point now) {
+void login_limiter::fail(table& t, std::string_view key, int limit, core::time_point now) {
   auto& r = t[std::string(key)];
   r.failures.push_back(now);
   while (!r.failures.empty() && r.failures.front() <= now - settings_.window) {
     r.failures.pop_front();
   }
-  if (static_cast<int>(r.failures.size()) >= settings_.max_failures) {
+  if (static_cast<int>(r.failures.size()) >= limit) {
     r.locked_until = now + settings_.lockout;
     r.failures.clear();  // the next lockout needs as many new failures
   }
@@ -30,8 +30,10 @@ void login_limiter::fail(table& t, std::string_view key, core::time_point now) {
 
 void login_limiter::failed(std::string_view address, std::string_view name,
                            core::time_point now) {
-  fail(by_address_, address, now);
-  fail(by_name_, name, now);
+  fail(by_address_, address,
+       settings_.max_address_failures > 0 ? settings_.max_address_failures : settings_.max_failures,
+       now);
+  fail(by_name_, name, settings_.max_failures, now);
   if (tracked() >= prune_at_) prune(now);
 }
 

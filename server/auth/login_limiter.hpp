@@ -22,9 +22,13 @@ namespace campus::auth {
 class login_limiter {
  public:
   struct settings {
-    int max_failures = 5;
+    int max_failures = 5;  // per name
     std::chrono::seconds window{std::chrono::minutes{15}};
     std::chrono::seconds lockout{std::chrono::minutes{15}};
+    // Per address; 0: the same as max_failures. Higher than the per-name limit in the server:
+    // a school's NAT puts all its staff behind one address, and a few people mistyping must
+    // not lock the whole school out (guessing one name is still capped by the name's limit).
+    int max_address_failures = 0;
   };
 
   explicit login_limiter(settings s) : settings_(s) {}
@@ -46,7 +50,7 @@ class login_limiter {
   using table = std::unordered_map<std::string, record>;
 
   std::chrono::seconds wait(const table& t, std::string_view key, core::time_point now) const;
-  void fail(table& t, std::string_view key, core::time_point now);
+  void fail(table& t, std::string_view key, int limit, core::time_point now);
   void prune(core::time_point now);
 
   settings settings_;

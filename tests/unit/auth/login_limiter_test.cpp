@@ -71,5 +71,18 @@ TEST_F(login_limiter_test, memory_stays_bounded_when_every_attempt_comes_from_a_
   EXPECT_EQ(limiter_.tracked(), 6000u);
 }
 
+TEST(login_limiter, an_address_may_have_its_own_higher_limit) {
+  core::manual_clock clock;
+  login_limiter limiter{login_limiter::settings{5, 15min, 10min, 30}};
+  // A school's NAT: 29 staff mistype once each — nobody is locked out.
+  for (int i = 0; i < 29; ++i) limiter.failed("203.0.113.7", "user" + std::to_string(i), clock.now());
+  EXPECT_EQ(limiter.retry_after("203.0.113.7", "someone", clock.now()), 0s);
+  limiter.failed("203.0.113.7", "user29", clock.now());
+  EXPECT_EQ(limiter.retry_after("203.0.113.7", "someone", clock.now()), 10min);
+  // One name is still capped at five, whatever the address allows.
+  for (int i = 0; i < 5; ++i) limiter.failed("198.51.100.1", "wangfang", clock.now());
+  EXPECT_EQ(limiter.retry_after("198.51.100.2", "wangfang", clock.now()), 10min);
+}
+
 }  // namespace
 }  // namespace campus::auth::test
