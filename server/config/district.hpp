@@ -68,11 +68,22 @@ struct mqtt_settings {
   mqtt_tls_settings tls;
 };
 
+// HTTPS and WSS on the HTTP port. Off unless cert_file is set; then the port speaks only TLS
+// (1.2 and later). The loader checks that both files exist and hold PEM; that the key matches
+// the certificate and the certificate is valid now is checked when the server starts.
+struct http_tls_settings {
+  std::string cert_file;  // PEM: the server certificate first, then any intermediates
+  std::string key_file;   // PEM private key of that certificate, without a passphrase
+
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 struct http_settings {
   std::string host = "0.0.0.0";
   int port = 8080;
   std::string dashboards_dir;   // static files; default: the dashboards/ folder of the install
   std::size_t ws_queue_limit = 1024;  // messages queued per WebSocket client before it is closed
+  http_tls_settings tls;
 };
 
 struct ingest_settings {

@@ -1,11 +1,17 @@
 #include "config/loader.hpp"
 
 #include <date/tz.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -45,6 +51,34 @@ std::string district::spool_path() const {
 }
 
 namespace {
+
+enum class pem_kind { certificate, private_key };
+
+// Why `path` does not hold a PEM certificate (or private key); nullopt when it does. An
+// encrypted key is refused rather than prompting for its passphrase on the terminal.
+std::optional<std::string> pem_problem(const std::filesystem::path& path, pem_kind kind) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(path.c_str(), "r"), &BIO_free);
+  if (!bio) return "cannot read \"" + path.string() + "\"";
+  ERR_clear_error();
+  bool ok = false;
+  if (kind == pem_kind::certificate) {
+    X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
+    ok = cert != nullptr;
+    X509_free(cert);
+  } else {
+    auto no_passphrase = [](char*, int, int, void*) { return 0; };
+    EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr);
+    ok = pkey != nullptr;
+    EVP_PKEY_free(pkey);
+  }
+  ERR_clear_error();  // the reasons stay in OpenSSL's per-thread queue otherwise
+  if (ok) return std::nullopt;
+  return kind == pem_kind::certificate
+             ? "\"" + path.string() + "\" holds no PEM certificate"
+             : "\"" + path.string() +
+                   "\" holds no PEM private key (or one protected by a passphrase, which the "
+                   "server cannot type: store it without one, readable only by the server)";
+}
 
 // Reads one document into a district; all problems go to `r`.
 class district_parser {
@@ -155,7 +189,7 @@ class district_parser {
   void parse_http(const YAML::Node& n, http_settings& h) {
     h.dashboards_dir.clear();
     if (n) {
-      r_.check_keys(n, "http", {"host", "port", "dashboards", "ws_queue_limit"});
+      r_.check_keys(n, "http", {"host", "port", "dashboards", "ws_queue_limit", "tls"});
       if (auto v = r_.string(n, "host", "http", false)) h.host = *v;
       if (auto v = r_.integer(n, "port", "http", false)) {
         if (*v < 0 || *v > 65535)
@@ -172,7 +206,39 @@ class district_parser {
         else
           h.ws_queue_limit = static_cast<std::size_t>(*v);
       }
+      parse_http_tls(n["tls"], h.tls);
     }
+  }
+
+  // http.tls: {cert_file, key_file}, both required, relative to the configuration file. Each
+  // must be readable now and hold what it names in PEM, so check-config catches a wrong file;
+  // whether the two belong together is checked when the server loads them.
+  void parse_http_tls(const YAML::Node& n, http_tls_settings& t) {
+    if (!n) return;
+    const std::string p = "http.tls";
+    if (!n.IsMap()) {
+      r_.error(n, p, "must be a mapping with cert_file and key_file");
+      return;
+    }
+    r_.check_keys(n, p, {"cert_file", "key_file"});
+    auto file = [&](const char* key, pem_kind kind) -> std::string {
+      auto v = r_.string(n, key, p, true);
+      if (!v) return {};
+      auto path = (base_dir_ / *v).lexically_normal();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(path, ec)) {
+        r_.error(n[key], p + "." + key, "no such file \"" + path.string() + "\"");
+        return {};
+      }
+      if (auto problem = pem_problem(path, kind)) {
+        r_.error(n[key], p + "." + key, *problem);
+        return {};
+      }
+      return path.string();
+    };
+    auto cert = file("cert_file", pem_kind::certificate);
+    auto key = file("key_file", pem_kind::private_key);
+    if (!cert.empty() && !key.empty()) t = {std::move(cert), std::move(key)};
   }
 
   void parse_ingest(const YAML::Node& n, ingest_settings& g) {

@@ -2,15 +2,12 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/log.hpp"
 #include "net/access.hpp"
 #include "net/fail.hpp"
 #include "net/request_target.hpp"
-#include "net/websocket_session.hpp"
 
 namespace campus::net {
 
@@ -26,30 +23,29 @@ constexpr auto io_timeout = std::chrono::seconds(30);
 
 }  // namespace
 
-http_session::http_session(asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx,
-                           std::optional<address_guard::slot> slot)
-    : stream_(std::move(socket)),
-      ctx_(std::move(ctx)),
+http_session::http_session(asio::any_io_executor executor, std::shared_ptr<session_context> ctx,
+                           bool secure, std::optional<address_guard::slot> slot)
+    : ctx_(std::move(ctx)),
       slot_(std::move(slot)),
-      reply_timer_(stream_.get_executor()) {}
+      executor_(std::move(executor)),
+      secure_(secure),
+      reply_timer_(executor_) {}
 
 void http_session::run() {
   // The accept handler runs on the listener's strand; start on this connection's own strand.
-  asio::dispatch(stream_.get_executor(),
-                 beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  asio::dispatch(executor_, [self = shared_from_this()] { self->begin(); });
 }
 
 void http_session::do_read() {
   parser_.emplace();
   parser_->body_limit(body_limit);
   parser_->header_limit(header_limit);
-  stream_.expires_after(io_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  tcp().expires_after(io_timeout);
+  async_read_request(*parser_);
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
-  if (ec == http::error::end_of_stream) return do_close();
+  if (ec == http::error::end_of_stream) return shut_down();
   if (ec == http::error::body_limit || ec == http::error::header_limit) {
     // Answer (so the client learns why) and close: the rest of the request is unread.
     request req;
@@ -81,11 +77,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         return write(access::forbidden(parser_->get(), "WebSocket from another origin refused"));
       }
       if (!context.who) return write(access::login_required(parser_->get()));
-      // The websocket session takes the socket (and its strand); this session ends here.
-      std::make_shared<websocket_session>(stream_.release_socket(), ctx_, std::move(*context.who),
-                                          std::move(slot_))
-          ->run(parser_->release());
-      return;
+      // The websocket session takes the stream (and its strand); this session ends here.
+      return upgrade(parser_->release(), std::move(*context.who));
     }
     auto res = json_error(parser_->get(), http::status::not_found,
                           "WebSocket upgrade is offered at /ws only");
@@ -102,6 +95,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 request_context http_session::context_of(const request& req) const {
   request_context c;
   if (slot_) c.address = slot_->address().to_string();
+  c.secure = secure_;
   auth::authenticator* a = ctx_->authenticator.load();
   if (!a) {
     c.who = access::open_access();
@@ -120,8 +114,8 @@ void http_session::await_reply(deferred_response start, unsigned version) {
                                                     shared_from_this(), ticket, version));
   // The reply handler holds the session alive while the work runs elsewhere; the route calls
   // it on our strand, and dispatch keeps it there even if a route got that wrong.
-  start(stream_.get_executor(), [self = shared_from_this(), ticket](string_response res) {
-    auto ex = self->stream_.get_executor();
+  start(executor_, [self = shared_from_this(), ticket](string_response res) {
+    auto ex = self->executor_;
     asio::dispatch(ex, [self = std::move(self), ticket, res = std::move(res)]() mutable {
       self->on_reply(ticket, std::move(res));
     });
@@ -152,22 +146,14 @@ void http_session::on_reply_timeout(std::uint64_t ticket, unsigned version, beas
 
 void http_session::write(http::message_generator&& response) {
   const bool keep_alive = response.keep_alive();
-  stream_.expires_after(io_timeout);
-  beast::async_write(stream_, std::move(response),
-                     beast::bind_front_handler(&http_session::on_write, shared_from_this(),
-                                               keep_alive));
+  tcp().expires_after(io_timeout);
+  async_write_response(std::move(response), keep_alive);
 }
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "http write");
-  if (!keep_alive) return do_close();
+  if (!keep_alive) return shut_down();
   do_read();
-}
-
-void http_session::do_close() {
-  // Half-close: the client reads the whole response, then sees end of stream.
-  beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
 }  // namespace campus::net

@@ -5,7 +5,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "net/fail.hpp"
-#include "net/http_session.hpp"
+#include "net/basic_http_session.hpp"
 
 namespace campus::net {
 
@@ -62,7 +62,12 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     const auto peer = socket.remote_endpoint(peer_ec);
     if (!peer_ec) {
       if (auto slot = ctx_->guard.admit(peer.address())) {
-        std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot))->run();
+        // The whole port speaks TLS or none of it: no plain-text fallback to downgrade to.
+        if (ctx_->tls) {
+          std::make_shared<tls_http_session>(std::move(socket), ctx_, std::move(slot))->run();
+        } else {
+          std::make_shared<plain_http_session>(std::move(socket), ctx_, std::move(slot))->run();
+        }
       } else {
         socket.close(peer_ec);  // too many connections from that address: counted by the guard
       }

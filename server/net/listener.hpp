@@ -1,4 +1,5 @@
-// Accepts TCP connections and starts an http_session for each, on a strand of its own.
+// Accepts TCP connections and starts an http_session for each, on a strand of its own: a TLS
+// one when the session_context holds a certificate, a plain one otherwise.
 // The acceptor itself lives on a strand too, so stop() may be called from any thread.
 #pragma once
 

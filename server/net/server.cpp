@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "net/listener.hpp"
 #include "net/session_context.hpp"
+#include "net/tls_context.hpp"
 
 namespace campus::net {
 
@@ -11,6 +12,7 @@ namespace asio = boost::asio;
 server::server(asio::io_context& io, const config::http_settings& http, std::string dashboards_dir,
                ingest::live_state& state, core::metrics& metrics)
     : io_(io),
+      tls_(http.tls),
       ctx_(std::make_shared<session_context>(state, metrics, std::move(dashboards_dir),
                                              http.ws_queue_limit)) {}
 
@@ -25,13 +27,19 @@ std::expected<asio::ip::tcp::endpoint, std::string> server::start(const std::str
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
   if (ec) return std::unexpected("listen address must be a numeric IP address: '" + host + "'");
+  if (tls_.enabled() && !ctx_->tls) {
+    // Loaded once, before the first accept: every session shares this context.
+    auto tls = make_tls_context(tls_);
+    if (!tls) return std::unexpected(tls.error());
+    ctx_->tls = std::move(*tls);
+  }
   auto l = std::make_shared<listener>(io_, ctx_);
   auto bound = l->open({address, static_cast<unsigned short>(port)});
   if (!bound) return std::unexpected(bound.error());
   l->run();
   listener_ = std::move(l);
-  core::log(core::log_level::info, "net: listening on http://{}:{}", bound->address().to_string(),
-            bound->port());
+  core::log(core::log_level::info, "net: listening on {}://{}:{}", ctx_->tls ? "https" : "http",
+            bound->address().to_string(), bound->port());
   return bound;
 }
 

@@ -1,5 +1,6 @@
 // The HTTP + WebSocket server in one object: dashboards (static files), the JSON API, /healthz,
-// /metrics and the /ws live feed, all on one port.
+// /metrics and the /ws live feed, all on one port. With http.tls set, that port speaks only
+// HTTPS and WSS (TLS 1.2+); without it, only plain HTTP.
 //
 //   campus::net::server web(io, district.http, dashboards_dir, state, metrics);
 //   auto bound = web.start("127.0.0.1", 0);        // port 0: the system chooses
@@ -42,7 +43,10 @@ class server {
   server& operator=(const server&) = delete;
 
   // Binds and starts accepting; returns the bound endpoint (port 0 → chosen port), or an error
-  // naming the address. `host` is a numeric IPv4 or IPv6 address ("0.0.0.0", "::1").
+  // naming the address. `host` is a numeric IPv4 or IPv6 address ("0.0.0.0", "::1"). With
+  // http.tls, the certificate and key are loaded first: a file that cannot be loaded, a key
+  // that does not match the certificate or an expired certificate is an error
+  // ("http.tls: ...") and nothing is bound.
   std::expected<boost::asio::ip::tcp::endpoint, std::string> start(const std::string& host,
                                                                    int port);
   // Stops accepting and asks every WebSocket client to close (going away). Thread-safe.
@@ -72,9 +76,12 @@ class server {
   void set_reply_timeout(std::chrono::milliseconds timeout);
 
   std::size_t websocket_clients() const;
+  // True when the port speaks TLS (http.tls was set).
+  bool secure() const { return tls_.enabled(); }
 
  private:
   boost::asio::io_context& io_;
+  config::http_tls_settings tls_;
   std::shared_ptr<session_context> ctx_;
   std::shared_ptr<listener> listener_;
 };

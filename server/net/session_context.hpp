@@ -4,12 +4,16 @@
 // The live_state and metrics it refers to must outlive the io_context's handlers.
 #pragma once
 
+#include <boost/asio/ssl/context.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 
 #include "auth/authenticator.hpp"
+#include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "incident/incident_desk.hpp"
 #include "ingest/live_state.hpp"
@@ -35,11 +39,18 @@ struct session_context {
   // the net module's own tests do that, the application always sets one.
   std::atomic<auth::authenticator*> authenticator{nullptr};
   std::size_t ws_queue_limit;
+  // The server's certificate when the port speaks TLS (http.tls); null: plain HTTP. Set by
+  // server::start before the first connection is accepted, never changed afterwards.
+  std::shared_ptr<boost::asio::ssl::context> tls;
   // How long a deferred reply (a history query) may take before the session answers 504.
   std::atomic<std::chrono::milliseconds> reply_timeout{std::chrono::seconds(60)};
   core::metrics::counter& ws_messages_sent;
   core::metrics::counter& ws_slow_clients_closed;
   core::metrics::counter& http_requests;
+  core::metrics::counter& tls_handshake_failures;
+  // A scanner speaking plain HTTP to the TLS port fails at every connection: counted always,
+  // logged at a bounded rate.
+  core::log_rate_limiter tls_failure_log;
 };
 
 }  // namespace campus::net

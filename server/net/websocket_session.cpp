@@ -2,7 +2,6 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/core/bind_handler.hpp>
 
 #include "core/log.hpp"
 #include "net/fail.hpp"
@@ -17,40 +16,26 @@ namespace websocket = beast::websocket;
 
 namespace {
 
-// Dashboards send nothing but control frames; anything large is a misbehaving client.
-constexpr std::size_t max_incoming_message = 4096;
 // How long a closing handshake may wait behind a write the client does not read.
 constexpr auto close_grace = std::chrono::seconds(10);
 
 }  // namespace
 
-websocket_session::websocket_session(asio::ip::tcp::socket&& socket,
+websocket_session::websocket_session(asio::any_io_executor executor,
                                      std::shared_ptr<session_context> ctx, auth::principal who,
                                      std::optional<address_guard::slot> slot)
-    : ws_(std::move(socket)),
-      ctx_(std::move(ctx)),
+    : ctx_(std::move(ctx)),
+      executor_(std::move(executor)),
       slot_(std::move(slot)),
       who_(std::move(who)),
       queue_(ctx_->ws_queue_limit),
-      close_deadline_(ws_.get_executor()) {}
+      close_deadline_(executor_) {}
 
 websocket_session::~websocket_session() {
   if (joined_) ctx_->clients.leave(*this);
 }
 
-void websocket_session::run(request req) {
-  // The websocket stream has its own timeouts (handshake, idle with keep-alive pings); the
-  // tcp_stream's would cut a quiet but healthy dashboard.
-  beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, "campus-shield");
-  }));
-  ws_.read_message_max(max_incoming_message);
-  ws_.text(true);
-  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
-                                                  shared_from_this()));
-}
+void websocket_session::run(request req) { async_accept(std::move(req)); }
 
 void websocket_session::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "websocket accept");
@@ -67,10 +52,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   do_read();
 }
 
-void websocket_session::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
-                                                    shared_from_this()));
-}
+void websocket_session::do_read() { async_read_message(buffer_); }
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "websocket read");
@@ -81,7 +63,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
 
 void websocket_session::send(std::shared_ptr<const std::string> message,
                              std::shared_ptr<const std::string> coalesce_key) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message),
+  asio::post(executor_, [self = shared_from_this(), message = std::move(message),
                                   key = std::move(coalesce_key)]() mutable {
     self->enqueue(std::move(message), key ? std::string_view(*key) : std::string_view{});
   });
@@ -99,7 +81,7 @@ void websocket_session::enqueue(std::shared_ptr<const std::string> message,
       // closed rather than letting its queue grow without bound.
       ctx_->ws_slow_clients_closed.inc();
       beast::error_code ec;
-      const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+      const auto peer = tcp().socket().remote_endpoint(ec);
       core::log(core::log_level::warn, "net: closing slow WebSocket client {}: {} messages queued",
                 ec ? std::string("?") : peer.address().to_string(), queue_.size());
       return start_close({websocket::close_code::policy_error, "client too slow"});
@@ -109,8 +91,7 @@ void websocket_session::enqueue(std::shared_ptr<const std::string> message,
 
 void websocket_session::do_write() {
   // The front message stays in the queue (and alive) until this write completes.
-  ws_.async_write(asio::buffer(*queue_.front()),
-                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+  async_write_message(asio::buffer(*queue_.front()));
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
@@ -121,7 +102,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 }
 
 void websocket_session::close(websocket::close_reason reason) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), reason] {
+  asio::post(executor_, [self = shared_from_this(), reason] {
     if (self->joined_) self->start_close(reason);
   });
 }
@@ -131,12 +112,11 @@ void websocket_session::start_close(websocket::close_reason reason) {
   closing_ = true;
   queue_.drop_pending();
   // Beast lets a close run beside a write in progress: the close frame follows that write.
-  ws_.async_close(reason, beast::bind_front_handler(&websocket_session::on_close,
-                                                    shared_from_this()));
+  async_close(reason);
   close_deadline_.expires_after(close_grace);
   close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: the close completed
-    beast::get_lowest_layer(self->ws_).close();
+    self->tcp().close();
   });
 }
 

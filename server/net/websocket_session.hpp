@@ -4,15 +4,22 @@
 //
 // All state below is touched only on the session's strand (the socket's executor); send() and
 // close() are the thread-safe entry points and post to it.
+//
+// This class is the whole of the session's logic (snapshot, bounded queue, closing), the same
+// for ws:// and wss://, and what the hub knows of a client. It reaches the connection only
+// through the transport operations below, which basic_websocket_session implements once for
+// each stream type.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "net/responses.hpp"
@@ -23,17 +30,14 @@ namespace campus::net {
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
-  // `slot`: the connection's hold on its address (address_guard), carried over from the HTTP
-  // session; empty for connections not counted.
-  // `who`: the session's user; the client gets only messages of the schools they may see.
-  websocket_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<session_context> ctx,
-                    auth::principal who, std::optional<address_guard::slot> slot = std::nullopt);
+  virtual ~websocket_session();
+  websocket_session(const websocket_session&) = delete;
+  websocket_session& operator=(const websocket_session&) = delete;
 
   // True when this client may receive a message about `site` (thread-safe: `who` is fixed).
   bool may_see(std::string_view site) const { return who_.may_see(site); }
-  ~websocket_session();
 
-  // Accepts the upgrade request read by http_session.
+  // Accepts the upgrade request read by http_session (call on the session's strand).
   void run(request req);
 
   // Queues a message (thread-safe). A non-null `coalesce_key` lets a newer message with the
@@ -44,18 +48,35 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Starts the closing handshake (thread-safe); pending messages are dropped.
   void close(boost::beast::websocket::close_reason reason);
 
- private:
+ protected:
+  // `executor`: the connection's strand. `who`: the session's user; the client gets only
+  // messages of the schools they may see. `slot`: the connection's hold on its address
+  // (address_guard), carried over from the HTTP session; empty for connections not counted.
+  websocket_session(boost::asio::any_io_executor executor, std::shared_ptr<session_context> ctx,
+                    auth::principal who, std::optional<address_guard::slot> slot);
+
+  // The transport, implemented by basic_websocket_session. Each asynchronous operation
+  // completes into the matching on_* below, on the strand, holding the session alive.
+  virtual void async_accept(request req) = 0;
+  virtual void async_read_message(boost::beast::flat_buffer& buffer) = 0;
+  virtual void async_write_message(boost::asio::const_buffer message) = 0;
+  virtual void async_close(boost::beast::websocket::close_reason reason) = 0;
+  virtual boost::beast::tcp_stream& tcp() = 0;  // the lowest layer: peer address, hard close
+
   void on_accept(boost::beast::error_code ec);
-  void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
-  void enqueue(std::shared_ptr<const std::string> message, std::string_view coalesce_key);
-  void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
-  void start_close(boost::beast::websocket::close_reason reason);
   void on_close(boost::beast::error_code ec);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   std::shared_ptr<session_context> ctx_;
+
+ private:
+  void do_read();
+  void enqueue(std::shared_ptr<const std::string> message, std::string_view coalesce_key);
+  void do_write();
+  void start_close(boost::beast::websocket::close_reason reason);
+
+  boost::asio::any_io_executor executor_;
   std::optional<address_guard::slot> slot_;  // after ctx_: released before the guard can go
   const auth::principal who_;
   boost::beast::flat_buffer buffer_;
