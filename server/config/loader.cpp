@@ -110,6 +110,15 @@ class district_parser {
   }
 
  private:
+  // A section written as a scalar or a list cannot be read key by key (yaml-cpp throws when a
+  // scalar is indexed): it is reported and skipped. An empty section (null) means the defaults.
+  bool section(const YAML::Node& n, const std::string& path) {
+    if (!n || n.IsNull()) return false;
+    if (n.IsMap()) return true;
+    r_.error(n, path, "must be a mapping");
+    return false;
+  }
+
   void parse_district(const YAML::Node& n, district& d) {
     if (!n || !n.IsMap()) {
       r_.error(n, "district", "is required: a mapping with id, name and name_en");
@@ -122,7 +131,7 @@ class district_parser {
   }
 
   void parse_mqtt(const YAML::Node& n, mqtt_settings& m) {
-    if (!n) return;
+    if (!section(n, "mqtt")) return;
     r_.check_keys(n, "mqtt", {"host", "port", "client_id", "subscription", "qos", "keepalive",
                               "clean_session", "username", "password", "tls"});
     if (auto v = r_.string(n, "host", "mqtt", false)) m.host = *v;
@@ -188,7 +197,7 @@ class district_parser {
 
   void parse_http(const YAML::Node& n, http_settings& h) {
     h.dashboards_dir.clear();
-    if (n) {
+    if (section(n, "http")) {
       r_.check_keys(n, "http", {"host", "port", "dashboards", "ws_queue_limit", "tls"});
       if (auto v = r_.string(n, "host", "http", false)) h.host = *v;
       if (auto v = r_.integer(n, "port", "http", false)) {
@@ -242,7 +251,7 @@ class district_parser {
   }
 
   void parse_ingest(const YAML::Node& n, ingest_settings& g) {
-    if (!n) return;
+    if (!section(n, "ingest")) return;
     r_.check_keys(n, "ingest", {"max_payload_bytes", "max_past", "max_future"});
     if (auto v = r_.integer(n, "max_payload_bytes", "ingest", false)) {
       if (*v < 64 || *v > 16 * 1024 * 1024)
@@ -256,7 +265,7 @@ class district_parser {
   }
 
   void parse_history(const YAML::Node& n, history_settings& h) {
-    if (!n) return;
+    if (!section(n, "history")) return;
     r_.check_keys(n, "history", {"backend", "sqlite", "influxdb"});
     if (auto b = r_.string(n, "backend", "history", false)) {
       if (*b == "sqlite")
@@ -267,7 +276,7 @@ class district_parser {
         r_.error(n["backend"], "history.backend",
                  "must be sqlite or influxdb, got \"" + *b + "\"");
     }
-    if (const YAML::Node s = n["sqlite"]; s) {
+    if (const YAML::Node s = n["sqlite"]; section(s, "history.sqlite")) {
       r_.check_keys(s, "history.sqlite", {"path", "retention"});
       if (auto v = r_.string(s, "path", "history.sqlite", false))
         h.sqlite.path = (base_dir_ / *v).lexically_normal().string();
@@ -278,7 +287,7 @@ class district_parser {
           h.sqlite.retention = *v;
       }
     }
-    if (const YAML::Node x = n["influxdb"]; x) {
+    if (const YAML::Node x = n["influxdb"]; section(x, "history.influxdb")) {
       const std::string p = "history.influxdb";
       r_.check_keys(x, p,
                     {"url", "database", "username", "password", "batch_size", "flush_interval",
