@@ -11,6 +11,35 @@ int hex_digit(char c) {
   return -1;
 }
 
+// Strict UTF-8: no overlong forms, surrogates or code points above U+10FFFF. Decoded text ends
+// up in JSON answers (error messages quote it), which must be UTF-8.
+bool is_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t extra = 0;
+    char32_t cp = 0;
+    if ((lead & 0xE0) == 0xC0) extra = 1, cp = lead & 0x1F;
+    else if ((lead & 0xF0) == 0xE0) extra = 2, cp = lead & 0x0F;
+    else if ((lead & 0xF8) == 0xF0) extra = 3, cp = lead & 0x07;
+    else return false;
+    if (s.size() - i <= extra) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    constexpr char32_t smallest[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < smallest[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::expected<std::string, std::string> request_target::percent_decode(std::string_view s,
@@ -34,6 +63,7 @@ std::expected<std::string, std::string> request_target::percent_decode(std::stri
       out += c;
     }
   }
+  if (!is_utf8(out)) return std::unexpected("not UTF-8");
   return out;
 }
 

@@ -14,7 +14,8 @@ namespace campus::net {
 class request_target {
  public:
   // Fails on a target that is not origin-form ("/..."), on bad percent-encoding, on a decoded
-  // NUL byte and on a query parameter given twice; the message says which.
+  // NUL byte, on decoded text that is not UTF-8 and on a query parameter given twice; the
+  // message says which.
   static std::expected<request_target, std::string> parse(std::string_view target);
 
   // Decodes %XX escapes; `plus_is_space` for query strings (form encoding).

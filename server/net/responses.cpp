@@ -12,6 +12,9 @@ string_response text_response(const request& req, http::status status, std::stri
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
+  // A HEAD answer has the GET answer's headers and no body: a body would be read as the start
+  // of the next response on a keep-alive connection.
+  if (req.method() == http::verb::head) res.body().clear();
   return res;
 }
 
