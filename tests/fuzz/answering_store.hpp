@@ -1,0 +1,17 @@
+// A history store that keeps nothing and answers every query at once with a short series made
+// from the query itself, so that the HTTP target reaches /api/history's parsing and formatting
+// without a database.
+#pragma once
+
+#include "history/history_store.hpp"
+
+namespace campus::fuzz {
+
+class answering_store final : public history::history_store {
+ public:
+  void append(std::span<const core::reading>) override {}
+  void query(history::series_query q, history::query_handler done) override;
+  void close() override {}
+};
+
+}  // namespace campus::fuzz
