@@ -125,12 +125,14 @@ int application::run() {
   }
   auto bound = http_.start(district_.http.host, district_.http.port);
   if (!bound) {
-    core::log(core::log_level::error, "cannot listen on {}:{}: {}", district_.http.host,
-              district_.http.port, bound.error());
+    // The error names its cause: the address ("cannot bind …") or the certificate ("http.tls: …").
+    core::log(core::log_level::error, "cannot start the web server on {}:{}: {}",
+              district_.http.host, district_.http.port, bound.error());
     return 1;
   }
-  core::log(core::log_level::info, "dashboard on http://{}:{}/ (dashboards from {})",
-            bound->address().to_string(), bound->port(), district_.http.dashboards_dir);
+  core::log(core::log_level::info, "dashboard on {}://{}:{}/ (dashboards from {})",
+            http_.secure() ? "https" : "http", bound->address().to_string(), bound->port(),
+            district_.http.dashboards_dir);
   core::log(core::log_level::info, "{} sites, {} devices, {} rules; MQTT {}:{} subscription {}",
             district_.sites.size(), district_.devices.size(), district_.rules.size(),
             district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);

@@ -1,9 +1,12 @@
 #include "net/websocket_session.hpp"
 
+#include "net/access.hpp"
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 
 #include "core/log.hpp"
+#include "net/access.hpp"
 #include "net/fail.hpp"
 #include "net/ledger_messages.hpp"
 #include "net/messages.hpp"
@@ -18,6 +21,8 @@ namespace {
 
 // How long a closing handshake may wait behind a write the client does not read.
 constexpr auto close_grace = std::chrono::seconds(10);
+// How soon a feed notices that its login ended (logout, expiry, user disabled).
+constexpr auto session_check_interval = std::chrono::seconds(5);
 
 }  // namespace
 
@@ -29,13 +34,33 @@ websocket_session::websocket_session(asio::any_io_executor executor,
       slot_(std::move(slot)),
       who_(std::move(who)),
       queue_(ctx_->ws_queue_limit),
-      close_deadline_(executor_) {}
+      close_deadline_(executor_),
+      session_check_(executor_) {}
 
 websocket_session::~websocket_session() {
   if (joined_) ctx_->clients.leave(*this);
 }
 
-void websocket_session::run(request req) { async_accept(std::move(req)); }
+void websocket_session::run(request req) {
+  token_ = access::session_token(req).value_or(std::string{});
+  async_accept(std::move(req));
+}
+
+void websocket_session::schedule_session_check() {
+  if (!ctx_->authenticator.load()) return;  // the server runs open: no login to lose
+  session_check_.expires_after(session_check_interval);
+  // The timer holds the session alive; it stops re-arming once the session closes or its
+  // client is gone (no read pending), so it never outlives the connection by more than one
+  // interval.
+  session_check_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_ || !self->reading_) return;
+    auth::authenticator* a = self->ctx_->authenticator.load();
+    if (a && !a->authenticate(self->token_)) {
+      return self->start_close({websocket::close_code::policy_error, "session ended"});
+    }
+    self->schedule_session_check();
+  });
+}
 
 void websocket_session::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "websocket accept");
@@ -50,12 +75,20 @@ void websocket_session::on_accept(beast::error_code ec) {
                    : messages::snapshot_message(ctx_->state, &who_)),
           {});
   do_read();
+  schedule_session_check();
 }
 
-void websocket_session::do_read() { async_read_message(buffer_); }
+void websocket_session::do_read() {
+  reading_ = true;
+  async_read_message(buffer_);
+}
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
-  if (ec) return fail(ec, "websocket read");
+  reading_ = false;
+  if (ec) {
+    session_check_.cancel();
+    return fail(ec, "websocket read");
+  }
   // Client messages carry nothing in step 1; reading keeps pings, pongs and close flowing.
   buffer_.consume(buffer_.size());
   do_read();
@@ -110,6 +143,7 @@ void websocket_session::close(websocket::close_reason reason) {
 void websocket_session::start_close(websocket::close_reason reason) {
   if (closing_) return;
   closing_ = true;
+  session_check_.cancel();
   queue_.drop_pending();
   // Beast lets a close run beside a write in progress: the close frame follows that write.
   async_close(reason);

@@ -75,6 +75,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void enqueue(std::shared_ptr<const std::string> message, std::string_view coalesce_key);
   void do_write();
   void start_close(boost::beast::websocket::close_reason reason);
+  // Every few seconds: is the login this feed was opened with still live? A logout, an expiry
+  // or a disabled user ends the feed too (with close code 1008, "session ended").
+  void schedule_session_check();
 
   boost::asio::any_io_executor executor_;
   std::optional<address_guard::slot> slot_;  // after ctx_: released before the guard can go
@@ -84,8 +87,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Bounds a close that cannot complete: a client that reads nothing never lets the write in
   // progress finish, and the close frame waits behind it.
   boost::asio::steady_timer close_deadline_;
+  boost::asio::steady_timer session_check_;
+  std::string token_;  // the session's token; empty when the server runs open
   bool joined_ = false;
   bool closing_ = false;
+  bool reading_ = false;  // a read is pending: the client is still there
 };
 
 }  // namespace campus::net

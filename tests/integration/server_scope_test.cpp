@@ -173,6 +173,20 @@ TEST_F(school_scope, nothing_is_served_without_a_live_session) {
   EXPECT_EQ(wrong->body, unknown->body);
 }
 
+TEST_F(school_scope, a_feed_ends_when_its_login_ends) {
+  ws_client ws;
+  ASSERT_TRUE(server_->connect(ws, "xh-leader"));
+  ASSERT_TRUE(ws.next(5s));  // the snapshot
+  ASSERT_EQ(http_post(server_->port(), "/api/logout", "", server_->token("xh-leader"))->status, 204);
+  // The server checks every few seconds; the feed must end, not keep streaming the school.
+  // Read until the connection ends or 30 s pass (a timeout ends the reading from our side,
+  // which closed() does not count).
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && ws.next(30s)) {
+  }
+  EXPECT_TRUE(ws.closed()) << "the WebSocket outlived its session";
+}
+
 TEST_F(school_scope, another_sites_page_cannot_use_the_session) {
   const std::string token = server_->token("xh-leader");
   ws_client evil;

@@ -42,8 +42,10 @@ std::optional<boost::json::value> ws_client::next(std::chrono::milliseconds time
   beast::flat_buffer buffer;
   std::optional<boost::json::value> out;
   bool done = false;
+  beast::error_code error;
   ws_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
     done = true;
+    error = ec;
     if (ec) return;
     boost::system::error_code pec;
     auto v = boost::json::parse(beast::buffers_to_string(buffer.data()), pec);
@@ -51,8 +53,11 @@ std::optional<boost::json::value> ws_client::next(std::chrono::milliseconds time
   });
   io_.restart();
   io_.run_for(timeout);
+  // The server ended the connection (not our own timeout below).
+  if (done && error && !abandoned_) closed_ = true;
   if (!done) {
     // Abandon the pending read: closing the socket completes it with an error.
+    abandoned_ = true;
     beast::get_lowest_layer(ws_).close();
     io_.restart();
     io_.run();

@@ -24,6 +24,10 @@ class ws_client {
                const std::string& token = {}, const std::string& origin = {});
   // Next message, or nullopt when none arrives in time or the connection closed.
   std::optional<boost::json::value> next(std::chrono::milliseconds timeout);
+  // True once the server closed the connection: a read ended in an error before its timeout.
+  // (After a timeout the client closes the socket itself, and later reads fail at once: only
+  // the first failing read counts.)
+  bool closed() const { return closed_; }
   // Reads until a message satisfies `match`, or the deadline passes.
   std::optional<boost::json::value> wait_for(
       const std::function<bool(const boost::json::value&)>& match,
@@ -32,6 +36,8 @@ class ws_client {
  private:
   boost::asio::io_context io_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  bool closed_ = false;
+  bool abandoned_ = false;  // we closed the socket after a timeout
 };
 
 // A plain HTTP GET on 127.0.0.1; returns the status and body, or nullopt if unreachable.
