@@ -148,21 +148,18 @@ net::request_context context_of(const net::request& req) {
 }
 
 // Feeds bytes to a Beast parser as http::read would, consuming what it used from `rest`; the
-// end of `rest` is the end of the stream.
+// end of `rest` is the end of the stream. Like http::read, the parser is given everything
+// there is at once (eager, so it goes on into the body) and, when it needs more, is never
+// called again with the same bytes: the stream has ended, so it gets put_eof. (Calling put()
+// again without new data breaks the parser's contract: it resumes assuming the buffer grew.)
 template <class Parser>
 beast::error_code feed(Parser& parser, std::string_view& rest) {
   parser.eager(true);
   beast::error_code ec;
-  for (;;) {
-    const std::size_t used = parser.put(asio::buffer(rest.data(), rest.size()), ec);
-    rest.remove_prefix(used);
-    if (ec == http::error::need_more && used > 0) {
-      ec = {};
-      continue;
-    }
-    if (ec == http::error::need_more) parser.put_eof(ec);
-    return ec;
-  }
+  const std::size_t used = parser.put(asio::buffer(rest.data(), rest.size()), ec);
+  rest.remove_prefix(used);
+  if (ec == http::error::need_more) parser.put_eof(ec);
+  return ec;
 }
 
 std::string serialise(http::message_generator& gen) {
