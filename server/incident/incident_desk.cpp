@@ -321,6 +321,7 @@ void incident_desk::send_sms(const ledger_entry& e, const duty::notification& n)
   facts.threshold = e.threshold;
   facts.severity = n.severity;
   facts.cleared = e.cond == rules::condition::cleared;
+  facts.unacknowledged = e.state == alerts::handling::new_;
   facts.at = e.updated_at;
 
   const auto verdict = outbox_->send_alert(

@@ -129,21 +129,25 @@ std::string sms_template::render(const alert_facts& f, sms_language lang) const 
       where += names[i];
     }
     const auto& what = names[3];
+    // Cleared and handled: "预警解除". Cleared but nobody acknowledged: still an alert.
+    const bool all_clear = f.cleared && !f.unacknowledged;
     if (zh) {
-      auto head = fmt::format("【{}{}】{}", colour, f.cleared ? "解除" : "", where);
-      auto body = f.cleared ? fmt::format("{}{}已恢复 {}，{}。", where.empty() ? "" : "：",
-                                          what.empty() ? "" : what + " ", value, time)
+      auto head = fmt::format("【{}{}】{}", colour, all_clear ? "解除" : "", where);
+      auto body = f.cleared ? fmt::format("{}{}已恢复 {}，{}{}。", where.empty() ? "" : "：",
+                                          what.empty() ? "" : what + " ", value, time,
+                                          all_clear ? "" : "，尚未确认")
                             : fmt::format("{}{}{}{}，{}。", where.empty() ? "" : "：",
                                           what.empty() ? "" : what + " ", value, threshold, time);
-      auto ack = f.cleared ? std::string{} : ack_text(options_, f.ledger_id, lang, form);
+      auto ack = all_clear ? std::string{} : ack_text(options_, f.ledger_id, lang, form);
       return fmt::format("{}{}{}编号 {}", head, body, ack, f.ledger_id);
     }
-    auto head = fmt::format("[{}{}] {}", colour, f.cleared ? " CLEARED" : "", where);
-    auto body = f.cleared ? fmt::format("{}{}back to {} at {}. ", where.empty() ? "" : ": ",
-                                        what.empty() ? "" : what + " ", value, time)
+    auto head = fmt::format("[{}{}] {}", colour, all_clear ? " CLEARED" : "", where);
+    auto body = f.cleared ? fmt::format("{}{}back to {} at {}{}. ", where.empty() ? "" : ": ",
+                                        what.empty() ? "" : what + " ", value, time,
+                                        all_clear ? "" : ", not yet acknowledged")
                           : fmt::format("{}{}{}{} at {}. ", where.empty() ? "" : ": ",
                                         what.empty() ? "" : what + " ", value, threshold, time);
-    auto ack = f.cleared ? std::string{} : ack_text(options_, f.ledger_id, lang, form);
+    auto ack = all_clear ? std::string{} : ack_text(options_, f.ledger_id, lang, form);
     return fmt::format("{}{}{}Ref {}", head, body, ack, f.ledger_id);
   };
 

@@ -36,6 +36,10 @@ struct alert_facts {
   std::optional<double> threshold;
   core::severity severity = core::severity::yellow;
   bool cleared = false;  // the condition ended: "预警解除"
+  // Nobody has acknowledged it yet. A cleared alert then still asks for an acknowledgement
+  // ("已恢复，尚未确认" and how to acknowledge) rather than reading as handled: an escalation
+  // step that falls due after the condition cleared must not tell its reader all is well.
+  bool unacknowledged = false;
   core::time_point at{};
   std::string time_zone = "Asia/Shanghai";  // IANA; an unknown zone prints UTC, marked "UTC"
 };

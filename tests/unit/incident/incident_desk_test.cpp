@@ -280,6 +280,20 @@ TEST_F(incident_desk_test, nobody_acknowledges_so_the_principal_is_texted_after_
   EXPECT_GE(listener_.count("escalated"), 1u);
 }
 
+TEST_F(incident_desk_test, a_step_after_the_leak_stopped_still_asks_for_an_acknowledgement) {
+  raise_red();
+  clock_.advance(1min);
+  desk_->on_alert({rules::alert_event::kind::cleared, gas_alert("gas-1", 3)});
+  ASSERT_TRUE(run_until([&] { return listener_.count("cleared") == 1; }));
+  clock_.advance(4min);
+  desk_->tick_now();
+  ASSERT_TRUE(run_until([&] { return sms_lines().size() == 3; }));
+  const std::string principal = sms_lines()[2];
+  EXPECT_NE(principal.find("+8613800000005"), std::string::npos);
+  EXPECT_EQ(principal.find("解除"), std::string::npos) << principal;  // not "all clear"
+  EXPECT_NE(principal.find("尚未确认"), std::string::npos) << principal;
+}
+
 TEST_F(incident_desk_test, an_acknowledgement_stops_the_escalation) {
   const auto id = raise_red();
   auto acked = act(action::acknowledge, id, "王芳", "到场处置");

@@ -106,6 +106,21 @@ TEST(sms_template, cleared_needs_no_acknowledgement) {
       "【红色预警解除】阳光小学 食堂后厨 燃气探测器1：燃气浓度超标 已恢复 3%LEL，14:05。编号 A-17");
 }
 
+TEST(sms_template, cleared_but_unacknowledged_still_asks_for_an_acknowledgement) {
+  auto f = gas_alert();
+  f.cleared = true;
+  f.unacknowledged = true;
+  f.value = 3.0;
+  auto text = sms_template(with_link()).render(f, sms_language::zh);
+  EXPECT_EQ(text.find("解除"), std::string::npos) << text;  // not "all clear"
+  EXPECT_NE(text.find("【红色预警】"), std::string::npos) << text;
+  EXPECT_NE(text.find("已恢复 3%LEL，14:05，尚未确认。"), std::string::npos) << text;
+  EXPECT_NE(text.find("A-17 确认"), std::string::npos) << text;  // how to acknowledge
+  auto en = sms_template(with_link()).render(f, sms_language::en);
+  EXPECT_EQ(en.find("CLEARED"), std::string::npos) << en;
+  EXPECT_NE(en.find("not yet acknowledged"), std::string::npos) << en;
+}
+
 TEST(sms_template, long_names_are_cut_but_never_colour_or_id) {
   auto f = gas_alert();
   f.school = std::string("市第一实验学校") + std::string(60, 'X') + "分校";
