@@ -211,6 +211,15 @@ void incident_desk::detail(std::int64_t id, callback<entry_detail> done) {
   });
 }
 
+void incident_desk::entry(std::int64_t id, callback<entry_view> done) {
+  ledger_.get(id, [this, done = std::move(done)](ledger_result<ledger_entry> found) {
+    boost::asio::post(strand_, [this, done, found = std::move(found)] {
+      if (!found) return done(std::unexpected(found.error()));
+      done(make_view(*found));
+    });
+  });
+}
+
 std::vector<entry_view> incident_desk::open_entries() const {
   std::lock_guard lock(board_mutex_);
   std::vector<entry_view> out;
@@ -317,7 +326,7 @@ void incident_desk::send_sms(const ledger_entry& e, const duty::notification& n)
   facts.what = e.kind == alerts::entry_kind::manual ? e.title : e.rule_name;
   facts.what_en = e.kind == alerts::entry_kind::manual ? e.title : e.rule_name_en;
   facts.value = e.value;
-  facts.unit = make_view(e).unit;
+  facts.unit = unit_of(e);
   facts.threshold = e.threshold;
   facts.severity = n.severity;
   facts.cleared = e.cond == rules::condition::cleared;
@@ -361,19 +370,22 @@ void incident_desk::record_notification(std::int64_t id, std::string role, std::
                    }));
 }
 
+std::string incident_desk::unit_of(const ledger_entry& e) const {
+  if (e.device.empty() || e.metric.empty()) return {};
+  auto device = state_.device(e.device);
+  if (!device) return {};
+  const auto key = e.subject.empty() ? e.metric : e.metric + "/" + e.subject;
+  auto it = device->values.find(key);
+  if (it == device->values.end()) it = device->values.find(e.metric);
+  return it != device->values.end() ? it->second.unit : std::string{};
+}
+
 entry_view incident_desk::make_view(const ledger_entry& e) const {
   entry_view v;
   v.entry = e;
   const auto now = clock_.now();
   v.entry.overdue = e.overdue_at(now);
-  if (!e.device.empty() && !e.metric.empty()) {
-    if (auto device = state_.device(e.device)) {
-      const auto key = e.subject.empty() ? e.metric : e.metric + "/" + e.subject;
-      auto it = device->values.find(key);
-      if (it == device->values.end()) it = device->values.find(e.metric);
-      if (it != device->values.end()) v.unit = it->second.unit;
-    }
-  }
+  v.unit = unit_of(e);
   const std::string id = tracker_id(e);
   if (auto record = tracker_.record(id)) {
     v.escalation = escalation_view{e.state != alerts::handling::new_, tracker_.told(id),

@@ -96,6 +96,8 @@ class incident_desk final : public ingest::event_sink {
   void register_hazard(alerts::hazard_spec spec, callback<entry_view> done);
   void list(alerts::ledger_filter filter, callback<view_page> done);
   void detail(std::int64_t id, callback<entry_detail> done);
+  // The entry alone (no history): for checks before an action.
+  void entry(std::int64_t id, callback<entry_view> done);
 
   // Every open entry, oldest first; any thread. Updated before each announcement, so a
   // client that joins the hub and then reads this misses nothing.
@@ -116,6 +118,7 @@ class incident_desk final : public ingest::event_sink {
   void record_notification(std::int64_t id, std::string role, std::string target,
                            std::string outcome);
   entry_view make_view(const alerts::ledger_entry& e) const;
+  std::string unit_of(const alerts::ledger_entry& e) const;
   void publish(const entry_view& view, std::string_view event,
                const std::vector<alerts::ledger_transition>& transitions);
   void schedule_tick();

@@ -352,10 +352,10 @@ route_result alerts_api::act(request&& req, std::int64_t id, std::string_view wh
                             note = std::move(*note), responsible = std::move(*responsible),
                             deadline = *deadline](const boost::asio::any_io_executor& strand,
                                                   reply_handler reply) mutable {
-    desk.detail(id, [this, &desk, id, who, ctx, what, req, note, responsible, deadline, strand,
-                     reply](alerts::ledger_result<incident::entry_detail> found) mutable {
+    desk.entry(id, [this, &desk, id, who, ctx, what, req, note, responsible, deadline, strand,
+                    reply](alerts::ledger_result<incident::entry_view> found) mutable {
       // On the desk's strand.
-      if (!found || !who.may_see(found->view.entry.site)) {
+      if (!found || !who.may_see(found->entry.site)) {
         if (found) deny(ctx, req, "another school's entry");
         auto answer = found ? not_yours(req, id) : refused(req, found.error());
         return boost::asio::post(strand, [reply, answer = std::move(answer)]() mutable {
