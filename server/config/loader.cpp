@@ -488,15 +488,10 @@ load_result load_string(const std::string& yaml, const std::string& file_name) {
 }
 
 load_result load_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return std::unexpected(std::vector<config_error>{
-        {file.string(), 0, "", "cannot open the configuration file"}});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
+  auto text = yaml_reader::read_file(file);
+  if (!text) return std::unexpected(text.error());
   auto base = std::filesystem::absolute(file).parent_path();
-  return parse_document(text.str(), file.string(), base);
+  return parse_document(*text, file.string(), base);
 }
 
 }  // namespace campus::config

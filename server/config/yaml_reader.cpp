@@ -1,5 +1,9 @@
 #include "config/yaml_reader.hpp"
 
+#include <sstream>
+
+#include <fstream>
+
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -32,6 +36,18 @@ void yaml_reader::error(const YAML::Node& at, const std::string& setting,
 
 void yaml_reader::error_at_line(int line, const std::string& setting, const std::string& message) {
   errors_.push_back({file_, line, setting, message});
+}
+
+std::expected<std::string, std::vector<config_error>> yaml_reader::read_file(
+    const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return std::unexpected(std::vector<config_error>{
+        {file.string(), 0, "", "cannot open the configuration file"}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::optional<YAML::Node> yaml_reader::load(const std::string& text) {

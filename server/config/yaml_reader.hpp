@@ -7,6 +7,8 @@
 #include <boost/json/value.hpp>
 
 #include <initializer_list>
+#include <expected>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,10 @@ class yaml_reader {
 
   void error(const YAML::Node& at, const std::string& setting, const std::string& message);
   void error_at_line(int line, const std::string& setting, const std::string& message);
+  // The whole text of a configuration file, or the error naming it (for the district loader
+  // and the sections read from the same file by other modules).
+  static std::expected<std::string, std::vector<config_error>> read_file(
+      const std::filesystem::path& file);
   // Parses a whole document; a syntax error is recorded (with its line) and gives nullopt.
   std::optional<YAML::Node> load(const std::string& text);
   std::vector<config_error> take_errors() { return std::move(errors_); }

@@ -379,14 +379,9 @@ duty_result load_duty_string(const std::string& yaml, const config::district& di
 }
 
 duty_result load_duty_file(const std::filesystem::path& file, const config::district& district) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return std::unexpected(std::vector<config::config_error>{
-        {file.string(), 0, "", "cannot open the configuration file"}});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_duty_string(text.str(), district, file.string());
+  auto text = config::yaml_reader::read_file(file);
+  if (!text) return std::unexpected(text.error());
+  return load_duty_string(*text, district, file.string());
 }
 
 }  // namespace campus::notify::duty

@@ -323,14 +323,9 @@ sms_result load_sms_string(const std::string& yaml, const config::district& dist
 }
 
 sms_result load_sms_file(const fs::path& file, const config::district& district) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return std::unexpected(std::vector<config::config_error>{
-        {file.string(), 0, "", "cannot open the configuration file"}});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_sms_string(text.str(), district, file.string());
+  auto text = config::yaml_reader::read_file(file);
+  if (!text) return std::unexpected(text.error());
+  return load_sms_string(*text, district, file.string());
 }
 
 std::expected<std::unique_ptr<sms_gateway>, std::string> open_gateway(const sms_settings& s) {
