@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +120,15 @@ struct history_settings {
   influx_settings influxdb;
 };
 
+// The district's smart-security compliance goal (docs/bureau.md, "compliance:"). Without the
+// section: target 90 %, window 15 min, nothing required (every rate is then null).
+struct compliance_settings {
+  double target_pct = 90.0;                                   // 1..100
+  core::duration reporting_window{std::chrono::minutes{15}};  // at least 1 min
+  // zone type → the device families every zone of that type must have, in file order
+  std::map<std::string, std::vector<std::string>> required;
+};
+
 struct district {
   std::string id;
   std::string name;
@@ -130,6 +140,7 @@ struct district {
   http_settings http;
   ingest_settings ingest;
   history_settings history;
+  compliance_settings compliance;
   std::string data_dir;        // state kept between runs; default "../var" from the file
   std::string source_file;
 

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "adapters/registry.hpp"
+#include "config/compliance_parser.hpp"
 #include "config/names.hpp"
 #include "config/rule_parser.hpp"
 #include "config/yaml_reader.hpp"
@@ -94,7 +95,7 @@ class district_parser {
     }
     r_.check_keys(root, "",
                   {"district", "mqtt", "http", "ingest", "history", "data_dir", "rules", "sites",
-                   "duty", "sms"});  // read by notify/duty/duty_config, notify/sms/sms_settings
+                   "duty", "sms", "compliance"});  // read by notify/duty/duty_config, notify/sms/sms_settings
     if (auto v = r_.string(root, "data_dir", "", false))
       d.data_dir = (base_dir_ / *v).lexically_normal().string();
     else
@@ -106,6 +107,7 @@ class district_parser {
     parse_ingest(root["ingest"], d.ingest);
     parse_sites(root, d);
     rule_parser(r_, d).parse(root["rules"], d.rules);
+    compliance_parser(r_).parse(root["compliance"], d.compliance);
     return d;
   }
 
