@@ -358,6 +358,22 @@ void alert_ledger::transitions(std::int64_t id,
   }
 }
 
+void alert_ledger::slice(std::vector<std::string> sites, core::time_point from,
+                         core::time_point to, ledger_callback<ledger_slice> done) {
+  if (!post([this, sites = std::move(sites), from, to, done] {
+        auto read = db_.slice(sites, from, to);
+        if (!read) {
+          storage_errors_.inc();
+          return done(std::unexpected(read.error()));
+        }
+        const auto now = clock_.now();
+        for (auto& e : read->entries) e.overdue = e.overdue_at(now);
+        done(std::move(*read));
+      })) {
+    done(std::unexpected(stopped_error()));
+  }
+}
+
 void alert_ledger::overdue(ledger_callback<std::vector<ledger_entry>> done) {
   if (!post([this, done] {
         const auto now = clock_.now();

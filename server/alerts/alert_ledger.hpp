@@ -89,6 +89,11 @@ class alert_ledger {
   void list(ledger_filter filter, ledger_callback<ledger_page> done);
   void get(std::int64_t id, ledger_callback<ledger_entry> done);
   void transitions(std::int64_t id, ledger_callback<std::vector<ledger_transition>> done);
+  // Every entry of `sites` (empty = every site) that was open at some instant of [from, to):
+  // raised_at < to and (closed_at null or ≥ from), in raised_at order, with all their
+  // transitions (also those outside the period). Two statements whatever the entry count.
+  void slice(std::vector<std::string> sites, core::time_point from, core::time_point to,
+             ledger_callback<ledger_slice> done);
   // The open entries whose deadline has passed; refreshes campus_ledger_overdue. The server
   // calls it from a periodic timer (the ledger itself has no timers).
   void overdue(ledger_callback<std::vector<ledger_entry>> done);

@@ -163,6 +163,22 @@ ledger_entry read_entry(const ledger_statement& s) {
   return e;
 }
 
+constexpr const char* transition_columns =
+    "id, entry_id, at, who, what, from_value, to_value, note";
+
+ledger_transition read_transition(const ledger_statement& s) {
+  ledger_transition t;
+  t.id = s.int64_at(0);
+  t.entry_id = s.int64_at(1);
+  t.at = s.time_at(2).value_or(core::time_point{});
+  t.who = s.text_at(3);
+  t.what = parse_transition_kind(s.text_at(4)).value_or(transition_kind::note);
+  t.from = s.text_at(5);
+  t.to = s.text_at(6);
+  t.note = s.text_at(7);
+  return t;
+}
+
 // "kind = ?2, alert_ids = ?3, …": every column but the id, numbered as bind_entry binds them.
 std::string update_assignments() {
   std::string out;
@@ -373,26 +389,62 @@ ledger_result<ledger_page> ledger_database::query(const ledger_filter& f, core::
 
 ledger_result<std::vector<ledger_transition>> ledger_database::transitions_of(
     std::int64_t entry_id) {
-  ledger_statement s(db_,
-                     "SELECT id, entry_id, at, who, what, from_value, to_value, note "
-                     "FROM transitions WHERE entry_id = ?1 ORDER BY id");
+  ledger_statement s(db_, fmt::format("SELECT {} FROM transitions WHERE entry_id = ?1 ORDER BY id",
+                                     transition_columns));
   if (!s) return std::unexpected(failure("prepare transitions"));
   s.bind(1, entry_id);
   std::vector<ledger_transition> out;
   int rc = SQLITE_ROW;
   while ((rc = s.step()) == SQLITE_ROW) {
-    ledger_transition t;
-    t.id = s.int64_at(0);
-    t.entry_id = s.int64_at(1);
-    t.at = s.time_at(2).value_or(core::time_point{});
-    t.who = s.text_at(3);
-    t.what = parse_transition_kind(s.text_at(4)).value_or(transition_kind::note);
-    t.from = s.text_at(5);
-    t.to = s.text_at(6);
-    t.note = s.text_at(7);
-    out.push_back(std::move(t));
+    out.push_back(read_transition(s));
   }
   if (rc != SQLITE_DONE) return std::unexpected(failure("read transitions"));
+  return out;
+}
+
+ledger_result<ledger_slice> ledger_database::slice(const std::vector<std::string>& sites,
+                                                   core::time_point from, core::time_point to) {
+  std::vector<sql_param> params{static_cast<std::int64_t>(core::to_epoch_ms(to)),
+                                static_cast<std::int64_t>(core::to_epoch_ms(from))};
+  std::string where = "WHERE raised_at < ?1 AND (closed_at IS NULL OR closed_at >= ?2)";
+  if (!sites.empty()) {
+    where += " AND site IN (";
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+      params.emplace_back(sites[i]);
+      where += fmt::format("{}?{}", i > 0 ? ", " : "", params.size());
+    }
+    where += ")";
+  }
+
+  // One snapshot for both statements. Only this thread writes, so it is one already; the
+  // transaction keeps it so should that ever change.
+  if (auto r = exec("BEGIN"); !r) return std::unexpected(r.error());
+  auto fail = [this](ledger_error e) {
+    (void)exec("ROLLBACK");
+    return std::unexpected(std::move(e));
+  };
+  ledger_slice out;
+  auto rows = select_entries(fmt::format("{} ORDER BY raised_at, id", where), params);
+  if (!rows) return fail(rows.error());
+  out.entries = std::move(*rows);
+
+  // The same condition as a subquery: the transitions of those entries in one pass of the
+  // (entry_id, id) index, rather than one statement per entry.
+  for (const auto& e : out.entries) out.transitions[e.id];  // every entry has its key
+  {  // the statement is finalised before COMMIT
+    ledger_statement s(db_, fmt::format("SELECT {} FROM transitions WHERE entry_id IN "
+                                        "(SELECT id FROM entries {}) ORDER BY entry_id, id",
+                                        transition_columns, where));
+    if (!s) return fail(failure("prepare slice transitions"));
+    bind_params(s, params);
+    int rc = SQLITE_ROW;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto t = read_transition(s);
+      out.transitions[t.entry_id].push_back(std::move(t));
+    }
+    if (rc != SQLITE_DONE) return fail(failure("read slice transitions"));
+  }
+  if (auto r = exec("COMMIT"); !r) return fail(r.error());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,15 @@ struct ledger_filter {
 struct ledger_page {
   std::vector<ledger_entry> entries;
   std::int64_t total = 0;
+};
+
+// The entries that were open at some time in a period, with their whole history: what the
+// bureau's monthly figures are computed from (see alert_ledger::slice).
+struct ledger_slice {
+  std::vector<ledger_entry> entries;  // raised_at order (then id)
+  // Per entry id, every transition in recording order; an entry always has its key (its
+  // `raised` or `registered` transition at least).
+  std::map<std::int64_t, std::vector<ledger_transition>> transitions;
 };
 
 // The entry after a change and the transitions just recorded (committed) for it; empty when

@@ -5,6 +5,7 @@
 // nor an HTTP session ever waits on a disk or a database.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <functional>
 #include <optional>
@@ -48,6 +49,33 @@ using query_result = std::expected<series, std::string>;
 // Called once, on a thread of the store's choosing: callers post to their own executor.
 using query_handler = std::function<void(query_result)>;
 
+// How many readings each device stored per step: the bureau's availability and compliance
+// figures. Every reading counts (all metrics and subjects, numbers and states alike).
+struct activity_query {
+  core::time_point from;             // inclusive
+  core::time_point to;               // exclusive
+  core::duration step{3'600'000};    // bucket width; starts align to multiples since the epoch
+  std::vector<std::string> devices;  // empty: every device
+};
+
+// The readings whose ts falls in [start, start + step) and in [from, to). With `from` not on a
+// step boundary the first bucket still starts at the boundary before it (and counts less).
+struct activity_bucket {
+  core::time_point start;
+  std::int64_t readings = 0;
+};
+
+// Buckets in time order, only those with at least one reading.
+struct device_activity {
+  std::string device;
+  std::vector<activity_bucket> buckets;
+};
+
+// Devices sorted by id (byte order); a device without any reading in range is absent.
+using activity_result = std::expected<std::vector<device_activity>, std::string>;
+// Called once, on a thread of the store's choosing, like query_handler.
+using activity_handler = std::function<void(activity_result)>;
+
 class history_store {
  public:
   virtual ~history_store() = default;
@@ -58,6 +86,11 @@ class history_store {
 
   // Runs a query off the caller's thread and calls `done` with the result or an error message.
   virtual void query(series_query q, query_handler done) = 0;
+
+  // Counts readings per device and step, off the caller's thread; `done` is called once with
+  // the result or an error message. Sees what the backend has stored, not what still waits
+  // in its queue (InfluxDB: its memory batches and disk spool).
+  virtual void activity(activity_query q, activity_handler done) = 0;
 
   // Writes (or spools) everything queued and stops the store's threads. Blocks until done;
   // called at shutdown, after the ingest loop has stopped. Safe to call twice.

@@ -408,6 +408,15 @@ void influx_history_store::update_gauges() {
   queue_depth_.set(memory_points_.load());
 }
 
+void influx_history_store::start_query(const std::string& statement,
+                                       std::function<void(http_result)> answer) {
+  auto req = make_request(http::verb::get,
+                          "/query?db=" + percent_encode(settings_.database) + "&epoch=ms" +
+                              auth_params() + "&q=" + percent_encode(statement),
+                          {}, {});
+  http_exchange::start(ioc_, host_, port_, std::move(req), settings_.timeout, std::move(answer));
+}
+
 void influx_history_store::query(series_query q, query_handler done) {
   {
     std::lock_guard lock(mutex_);
@@ -416,18 +425,33 @@ void influx_history_store::query(series_query q, query_handler done) {
       asio::post(ioc_, [this, q = std::move(q), done = std::move(done)]() mutable {
         if (q.step <= core::duration::zero()) return done(std::unexpected("step must be positive"));
         if (q.to <= q.from) return done(series{q.device, q.metric, q.subject, {}, {}});
-        auto req = make_request(http::verb::get,
-                                "/query?db=" + percent_encode(settings_.database) + "&epoch=ms" +
-                                    auth_params() + "&q=" + percent_encode(series_statement(q)),
-                                {}, {});
-        http_exchange::start(
-            ioc_, host_, port_, std::move(req), settings_.timeout,
-            [q, done = std::move(done)](http_result r) {
-              if (!r) return done(std::unexpected("InfluxDB query failed: " + r.error()));
-              if (r->status != 200 && r->body.empty())
-                return done(std::unexpected(fmt::format("InfluxDB query: HTTP {}", r->status)));
-              done(parse_series_answer(r->body, q));
-            });
+        start_query(series_statement(q), [q, done = std::move(done)](http_result r) {
+          if (!r) return done(std::unexpected("InfluxDB query failed: " + r.error()));
+          if (r->status != 200 && r->body.empty())
+            return done(std::unexpected(fmt::format("InfluxDB query: HTTP {}", r->status)));
+          done(parse_series_answer(r->body, q));
+        });
+      });
+      return;
+    }
+  }
+  done(std::unexpected("history store is closed"));
+}
+
+void influx_history_store::activity(activity_query q, activity_handler done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_) {
+      // As query(): posted under the mutex, so close() cannot stop the io_context before it.
+      asio::post(ioc_, [this, q = std::move(q), done = std::move(done)]() mutable {
+        if (q.step <= core::duration::zero()) return done(std::unexpected("step must be positive"));
+        if (q.to <= q.from) return done(std::vector<device_activity>{});
+        start_query(activity_statement(q), [done = std::move(done)](http_result r) {
+          if (!r) return done(std::unexpected("InfluxDB query failed: " + r.error()));
+          if (r->status != 200 && r->body.empty())
+            return done(std::unexpected(fmt::format("InfluxDB query: HTTP {}", r->status)));
+          done(parse_activity_answer(r->body));
+        });
       });
       return;
     }

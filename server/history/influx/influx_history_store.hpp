@@ -60,6 +60,10 @@ class influx_history_store final : public history_store {
   // InfluxQL over HTTP on the store's thread; `done` runs there. After close(): an error.
   void query(series_query q, query_handler done) override;
 
+  // One InfluxQL count grouped by time(step) and device, like query(). Readings still in
+  // memory or in the spool are not counted: InfluxDB answers for what it holds.
+  void activity(activity_query q, activity_handler done) override;
+
   // Sends the batches in memory while InfluxDB answers (each within the timeout); at the first
   // failure, or when the spool already holds older batches, spools the rest. Then stops the
   // thread; pending queries finish first. Nothing appended before close() is lost.
@@ -87,6 +91,8 @@ class influx_history_store final : public history_store {
   void begin_close();
   void finish_close();
   void update_gauges();
+  // Sends one InfluxQL statement to /query (epoch=ms); `answer` runs on the store's thread.
+  void start_query(const std::string& statement, std::function<void(http_result)> answer);
   http_exchange::request make_request(boost::beast::http::verb verb, std::string target,
                                       std::string content_type, std::string body) const;
   std::string auth_params() const;

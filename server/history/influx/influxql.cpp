@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <algorithm>
 #include <cctype>
 
 namespace campus::history {
@@ -114,6 +115,70 @@ query_result parse_series_answer(std::string_view text, const series_query& q) {
     if (cells && cells->size() == 2 && (*cells)[1].is_string())
       out.unit = std::string((*cells)[1].get_string());
   }
+  return out;
+}
+
+std::string activity_statement(const activity_query& q) {
+  std::string devices;
+  for (const auto& d : q.devices)
+    devices += fmt::format("{}{} = {}", devices.empty() ? " AND (" : " OR ",
+                           influxql_identifier("device"), influxql_string(d));
+  if (!devices.empty()) devices += ")";
+  return fmt::format(
+      "SELECT count(\"unit\") FROM \"reading\" WHERE time >= {}ms AND time < {}ms{} "
+      "GROUP BY time({}ms), {} fill(none)",
+      core::to_epoch_ms(q.from), core::to_epoch_ms(q.to), devices, q.step.count(),
+      influxql_identifier("device"));
+}
+
+activity_result parse_activity_answer(std::string_view text) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec || !doc.is_object()) return std::unexpected("InfluxDB answered with invalid JSON");
+  const auto& root = doc.get_object();
+  if (auto* err = root.if_contains("error"); err && err->is_string())
+    return std::unexpected(fmt::format("InfluxDB: {}", std::string_view(err->get_string())));
+  auto* results = root.if_contains("results");
+  if (!results || !results->is_array() || results->get_array().size() != 1 ||
+      !results->get_array()[0].is_object())
+    return std::unexpected("InfluxDB answer without one statement result");
+  const auto& result = results->get_array()[0].get_object();
+  if (auto e = statement_error(result)) return std::unexpected(fmt::format("InfluxDB: {}", *e));
+
+  std::vector<device_activity> out;
+  auto* series = result.if_contains("series");
+  if (!series) return out;  // nothing in range
+  if (!series->is_array()) return std::unexpected("InfluxDB answer with malformed series");
+  for (const auto& s : series->get_array()) {
+    const auto* obj = s.if_object();
+    if (!obj) return std::unexpected("InfluxDB answer with malformed series");
+    // A point without a device tag reads back with device "" (absent tags are empty).
+    device_activity d;
+    if (const auto* tags = obj->if_contains("tags"); tags && tags->is_object())
+      if (const auto* dev = tags->get_object().if_contains("device"); dev && dev->is_string())
+        d.device = std::string(dev->get_string());
+    const auto* values = obj->if_contains("values");
+    if (values && !values->is_array()) return std::unexpected("InfluxDB series without values");
+    if (values) {
+      for (const auto& row : values->get_array()) {
+        const auto* cells = row.if_array();
+        if (!cells || cells->size() != 2) return std::unexpected("InfluxDB row of unexpected shape");
+        auto t = number_or_null((*cells)[0]);
+        auto n = number_or_null((*cells)[1]);
+        if (!t) return std::unexpected("InfluxDB row without a time");
+        if (!n || *n <= 0) continue;  // fill(none) already leaves empty steps out; be sure
+        d.buckets.push_back({core::from_epoch_ms(static_cast<std::int64_t>(*t)),
+                             static_cast<std::int64_t>(*n)});
+      }
+    }
+    if (!d.buckets.empty()) out.push_back(std::move(d));
+  }
+  // InfluxDB orders series by tag value already; the contract does not rest on it.
+  std::sort(out.begin(), out.end(),
+            [](const device_activity& a, const device_activity& b) { return a.device < b.device; });
+  for (auto& d : out)
+    std::sort(d.buckets.begin(), d.buckets.end(),
+              [](const activity_bucket& a, const activity_bucket& b) { return a.start < b.start; });
   return out;
 }
 

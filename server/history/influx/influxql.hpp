@@ -24,6 +24,15 @@ std::string series_statement(const series_query& q);
 // series: nothing was ever written. Other errors come back as messages.
 query_result parse_series_answer(std::string_view json, const series_query& q);
 
+// Readings per device and step: count("unit") (every point has it, numbers and states alike)
+// grouped by time(step) and the device tag, fill(none); a device filter becomes
+// ("device" = 'a' OR "device" = 'b'). InfluxDB aligns time(step) to multiples since the epoch.
+std::string activity_statement(const activity_query& q);
+
+// Parses the /query answer (epoch=ms) to activity_statement: devices sorted by id, buckets in
+// time order, empty ones left out. "database not found" is no activity.
+activity_result parse_activity_answer(std::string_view json);
+
 // RFC 3986 percent-encoding for a query-string value.
 std::string percent_encode(std::string_view s);
 

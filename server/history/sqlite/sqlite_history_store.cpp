@@ -37,6 +37,10 @@ void sqlite_history_store::query(series_query q, query_handler done) {
   reader_->submit(std::move(q), std::move(done));
 }
 
+void sqlite_history_store::activity(activity_query q, activity_handler done) {
+  reader_->submit(std::move(q), std::move(done));
+}
+
 void sqlite_history_store::flush() { writer_->flush(); }
 
 void sqlite_history_store::close() {

@@ -38,6 +38,9 @@ class sqlite_history_store final : public history_store {
   // before it starts (use flush() to wait for the commit of what was appended).
   void query(series_query q, query_handler done) override;
 
+  // Also on the reader thread, in the same order as queries: one GROUP BY over the ts index.
+  void activity(activity_query q, activity_handler done) override;
+
   // Blocks until every reading appended before the call is committed and no retention pass
   // is under way. For tests, and for tools (backfill) that must know the data is stored.
   void flush();

@@ -25,6 +25,23 @@ constexpr const char* unit_sql =
     "WHERE device = ?1 AND metric = ?2 AND subject = ?3 AND ts >= ?4 AND ts < ?5 "
     "ORDER BY ts DESC, rowid DESC LIMIT 1";
 
+// Every reading of every device in range, counted per device and step: one range scan of the
+// ts index. Devices in byte order (BINARY collation), as std::string compares them.
+constexpr const char* activity_sql =
+    "SELECT device, ts - (((ts % ?3) + ?3) % ?3) AS start, COUNT(*) "
+    "FROM readings WHERE ts >= ?1 AND ts < ?2{} "
+    "GROUP BY device, start ORDER BY device, start";
+
+// Calls a caller's handler; its failure must not end the reader thread.
+template <class Handler, class Result>
+void call_handler(Handler& done, Result result) {
+  try {
+    done(std::move(result));
+  } catch (const std::exception& e) {
+    core::log(core::log_level::error, "history: a query handler threw: {}", e.what());
+  }
+}
+
 std::optional<double> optional_double(const sqlite_statement& stmt, int column) {
   if (stmt.is_null(column)) return std::nullopt;
   return stmt.double_at(column);
@@ -56,22 +73,31 @@ sqlite_reader::sqlite_reader(std::string path, sqlite_connection db, sqlite_stat
 sqlite_reader::~sqlite_reader() { close(); }
 
 void sqlite_reader::submit(series_query q, query_handler done) {
-  const char* refusal = nullptr;
+  auto shared_done = std::make_shared<query_handler>(std::move(done));
+  // The job owns the query; the handler is shared so that a refusal can still answer it.
+  const char* refusal = enqueue([this, q = std::move(q), shared_done] {
+    call_handler(*shared_done, answer(q));
+  });
+  if (refusal != nullptr) (*shared_done)(std::unexpected(std::string(refusal)));
+}
+
+void sqlite_reader::submit(activity_query q, activity_handler done) {
+  auto shared_done = std::make_shared<activity_handler>(std::move(done));
+  const char* refusal = enqueue([this, q = std::move(q), shared_done] {
+    call_handler(*shared_done, answer(q));
+  });
+  if (refusal != nullptr) (*shared_done)(std::unexpected(std::string(refusal)));
+}
+
+const char* sqlite_reader::enqueue(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) {
-      refusal = "history store is closed";
-    } else if (queue_.size() >= queue_limit) {
-      refusal = "history store is busy: too many queries waiting";
-    } else {
-      queue_.push_back(pending{std::move(q), std::move(done)});
-    }
-  }
-  if (refusal != nullptr) {
-    done(std::unexpected(std::string(refusal)));
-    return;
+    if (stopping_) return "history store is closed";
+    if (queue_.size() >= queue_limit) return "history store is busy: too many queries waiting";
+    queue_.push_back(std::move(job));
   }
   wake_.notify_one();
+  return nullptr;
 }
 
 void sqlite_reader::close() {
@@ -93,16 +119,10 @@ void sqlite_reader::run() {
   for (;;) {
     wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
     if (queue_.empty()) return;  // stopping, and everything submitted is answered
-    pending next = std::move(queue_.front());
+    auto job = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    auto result = answer(next.query);
-    try {
-      next.done(std::move(result));
-    } catch (const std::exception& e) {
-      // The handler is the caller's; its failure must not end the reader thread.
-      core::log(core::log_level::error, "history: a query handler threw: {}", e.what());
-    }
+    job();
     lock.lock();
   }
 }
@@ -153,6 +173,41 @@ query_result sqlite_reader::answer(const series_query& q) {
   }
   unit_.reset();
   (void)db_.exec("COMMIT");
+  return out;
+}
+
+activity_result sqlite_reader::answer(const activity_query& q) {
+  if (q.step <= core::duration::zero()) {
+    return std::unexpected(fmt::format("step must be positive, got {} ms", q.step.count()));
+  }
+  std::vector<device_activity> out;
+  if (q.from >= q.to) return out;
+
+  // Prepared per query: the device filter's length varies, and preparing costs microseconds
+  // against a scan of up to millions of rows.
+  std::string filter;
+  for (std::size_t i = 0; i < q.devices.size(); ++i)
+    filter += fmt::format("{}?{}", i == 0 ? " AND device IN (" : ", ", i + 4);
+  if (!filter.empty()) filter += ")";
+  auto stmt = db_.prepare(fmt::format(fmt::runtime(activity_sql), filter));
+  if (!stmt) return std::unexpected(fmt::format("history activity on {}: {}", path_, stmt.error()));
+  stmt->bind(1, static_cast<std::int64_t>(core::to_epoch_ms(q.from)));
+  stmt->bind(2, static_cast<std::int64_t>(core::to_epoch_ms(q.to)));
+  stmt->bind(3, static_cast<std::int64_t>(q.step.count()));
+  for (std::size_t i = 0; i < q.devices.size(); ++i)
+    stmt->bind(static_cast<int>(i) + 4, q.devices[i]);  // q outlives the statement's steps
+
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    std::string device = stmt->text_at(0);
+    if (out.empty() || out.back().device != device) out.push_back({std::move(device), {}});
+    out.back().buckets.push_back(
+        activity_bucket{core::from_epoch_ms(stmt->int64_at(1)), stmt->int64_at(2)});
+  }
+  if (rc != SQLITE_DONE) {
+    return std::unexpected(
+        fmt::format("history activity on {} failed: {}", path_, db_.last_error()));
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Answers series queries from the history database on a thread of its own, with its own
+// Answers series and activity queries from the history database on a thread of its own, with its own
 // read-only connection: in WAL mode a query reads a consistent snapshot while the writer
 // commits, and a slow query never holds up ingest.
 #pragma once
@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +33,7 @@ class sqlite_reader {
   // Queries run in the order submitted; `done` is called once, on the reader thread (or on the
   // caller's thread when the query is refused).
   void submit(series_query q, query_handler done);
+  void submit(activity_query q, activity_handler done);
 
   // Answers the queries already submitted, then stops the thread. Safe to call twice.
   void close();
@@ -40,15 +42,13 @@ class sqlite_reader {
   sqlite_reader(std::string path, sqlite_connection db, sqlite_statement buckets,
                 sqlite_statement unit);
 
+  // Queues `job` (which answers its own handler); the refusal when it cannot be queued.
+  const char* enqueue(std::function<void()> job);
   void run();
   query_result answer(const series_query& q);
+  activity_result answer(const activity_query& q);
   // Binds device, metric, subject, from, to as ?1..?5.
   static void bind_series(sqlite_statement& stmt, const series_query& q);
-
-  struct pending {
-    series_query query;
-    query_handler done;
-  };
 
   const std::string path_;
   sqlite_connection db_;      // the reader thread's alone
@@ -57,7 +57,7 @@ class sqlite_reader {
 
   std::mutex mutex_;  // guards queue_, stopping_, closed_
   std::condition_variable wake_;
-  std::deque<pending> queue_;
+  std::deque<std::function<void()>> queue_;  // each job runs one query and calls its handler
   bool stopping_ = false;
   bool closed_ = false;
 

@@ -32,6 +32,11 @@ class fake_history_store final : public history::history_store {
     changed_.notify_all();
   }
 
+  // Not what these tests exercise: no activity, answered at once on the caller's thread.
+  void activity(history::activity_query, history::activity_handler done) override {
+    done(std::vector<history::device_activity>{});
+  }
+
   // Queries already waiting stay unanswered on close(): a real store may drop them too.
   void close() override {
     {
