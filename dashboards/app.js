@@ -12,6 +12,7 @@
 import { translator } from './i18n.js';
 import { live_model } from './state.js';
 import { dashboard_view } from './view.js';
+import { bureau_view } from './bureau_view.js';
 import { live_connection, socket_url } from './connection.js';
 import { current_user, login_screen } from './login.js';
 import { on_session_lost } from './api.js';
@@ -38,6 +39,7 @@ function remember_language(lang) {
 const model = new live_model();
 let tr = translator(stored_language());
 const view = new dashboard_view(document, model, tr);
+const views = new bureau_view(document, model, view, tr);
 const login = new login_screen(document);
 const app_root = document.querySelector('[data-testid="app"]');
 const indicator = document.querySelector('[data-testid="conn-status"]');
@@ -59,6 +61,7 @@ function switch_language() {
   tr = translator(tr.lang === 'en' ? 'zh' : 'en');
   remember_language(tr.lang);
   view.set_language(tr);
+  views.set_language(tr);
   login.set_language(tr);
   paint_connection();
 }
@@ -75,7 +78,15 @@ function show(session) {
 
 const connection = new live_connection(socket_url(window.location), {
   on_message: (msg) => {
-    if (user) view.queue(model.apply(msg, Date.now()));
+    if (!user) return;
+    if (msg?.type === 'notice' || msg?.type === 'notice_read') {
+      views.on_message(msg);
+      return;
+    }
+    const change = model.apply(msg, Date.now());
+    view.queue(change);
+    if (change.structure) views.structure_changed();
+    if (change.alerts.length || change.alerts.size) views.alerts_changed();
   },
   on_state: (s) => {
     conn_state = s;
@@ -94,6 +105,7 @@ function signed_in(who) {
   user = who;
   view.set_user(who);
   show('signed-in');
+  views.set_user(who);
   connection.start();
 }
 
@@ -102,6 +114,7 @@ function signed_out(why = null) {
   user = null;
   connection.stop();
   view.reset(model.reset());
+  views.reset();
   show('signed-out');
   login.show(why);
 }
@@ -123,6 +136,7 @@ document.querySelector('[data-testid="logout"]').addEventListener('click', async
 });
 
 view.set_language(tr);
+views.set_language(tr);
 login.set_language(tr);
 show('checking');
 current_user().then((me) => {
@@ -144,4 +158,4 @@ setInterval(() => {
 }, 1000);
 
 // For debugging from the console.
-window.campus_shield = { model, view, connection, get user() { return user; } };
+window.campus_shield = { model, view, views, connection, get user() { return user; } };

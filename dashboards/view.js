@@ -128,6 +128,20 @@ export class dashboard_view {
     this.tick(Date.now());
   }
 
+  // Shows one school only ('' = every school), as the school selector does (a drill-down).
+  filter_to(site) {
+    if (site && !this.model.site(site)) return;
+    this.select.value = site;
+    this.filter_sites(site);
+  }
+
+  // Opens the ledger view filtered to one school (from a drill-down).
+  open_ledger_for(site, opener) {
+    this.ledger.open(opener);
+    this.ledger.set_filters({ site });
+    this.ledger.filters.requestSubmit();
+  }
+
   // Shows a device's tile (from an alert entry): switches the school filter if needed.
   locate(device_id, site_id) {
     if (this.site_filter && this.site_filter !== site_id) {

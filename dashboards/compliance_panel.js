@@ -1,0 +1,305 @@
+// 达标率 (smart-security compliance, docs/bureau.md): the district rate against the target in
+// large type, schools meeting the target, one bar per school (those under the target
+// highlighted, with their missing points listed: zone, family, device, silent / not installed,
+// last seen), and the daily history of GET /api/compliance/daily as a uPlot chart (the district
+// line, one line per school, the target as a dashed line).
+//
+// For tests: the section carries data-state (loading | ready | error); the district figure
+// data-rate (a fraction), each bar data-rate and data-below.
+
+import { clock_time, relative_time } from './format.js';
+import { get_json } from './api.js';
+import { as_fraction, daily_url, day_text, percent_text, to_ms } from './bureau.js';
+import { el } from './form_fields.js';
+
+let uplot_loading = null;
+function load_uplot() {
+  uplot_loading ??= import('./vendor/uPlot.esm.js').then((m) => m.default).catch((e) => {
+    uplot_loading = null;
+    throw e;
+  });
+  return uplot_loading;
+}
+
+const palette = ['#1d4f99', '#1e8e3e', '#8e44ad', '#c0392b', '#16a085', '#d35400', '#2c3e50', '#7f8c8d'];
+const chart_font = '12px "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", system-ui, sans-serif';
+
+// The points of a school that are not reporting, as a table (also used by the drill-down, with
+// every point when `all` is set). `school` is a school of GET /api/compliance.
+export function points_table(doc, tr, school, { all = false, time_zone = 'Asia/Shanghai', now = Date.now() } = {}) {
+  const points = (Array.isArray(school.points) ? school.points : [])
+    .filter((p) => all || p.status !== 'reporting');
+  const table = el(doc, 'table', 'bureau-table points-table', { 'data-testid': `points-${school.site}` });
+  const head = el(doc, 'tr');
+  for (const c of ['zone', 'family', 'device', 'status', 'last_seen']) {
+    const th = el(doc, 'th', null, { scope: 'col' });
+    th.textContent = tr.t(`pt_${c}`);
+    head.append(th);
+  }
+  const thead = el(doc, 'thead');
+  thead.append(head);
+  const body = el(doc, 'tbody');
+  for (const p of points) {
+    const row = el(doc, 'tr', null, { 'data-status': p.status });
+    const cell = (text, cls) => {
+      const td = el(doc, 'td', cls);
+      td.textContent = text;
+      row.append(td);
+    };
+    const zone = tr.name({ id: p.zone, name: p.zone_name, name_en: p.zone_name_en });
+    cell(zone || tr.zone_type(p.zone_type));
+    cell(tr.family(p.family));
+    cell(p.device ? tr.name({ id: p.device, name: p.device_name }) : '—');
+    cell(tr.t(`pt_${p.status}`), 'pt-status');
+    const seen = to_ms(p.last_seen);
+    cell(seen ? `${clock_time(seen, time_zone)} (${relative_time(tr, seen, now)})` : '—', 'num');
+    body.append(row);
+  }
+  table.append(thead, body);
+  return table;
+}
+
+export class compliance_panel {
+  constructor(doc, root, model, tr) {
+    this.doc = doc;
+    this.root = root;
+    this.model = model;
+    this.tr = tr;
+    this.answer = null;
+    this.daily = null;
+    this.error = null;
+    this.seq = 0;
+    this.chart = null;
+    this.build_();
+  }
+
+  build_() {
+    const { doc } = this;
+    const head = el(doc, 'div', 'view-head');
+    this.title = el(doc, 'h2', 'view-title');
+    this.window_note = el(doc, 'p', 'view-hint');
+    head.append(this.title, this.window_note);
+    this.message = el(doc, 'p', 'view-message', { role: 'status', 'data-testid': 'compliance-message' });
+    this.headline = el(doc, 'div', 'compliance-headline');
+    this.bars = el(doc, 'ul', 'compliance-bars', { 'data-testid': 'compliance-bars' });
+    this.missing = el(doc, 'div', 'compliance-missing');
+    const history = el(doc, 'section', 'compliance-history');
+    this.history_title = el(doc, 'h3');
+    this.chart_box = el(doc, 'div', 'compliance-chart', { 'data-testid': 'compliance-chart' });
+    this.history_message = el(doc, 'p', 'view-hint');
+    history.append(this.history_title, this.chart_box, this.history_message);
+    this.root.append(head, this.message, this.headline, this.bars, this.missing, history);
+  }
+
+  set_language(tr) {
+    this.tr = tr;
+    this.paint_();
+  }
+
+  show() {
+    this.paint_();
+    this.load();
+  }
+
+  hide() {
+    this.seq++;
+  }
+
+  reset() {
+    this.hide();
+    this.answer = null;
+    this.daily = null;
+    this.chart?.destroy();
+    this.chart = null;
+    this.headline.replaceChildren();
+    this.bars.replaceChildren();
+    this.missing.replaceChildren();
+  }
+
+  target_() {
+    return as_fraction(this.answer?.target, this.answer?.target) ?? 0.9;
+  }
+
+  rate_(v) {
+    return as_fraction(v, this.answer?.target);
+  }
+
+  async load() {
+    const seq = ++this.seq;
+    if (!this.answer) this.root.dataset.state = 'loading';
+    const tz = this.model.sites[0]?.time_zone ?? 'Asia/Shanghai';
+    const now = Date.now();
+    const [current, daily] = await Promise.all([
+      get_json('/api/compliance').catch((e) => ({ ok: false, status: 0, body: { error: e.message } })),
+      get_json(daily_url(day_text(now, tz, 29), day_text(now, tz, 0))).catch(() => null),
+    ]);
+    if (seq !== this.seq) return;
+    if (current.ok && current.body?.district) {
+      this.answer = current.body;
+      this.error = null;
+    } else {
+      this.error = current.body?.error || `HTTP ${current.status}`;
+    }
+    this.daily = daily?.ok && Array.isArray(daily.body?.days) ? daily.body : null;
+    this.paint_();
+  }
+
+  paint_() {
+    const { tr } = this;
+    this.title.textContent = tr.t('compliance_title');
+    this.history_title.textContent = tr.t('compliance_history');
+    if (this.error && !this.answer) {
+      this.root.dataset.state = 'error';
+      this.message.hidden = false;
+      this.message.textContent = tr.t('view_error', { msg: this.error });
+      return;
+    }
+    if (!this.answer) {
+      this.message.hidden = false;
+      this.message.textContent = tr.t('view_loading');
+      return;
+    }
+    this.message.hidden = true;
+    const w = this.answer.reporting_window_s;
+    this.window_note.textContent = typeof w === 'number'
+      ? tr.t('compliance_window', { w: w % 60 === 0 ? `${w / 60} ${tr.t('unit_min')}` : `${w} ${tr.t('unit_s')}` }) : '';
+    this.paint_headline_();
+    this.paint_bars_();
+    this.paint_missing_();
+    this.paint_chart_();
+    this.root.dataset.state = 'ready';
+  }
+
+  paint_headline_() {
+    const { doc, tr } = this;
+    const d = this.answer.district ?? {};
+    const rate = this.rate_(d.rate);
+    const target = this.target_();
+    const big = el(doc, 'div', 'compliance-rate', { 'data-testid': 'compliance-district-rate' });
+    big.textContent = rate === null ? tr.t('ov_no_requirement') : percent_text(rate);
+    if (rate !== null) {
+      big.dataset.rate = String(rate);
+      big.dataset.below = String(rate < target);
+    }
+    const label = el(doc, 'div', 'compliance-label');
+    label.textContent = tr.t('compliance_district');
+    const facts = el(doc, 'ul', 'compliance-facts');
+    const fact = (text, testid) => {
+      const li = el(doc, 'li', null, testid ? { 'data-testid': testid } : {});
+      li.textContent = text;
+      facts.append(li);
+    };
+    fact(tr.t('compliance_target', { t: percent_text(target, 0) }), 'compliance-target');
+    const total = typeof d.schools === 'number' ? d.schools : (this.answer.schools ?? []).length;
+    fact(tr.t('compliance_meeting', { n: d.schools_meeting_target ?? '—', total }), 'compliance-meeting');
+    fact(tr.t('compliance_points', { r: d.reporting ?? '—', q: d.required ?? '—' }));
+    const box = el(doc, 'div', 'compliance-big');
+    box.append(big, label);
+    this.headline.replaceChildren(box, facts);
+  }
+
+  paint_bars_() {
+    const { doc, tr } = this;
+    const target = this.target_();
+    const items = (this.answer.schools ?? []).map((s) => {
+      const rate = this.rate_(s.rate);
+      const below = rate !== null && rate < target;
+      const li = el(doc, 'li', 'compliance-bar', { 'data-testid': `compliance-bar-${s.site}`, 'data-below': String(below) });
+      if (rate !== null) li.dataset.rate = String(rate);
+      const name = el(doc, 'span', 'bar-name');
+      name.textContent = tr.name({ id: s.site, name: s.name, name_en: s.name_en });
+      const track = el(doc, 'span', 'bar-track', { role: 'img' });
+      track.setAttribute('aria-label', `${name.textContent} ${percent_text(rate)}`);
+      const fill = el(doc, 'span', 'bar-fill');
+      fill.style.width = `${Math.max(0, Math.min(1, rate ?? 0)) * 100}%`;
+      const mark = el(doc, 'span', 'bar-target', { title: tr.t('compliance_target', { t: percent_text(target, 0) }) });
+      mark.style.left = `${target * 100}%`;
+      track.append(fill, mark);
+      const value = el(doc, 'span', 'bar-value');
+      value.textContent = rate === null ? tr.t('ov_no_requirement')
+        : `${percent_text(rate)} · ${below ? tr.t('compliance_below') : tr.t('compliance_met')}`;
+      const counts = el(doc, 'span', 'bar-counts');
+      counts.textContent = tr.t('compliance_points', { r: s.reporting ?? '—', q: s.required ?? '—' });
+      li.append(name, track, value, counts);
+      return li;
+    });
+    this.bars.replaceChildren(...items);
+  }
+
+  paint_missing_() {
+    const { doc, tr } = this;
+    const parts = [];
+    for (const s of this.answer.schools ?? []) {
+      const missing = (s.points ?? []).filter((p) => p.status !== 'reporting');
+      if (!missing.length) continue;
+      const rate = this.rate_(s.rate);
+      const section = el(doc, 'section', 'missing-school', { 'data-testid': `compliance-missing-${s.site}` });
+      if (rate !== null && rate < this.target_()) section.dataset.below = 'true';
+      const h = el(doc, 'h3');
+      h.textContent = `${tr.name({ id: s.site, name: s.name, name_en: s.name_en })} · ${tr.t('compliance_missing')} (${missing.length})`;
+      const tz = this.model.site(s.site)?.time_zone ?? 'Asia/Shanghai';
+      section.append(h, points_table(doc, tr, s, { time_zone: tz }));
+      parts.push(section);
+    }
+    if (!parts.length) {
+      const p = el(doc, 'p', 'view-hint');
+      p.textContent = tr.t('compliance_all_ok');
+      parts.push(p);
+    }
+    this.missing.replaceChildren(...parts);
+  }
+
+  async paint_chart_() {
+    const { tr } = this;
+    const days = this.daily?.days ?? [];
+    this.chart?.destroy();
+    this.chart = null;
+    this.chart_box.replaceChildren();
+    if (!days.length) {
+      this.history_message.textContent = tr.t('compliance_history_none');
+      return;
+    }
+    this.history_message.textContent = '';
+    let uPlot;
+    try {
+      uPlot = await load_uplot();
+    } catch (e) {
+      this.history_message.textContent = tr.t('chart_missing');
+      return;
+    }
+    if (days !== (this.daily?.days ?? null)) return;
+    const scale = (v) => {
+      const f = as_fraction(v, this.daily.target ?? this.answer?.target);
+      return f === null ? null : Math.round(f * 1000) / 10;
+    };
+    const xs = days.map((d) => Date.parse(`${d.date}T12:00:00Z`) / 1000);
+    const schools = this.answer?.schools ?? [];
+    const target = this.target_() * 100;
+    const data = [xs, days.map((d) => scale(d.district)), days.map(() => target)];
+    const series = [
+      { label: tr.t('report_month') },
+      { label: tr.t('compliance_district_line'), stroke: palette[0], width: 3 },
+      { label: tr.t('compliance_target_line'), stroke: '#d93025', width: 1.5, dash: [6, 4] },
+    ];
+    schools.forEach((s, i) => {
+      data.push(days.map((d) => scale(d.schools?.[s.site])));
+      series.push({ label: tr.name({ id: s.site, name: s.name, name_en: s.name_en }),
+                    stroke: palette[(i + 1) % palette.length], width: 1.5 });
+    });
+    const pct = (u, v) => (v === null || v === undefined ? '—' : `${v}%`);
+    for (const s of series.slice(1)) s.value = pct;
+    series[0].value = (u, v) => (v ? new Date(v * 1000).toISOString().slice(0, 10) : '—');
+    const axis = { font: chart_font, grid: { stroke: '#e3e8ef', width: 1 } };
+    this.chart = new uPlot({
+      width: Math.max(320, this.chart_box.clientWidth || 900),
+      height: 280,
+      scales: { x: { time: true }, y: { range: [0, 100] } },
+      cursor: { drag: { x: false, y: false } },
+      series,
+      axes: [
+        { ...axis, values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)) },
+        { ...axis, values: (u, ticks) => ticks.map((t) => `${t}%`), size: 56 },
+      ],
+    }, data, this.chart_box);
+  }
+}
