@@ -117,6 +117,11 @@ class ledger_fixture : public ::testing::Test {
   ledger_result<ledger_page> list(ledger_filter f) {
     return wait_for<ledger_page>([&](auto done) { ledger_->list(std::move(f), std::move(done)); });
   }
+  ledger_result<ledger_slice> slice(std::vector<std::string> sites, core::time_point from,
+                                    core::time_point to) {
+    return wait_for<ledger_slice>(
+        [&](auto done) { ledger_->slice(std::move(sites), from, to, std::move(done)); });
+  }
   ledger_result<std::vector<ledger_entry>> overdue() {
     return wait_for<std::vector<ledger_entry>>(
         [&](auto done) { ledger_->overdue(std::move(done)); });

@@ -40,6 +40,13 @@ class store_fixture : public ::testing::Test {
     return future.get();
   }
 
+  static activity_result run(history_store& store, activity_query q) {
+    std::promise<activity_result> answer;
+    auto future = answer.get_future();
+    store.activity(std::move(q), [&answer](activity_result r) { answer.set_value(std::move(r)); });
+    return future.get();
+  }
+
   static core::reading number(std::string device, std::string metric, double value,
                               core::time_point ts, std::string subject = {},
                               std::string unit = "ppm") {
