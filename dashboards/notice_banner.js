@@ -3,8 +3,8 @@
 // /api/notices/{id}/read and removes the notice. Only for school users (bureau and admin send
 // notices, they are not asked to read them).
 //
-// For tests: the banner data-testid notice-banner; each notice banner-notice-{id}, its button
-// banner-read-{id}.
+// For tests: the banner data-testid notice-banner, with data-loaded once the unread list has
+// answered; each notice banner-notice-{id}, its button banner-read-{id}.
 
 import { clock_time } from './format.js';
 import { get_json, post_json } from './api.js';
@@ -41,6 +41,7 @@ export class notice_banner {
     this.active = false;
     this.notices = [];
     this.errors.clear();
+    delete this.root.dataset.loaded;
     this.paint_();
   }
 
@@ -51,6 +52,7 @@ export class notice_banner {
     const list = Array.isArray(res.body) ? res.body : res.body?.notices;
     for (const raw of Array.isArray(list) ? list : []) this.add_(normalize_notice(raw));
     this.paint_();
+    this.root.dataset.loaded = 'true';
   }
 
   add_(n) {

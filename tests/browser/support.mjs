@@ -123,13 +123,45 @@ export async function add_users(shield, data_dir, users) {
 
 // Signs in through the page's login screen and waits for the dashboard (the header naming the
 // user). The page must show the login screen (a fresh profile, or after 退出).
-export async function login(page, name, password) {
+// Bureau and admin users land on the district overview (docs/bureau.md): unless `landing` is
+// set, the page is then taken to the live view (实时监测, the school tiles and the feed), where
+// the tests of steps 1–4 look.
+export async function login(page, name, password, { landing = false } = {}) {
   const screen = page.getByTestId('login-screen');
   await screen.waitFor({ state: 'visible', timeout: patience_ms });
   await page.getByTestId('login-user').fill(name);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.locator('body[data-session="signed-in"]').waitFor({ timeout: patience_ms });
+  if (!landing && (await page.locator('body[data-view]:not([data-view="live"])').count()) > 0) {
+    await page.getByTestId('nav-live').click();
+    await page.locator('body[data-view="live"]').waitFor({ timeout: patience_ms });
+  }
+}
+
+// The first day of the month before the one `now` falls in, in `time_zone`: "YYYY-MM-01".
+export function first_of_last_month(now = Date.now(), time_zone = 'Asia/Shanghai') {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: time_zone, year: 'numeric', month: '2-digit' })
+    .formatToParts(new Date(now)).map((x) => [x.type, x.value]));
+  const y = Number(p.year);
+  const m = Number(p.month);
+  return m === 1 ? `${y - 1}-12-01` : `${y}-${String(m - 1).padStart(2, '0')}-01`;
+}
+
+// Writes backfilled history and ledger into `data_dir` with the real simulator, before the
+// server starts: `campus-sim --config CONFIG --backfill-from DATE --backfill-step STEP --seed N
+// --data-dir DIR [--site ID]` (docs/bureau.md, Backfill). Resolves its output.
+export async function backfill(sim, config, data_dir, { from, step = '15m', seed = 7, site = null }) {
+  await mkdir(data_dir, { recursive: true });
+  const args = ['--config', config, '--backfill-from', from, '--backfill-step', step,
+                '--seed', String(seed), '--data-dir', data_dir];
+  if (site) args.push('--site', site);
+  try {
+    const { stdout, stderr } = await run_file(sim, args, { maxBuffer: 16 << 20 });
+    return stdout + stderr;
+  } catch (e) {
+    assert.fail(`campus-sim ${args.join(' ')} failed (${e.code}):\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
 }
 
 // An API client signed in as `name` (POST /api/login; then `Authorization: Bearer`):
