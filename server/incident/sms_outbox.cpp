@@ -43,6 +43,13 @@ sms_outbox::verdict sms_outbox::send_alert(const std::string& phone, const std::
   return verdict::sent;
 }
 
+void sms_outbox::send_text(const std::string& phone, const std::string& key, std::string text,
+                           outcome_handler done) {
+  // A red offer for a key never seen is always `send_red`: it only records the slot.
+  (void)limiter_.offer(phone, key, core::severity::red);
+  hand_over(phone, std::move(text), key, std::move(done));
+}
+
 void sms_outbox::send_summaries(std::string_view time_zone) {
   for (const auto& group : limiter_.take_due()) {
     summaries_.inc();

@@ -46,6 +46,13 @@ class sms_outbox {
   verdict send_alert(const std::string& phone, const std::string& key,
                      const notify::sms::alert_facts& facts, outcome_handler done);
 
+  // A message that is not about an alert (a bureau notice), with its own text. It goes at
+  // once, past the alert limit (as a first red does), but takes a slot in the phone's window,
+  // so the alerts after it are limited as usual. `key` must be unique per message and phone
+  // (e.g. "N-000003"); `done` is called once with the final outcome.
+  void send_text(const std::string& phone, const std::string& key, std::string text,
+                 outcome_handler done);
+
   // Sends the summaries the limiter lets go now (one per phone with waiting alerts), in
   // `time_zone`. Call it on every tick.
   void send_summaries(std::string_view time_zone);
