@@ -17,7 +17,8 @@ void backfill_writer::wait_for_backlog() const {
 }
 
 backfill_summary backfill_writer::run(
-    backfill_generator& gen, const std::function<void(const backfill_progress&)>& progress) {
+    backfill_generator& gen, const std::function<void(const backfill_progress&)>& progress,
+    const std::function<void(const std::vector<core::reading>&)>& observe) {
   using steady = std::chrono::steady_clock;
   const auto started = steady::now();
   auto next_report = started + settings_.progress_every;
@@ -38,6 +39,7 @@ backfill_summary backfill_writer::run(
   std::vector<core::reading> chunk;
   chunk.reserve(settings_.chunk + 64);
   while (gen.next(chunk, settings_.chunk) > 0) {
+    if (observe) observe(chunk);
     store_.append(chunk);
     summary.readings += chunk.size();
     chunk.clear();

@@ -47,9 +47,11 @@ class backfill_writer {
   backfill_writer(history::history_store& store, std::function<std::int64_t()> backlog, settings s);
 
   // Runs `gen` to its end, appending every chunk, and closes the store. `progress` is called
-  // about every `progress_every` of wall time and once at the end.
+  // about every `progress_every` of wall time and once at the end. `observe`, when set, sees
+  // every chunk, in order, before the store gets it (the ledger replay reads the same readings).
   backfill_summary run(backfill_generator& gen,
-                       const std::function<void(const backfill_progress&)>& progress);
+                       const std::function<void(const backfill_progress&)>& progress,
+                       const std::function<void(const std::vector<core::reading>&)>& observe = {});
 
  private:
   void wait_for_backlog() const;

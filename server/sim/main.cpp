@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
     return fail_usage(fmt::format("cannot load {}", options->config.string()));
   }
   const std::uint64_t seed = options->seed.value_or(std::random_device{}());
-  if (options->backfill) {
+  if (options->backfilling()) {
 #ifdef CAMPUS_SIM_BACKFILL
     return sim::run_backfill(*options, std::move(*district), seed);
 #else

@@ -54,6 +54,21 @@ std::expected<core::duration, std::string> parse_duration(std::string_view text)
   return core::duration{*n * ms_per};
 }
 
+std::expected<std::chrono::year_month_day, std::string> parse_date(std::string_view text) {
+  const auto bad = [&] {
+    return std::unexpected(fmt::format("bad date \"{}\" (use YYYY-MM-DD, e.g. 2026-10-01)", text));
+  };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
+  const auto y = parse_number<int>(text.substr(0, 4));
+  const auto m = parse_number<unsigned>(text.substr(5, 2));
+  const auto d = parse_number<unsigned>(text.substr(8, 2));
+  if (!y || !m || !d) return bad();
+  const std::chrono::year_month_day date{std::chrono::year{*y}, std::chrono::month{*m},
+                                         std::chrono::day{*d}};
+  if (!date.ok()) return bad();
+  return date;
+}
+
 std::expected<sim_options, std::string> parse_sim_options(std::span<const std::string_view> args) {
   sim_options o;
   bool step_given = false;
@@ -97,6 +112,14 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
       o.recover = false;
     } else if (name == "--fast" && is_flag) {
       o.fast = true;
+    } else if (name == "--no-ledger" && is_flag) {
+      o.ledger = false;
+    } else if (name == "--backfill-from") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      auto date = parse_date(*v);
+      if (!date) return std::unexpected(fmt::format("--backfill-from: {}", date.error()));
+      o.backfill_from = *date;
     } else if (name == "--dry-run" && is_flag) {
       o.dry_run = true;
     } else if (name == "--config") {
@@ -174,7 +197,19 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
   if (!o.username.empty() && o.credentials.empty())
     return std::unexpected("--username needs --credentials FILE (where its password is)");
   if (o.count && *o.count == 0) return std::unexpected("--count must be at least 1");
-  if (o.backfill) {
+  if (o.backfill && o.backfill_from) {
+    return std::unexpected("--backfill D and --backfill-from DATE are alternatives: give one");
+  }
+  if (o.backfill_from) {
+    if (o.backfill_step < std::chrono::seconds{1}) {
+      return std::unexpected("--backfill-step must be at least 1s and at most the --backfill span");
+    }
+    if (!o.scenario.empty() || o.dry_run || o.count || o.duration) {
+      return std::unexpected(
+          "--backfill-from writes history and exits: no --scenario, --dry-run, "
+          "--count or --duration with it");
+    }
+  } else if (o.backfill) {
     if (*o.backfill > max_backfill) {
       return std::unexpected("--backfill covers at most 400d (the history retention)");
     }
@@ -186,8 +221,8 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
           "--backfill writes history and exits: no --scenario, --dry-run, "
           "--count or --duration with it");
     }
-  } else if (step_given || !o.data_dir.empty()) {
-    return std::unexpected("--backfill-step and --data-dir need --backfill");
+  } else if (step_given || !o.data_dir.empty() || !o.ledger) {
+    return std::unexpected("--backfill-step, --data-dir and --no-ledger need --backfill");
   }
   if (o.scenario.empty() && (o.keep_running || o.fast || !o.recover || o.hold)) {
     return std::unexpected("--continue, --hold, --no-recover and --fast need --scenario");
@@ -218,7 +253,11 @@ on topics campus/<site>/<zone>/<device>/{telemetry,event,status}, and injects sc
 History backfill (no broker), then exit:
   --backfill D         write plausible history for the last D (up to 400d) straight to the
                        configured history store (SQLite or InfluxDB), with a few incidents
+  --backfill-from DATE instead of --backfill: from local midnight of DATE (YYYY-MM-DD, the
+                       first site's time zone) until now
   --backfill-step D    sampling period of each device (default 1m)
+  --no-ledger          history only; by default the alerts the rules raise on the backfilled
+                       readings, and their simulated handling, go into the data dir's ledger.db
   --data-dir DIR       overrides the configuration's data_dir (as campus-shield serve does)
   (--site and --seed apply too)
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,9 +38,15 @@ struct sim_options {
   bool dry_run = false;                    // --dry-run: print messages, no broker
   // --backfill D: write history for [now - D, now) straight to the history store and exit.
   std::optional<core::duration> backfill;
+  // --backfill-from YYYY-MM-DD: the same, from that day's local midnight in the district's time
+  // zone (the first site's) until now.
+  std::optional<std::chrono::year_month_day> backfill_from;
   core::duration backfill_step{60'000};  // --backfill-step: sampling period per device
+  bool ledger = true;                    // --no-ledger: history only, no ledger.db
   std::filesystem::path data_dir;        // --data-dir: overrides the configuration's data_dir
   bool help = false;                     // --help
+
+  bool backfilling() const { return backfill.has_value() || backfill_from.has_value(); }
 };
 
 // `args` excludes the program name.
@@ -49,6 +56,9 @@ std::string sim_usage();
 
 // The longest --backfill: the SQLite backend's default retention.
 inline constexpr core::duration max_backfill{400LL * 24 * 60 * 60 * 1000};
+
+// "2026-10-01": a valid calendar date.
+std::expected<std::chrono::year_month_day, std::string> parse_date(std::string_view text);
 
 // "500ms", "2s", "10m", "1h", "1d"; a bare number is seconds.
 std::expected<core::duration, std::string> parse_duration(std::string_view text);

@@ -97,10 +97,65 @@ TEST(campus_sim_backfill, exits_1_naming_the_problem_when_the_store_cannot_be_op
   fs::remove(file);
 }
 
+// Two days ago, as a date in Asia/Shanghai (UTC+8, the sample district's time zone).
+std::string days_ago(int days) {
+  const auto now = std::chrono::system_clock::now() + 8h;
+  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(now) -
+                                        std::chrono::days{days}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+  return text;
+}
+
+TEST(campus_sim_backfill, backfill_from_a_date_writes_the_ledger_and_refuses_to_write_it_twice) {
+  const auto dir = fresh_dir("from");
+  const std::string args = "--backfill-from " + days_ago(2) +
+                           " --backfill-step 10m --site xh-primary --seed 5 --data-dir " +
+                           dir.string();
+  const auto r = run_sim(args);
+  ASSERT_EQ(r.status, 0) << r.output;
+  // From local midnight two days ago: 48 h plus today's part, so more than two days.
+  EXPECT_NE(r.output.find("backfill done: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" 16:00:00 UTC"), std::string::npos) << r.output;  // Shanghai midnight
+  EXPECT_NE(r.output.find("ledger: " + (dir / "ledger.db").string() + ": "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("absence rules left out"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" sensor, "), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "ledger.db"));
+
+  // Again into the same directory: the ledger has entries (the gas spike's at least), so the
+  // backfill stops before writing anything.
+  const auto again = run_sim(args);
+  EXPECT_EQ(again.status, 1) << again.output;
+  EXPECT_NE(again.output.find("already holds"), std::string::npos) << again.output;
+  EXPECT_EQ(again.output.find("backfill done: "), std::string::npos) << again.output;
+  fs::remove_all(dir);
+}
+
+TEST(campus_sim_backfill, no_ledger_writes_history_only) {
+  const auto dir = fresh_dir("no-ledger");
+  const auto r = run_sim("--backfill 6h --backfill-step 10m --site xh-primary --no-ledger "
+                         "--data-dir " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "history.db"));
+  EXPECT_FALSE(fs::exists(dir / "ledger.db"));
+  EXPECT_EQ(r.output.find("ledger:"), std::string::npos) << r.output;
+  fs::remove_all(dir);
+}
+
 TEST(campus_sim_backfill, bad_backfill_arguments_exit_2) {
   const auto r = run_sim("--backfill 500d");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("400d"), std::string::npos) << r.output;
+  const auto future = run_sim("--backfill-from 2999-01-01");
+  EXPECT_EQ(future.status, 2) << future.output;
+  EXPECT_NE(future.output.find("in the past"), std::string::npos) << future.output;
+  const auto both = run_sim("--backfill 1d --backfill-from 2026-01-01");
+  EXPECT_EQ(both.status, 2) << both.output;
+  const auto bad = run_sim("--backfill-from 2026-02-30");
+  EXPECT_EQ(bad.status, 2) << bad.output;
+  EXPECT_NE(bad.output.find("bad date"), std::string::npos) << bad.output;
 }
 
 }  // namespace
