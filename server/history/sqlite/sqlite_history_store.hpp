@@ -38,7 +38,8 @@ class sqlite_history_store final : public history_store {
   // before it starts (use flush() to wait for the commit of what was appended).
   void query(series_query q, query_handler done) override;
 
-  // Also on the reader thread, in the same order as queries: one GROUP BY over the ts index.
+  // Also on the reader thread, in the same order as queries: one range scan of the ts index,
+  // counted per device and step as it goes (see README.md for the figures).
   void activity(activity_query q, activity_handler done) override;
 
   // Blocks until every reading appended before the call is committed and no retention pass

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <exception>
+#include <map>
 
 #include "core/log.hpp"
 
@@ -25,12 +26,10 @@ constexpr const char* unit_sql =
     "WHERE device = ?1 AND metric = ?2 AND subject = ?3 AND ts >= ?4 AND ts < ?5 "
     "ORDER BY ts DESC, rowid DESC LIMIT 1";
 
-// Every reading of every device in range, counted per device and step: one range scan of the
-// ts index. Devices in byte order (BINARY collation), as std::string compares them.
-constexpr const char* activity_sql =
-    "SELECT device, ts - (((ts % ?3) + ?3) % ?3) AS start, COUNT(*) "
-    "FROM readings WHERE ts >= ?1 AND ts < ?2{} "
-    "GROUP BY device, start ORDER BY device, start";
+// Every reading in range, by device and ts: one range scan of the ts index. The unary `+`
+// keeps SQLite off the series index for a device filter, which would read those devices'
+// whole retention; this way the cost follows the rows in range alone.
+constexpr const char* activity_sql = "SELECT device, ts FROM readings WHERE ts >= ?1 AND ts < ?2{}";
 
 // Calls a caller's handler; its failure must not end the reader thread.
 template <class Handler, class Result>
@@ -187,26 +186,38 @@ activity_result sqlite_reader::answer(const activity_query& q) {
   // against a scan of up to millions of rows.
   std::string filter;
   for (std::size_t i = 0; i < q.devices.size(); ++i)
-    filter += fmt::format("{}?{}", i == 0 ? " AND device IN (" : ", ", i + 4);
+    filter += fmt::format("{}?{}", i == 0 ? " AND +device IN (" : ", ", i + 3);
   if (!filter.empty()) filter += ")";
   auto stmt = db_.prepare(fmt::format(fmt::runtime(activity_sql), filter));
   if (!stmt) return std::unexpected(fmt::format("history activity on {}: {}", path_, stmt.error()));
   stmt->bind(1, static_cast<std::int64_t>(core::to_epoch_ms(q.from)));
   stmt->bind(2, static_cast<std::int64_t>(core::to_epoch_ms(q.to)));
-  stmt->bind(3, static_cast<std::int64_t>(q.step.count()));
   for (std::size_t i = 0; i < q.devices.size(); ++i)
-    stmt->bind(static_cast<int>(i) + 4, q.devices[i]);  // q outlives the statement's steps
+    stmt->bind(static_cast<int>(i) + 3, q.devices[i]);  // q outlives the statement's steps
 
+  // Counted here rather than with GROUP BY: SQLite groups by sorting every row in a temporary
+  // B-tree, which took 2.7 times the CPU of this one pass on a month of minute data (README).
+  // std::map orders devices as std::string compares them (bytes), as the contract says.
+  const std::int64_t step = q.step.count();
+  std::map<std::string, std::map<std::int64_t, std::int64_t>> counts;
   int rc;
   while ((rc = stmt->step()) == SQLITE_ROW) {
-    std::string device = stmt->text_at(0);
-    if (out.empty() || out.back().device != device) out.push_back({std::move(device), {}});
-    out.back().buckets.push_back(
-        activity_bucket{core::from_epoch_ms(stmt->int64_at(1)), stmt->int64_at(2)});
+    const std::int64_t ts = stmt->int64_at(1);
+    std::int64_t into = ts % step;  // floored, so buckets before 1970 align too
+    if (into < 0) into += step;
+    ++counts[stmt->text_at(0)][ts - into];
   }
   if (rc != SQLITE_DONE) {
     return std::unexpected(
         fmt::format("history activity on {} failed: {}", path_, db_.last_error()));
+  }
+  out.reserve(counts.size());
+  for (auto& [device, buckets] : counts) {
+    device_activity d{device, {}};
+    d.buckets.reserve(buckets.size());
+    for (const auto& [start, n] : buckets)
+      d.buckets.push_back(activity_bucket{core::from_epoch_ms(start), n});
+    out.push_back(std::move(d));
   }
   return out;
 }
