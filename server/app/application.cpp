@@ -83,6 +83,7 @@ std::expected<void, std::string> application::open_incidents() {
   if (!ledger) return std::unexpected("the alert ledger " + path + ": " + ledger.error().message);
   ledger_ = std::move(*ledger);
 
+  http_.set_bureau(ledger_.get(), policy);  // a copy: escalations in the monthly report
   desk_ = std::make_unique<incident::incident_desk>(io_, *ledger_, state_, roster_.get(),
                                                     std::move(policy), clock_, metrics_);
   desk_->set_outbox(std::make_unique<incident::sms_outbox>(
@@ -102,6 +103,8 @@ void application::schedule_tick() {
   tick_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     pipeline_.on_tick();
+    // Compliance gauges once a minute: live state only, no disk.
+    if (++ticks_ % 60 == 0) http_.refresh_compliance();
     schedule_tick();
   });
 }
@@ -137,6 +140,7 @@ int application::run() {
             district_.sites.size(), district_.devices.size(), district_.rules.size(),
             district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);
   desk_->start();
+  http_.refresh_compliance();
   mqtt_->start();
   schedule_tick();
   signals_.async_wait([this](boost::system::error_code ec, int signal) {

@@ -65,6 +65,7 @@ class application {
   std::unique_ptr<notify::sms::sms_gateway> gateway_;
   std::string incidents_error_;
   boost::asio::steady_timer tick_;
+  std::uint64_t ticks_ = 0;  // loop only
   boost::asio::signal_set signals_;
 };
 

@@ -11,6 +11,7 @@ routes::routes(const ingest::live_state& state, core::metrics& metrics,
     : api_(state),
       alerts_(state.district()),
       history_(state.district(), metrics),
+      bureau_(state, metrics),
       roster_(state),
       files_(std::move(dashboards_dir)),
       metrics_(metrics) {
@@ -66,6 +67,7 @@ route_result routes::handle(request&& req, const request_context& ctx) const {
     const auth::principal& who = *ctx.who;
     if (path == "/api/history") return history_.handle(std::move(req), *target, who);
     if (path == "/api/roster") return roster_.handle(req, *target, who);
+    if (bureau_api::serves(path)) return bureau_.handle(std::move(req), *target, ctx);
     if (alerts_.ready() && alerts_api::serves(path)) {
       return alerts_.handle(std::move(req), *target, ctx);
     }

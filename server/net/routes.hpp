@@ -14,6 +14,7 @@
 #include "ingest/live_state.hpp"
 #include "net/alerts_api.hpp"
 #include "net/api.hpp"
+#include "net/bureau_api.hpp"
 #include "net/denial_log.hpp"
 #include "net/history_api.hpp"
 #include "net/responses.hpp"
@@ -38,14 +39,28 @@ class routes {
                          const request_context& ctx) const;
 
   // See history_api::set_store.
-  void set_history(history::history_store* store) { history_.set_store(store); }
+  void set_history(history::history_store* store) {
+    history_.set_store(store);
+    bureau_.set_history(store);
+  }
   // See session_api::set_authenticator.
   void set_authenticator(auth::authenticator* a) {
     sessions_.set_authenticator(a);
     denials_.set_authenticator(a);
   }
   // See alerts_api::set_desk.
-  void set_incidents(incident::incident_desk* desk) { alerts_.set_desk(desk); }
+  void set_incidents(incident::incident_desk* desk) {
+    alerts_.set_desk(desk);
+    bureau_.set_desk(desk);
+  }
+  // The ledger the bureau's reports read and the escalation policy they judge by (see
+  // bureau_api); before the server starts.
+  void set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy) {
+    bureau_.set_ledger(ledger);
+    bureau_.set_policy(std::move(policy));
+  }
+  // See bureau_api::refresh_gauges.
+  void refresh_compliance() const { bureau_.refresh_gauges(); }
   // See roster_api::set_roster.
   void set_roster(const notify::duty::roster* r) { roster_.set_roster(r); }
 
@@ -55,6 +70,7 @@ class routes {
   session_api sessions_;
   alerts_api alerts_;
   history_api history_;
+  bureau_api bureau_;
   roster_api roster_;
   static_files files_;
   core::metrics& metrics_;

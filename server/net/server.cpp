@@ -68,6 +68,12 @@ void server::set_authenticator(auth::authenticator* a) {
 
 void server::set_roster(const notify::duty::roster* r) { ctx_->http_routes.set_roster(r); }
 
+void server::set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy) {
+  ctx_->http_routes.set_bureau(ledger, std::move(policy));
+}
+
+void server::refresh_compliance() { ctx_->http_routes.refresh_compliance(); }
+
 void server::set_reply_timeout(std::chrono::milliseconds timeout) {
   ctx_->reply_timeout.store(timeout);
 }

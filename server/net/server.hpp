@@ -74,6 +74,11 @@ class server {
   // How long a history query may take before the client gets 504 and the connection closes
   // (default 60 s). Applies to queries started afterwards.
   void set_reply_timeout(std::chrono::milliseconds timeout);
+  // The ledger the bureau's figures read (monthly report, overview) and the escalation policy
+  // that defines an escalation; call before start(). nullptr: those routes answer 503.
+  void set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy);
+  // Recomputes the compliance gauges from live state (cheap); call every minute. Any thread.
+  void refresh_compliance();
 
   std::size_t websocket_clients() const;
   // True when the port speaks TLS (http.tls was set).

@@ -1,0 +1,346 @@
+#include "net/bureau_api.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/json/object.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "bureau/compliance.hpp"
+#include "bureau/daily_compliance.hpp"
+#include "bureau/figures_json.hpp"
+#include "bureau/monthly_report.hpp"
+#include "bureau/overview.hpp"
+#include "bureau/report_csv.hpp"
+#include "bureau/report_month.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "net/access.hpp"
+
+namespace campus::net {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int default_days = 30;
+constexpr int max_days = 400;
+
+string_response bad_request(const request& req, std::string_view code, std::string message) {
+  return json_response(req, http::status::bad_request,
+                       json::object{{"error", message}, {"code", code}});
+}
+
+string_response unavailable(const request& req, std::string_view what) {
+  return json_error(req, http::status::service_unavailable, what);
+}
+
+std::vector<const config::site*> sites_of(const config::district& d, const auth::principal& who) {
+  std::vector<const config::site*> out;
+  for (const auto& s : d.sites)
+    if (who.may_see(s.id)) out.push_back(&s);
+  return out;
+}
+
+std::vector<std::string> site_ids(const std::vector<const config::site*>& sites) {
+  std::vector<std::string> out;
+  for (const auto* s : sites) out.push_back(s->id);
+  return out;
+}
+
+std::vector<std::string> devices_of(const config::district& d,
+                                    const std::vector<const config::site*>& sites) {
+  std::vector<std::string> out;
+  for (const auto& dev : d.devices)
+    for (const auto* s : sites)
+      if (dev.site == s->id) out.push_back(dev.id);
+  return out;
+}
+
+bureau::hourly_activity rekey(const std::vector<history::device_activity>& in) {
+  bureau::hourly_activity out;
+  for (const auto& a : in) {
+    auto& hours = out[a.device];
+    for (const auto& b : a.buckets) hours[b.start] += b.readings;
+  }
+  return out;
+}
+
+// Both answers of a report, gathered on the session's strand (each source posts there, so the
+// fields are only touched on that strand); the figures are computed when the second arrives.
+struct report_gathering {
+  std::optional<alerts::ledger_result<alerts::ledger_slice>> slice;
+  std::optional<history::activity_result> activity;
+};
+
+}  // namespace
+
+bureau_api::bureau_api(const ingest::live_state& state, core::metrics& metrics)
+    : state_(state),
+      metrics_(metrics),
+      policy_(std::make_shared<const notify::duty::escalation_policy>(
+          notify::duty::escalation_policy::seed_default())),
+      reports_json_(metrics.get("campus_reports_generated_total", "format=\"json\"")),
+      reports_csv_(metrics.get("campus_reports_generated_total", "format=\"csv\"")),
+      district_rate_(metrics.get("campus_compliance_district_rate")) {
+  metrics.describe("campus_reports_generated_total", "counter",
+                   "Monthly safety reports answered, by format.");
+  metrics.describe("campus_compliance_rate", "gauge",
+                   "Smart-security compliance of each school now, whole percent.");
+  metrics.describe("campus_compliance_district_rate", "gauge",
+                   "Smart-security compliance of the district now, whole percent.");
+}
+
+bool bureau_api::serves(std::string_view path) {
+  return path == "/api/overview" || path == "/api/compliance" ||
+         path == "/api/compliance/daily" || path == "/api/reports/monthly";
+}
+
+void bureau_api::refresh_gauges() const {
+  const auto& d = state_.district();
+  std::vector<const config::site*> all;
+  for (const auto& s : d.sites) all.push_back(&s);
+  auto f = bureau::assess_compliance(d, all, state_.devices(), core::system_clock{}.now());
+  for (const auto& s : f.schools) {
+    if (!s.rate) continue;  // nothing required: no rate to show
+    metrics_.get("campus_compliance_rate", fmt::format("site=\"{}\"", s.site))
+        .set(std::llround(*s.rate));
+  }
+  if (f.district.rate) district_rate_.set(std::llround(*f.district.rate));
+}
+
+route_result bureau_api::handle(request&& req, const request_target& target,
+                                const request_context& ctx) const {
+  if (req.method() != http::verb::get) {
+    auto res = json_error(req, http::status::method_not_allowed,
+                          fmt::format("method {} not allowed; use GET", req.method_string()));
+    res.set(http::field::allow, "GET");
+    return res;
+  }
+  const auth::principal& who = *ctx.who;
+  const std::string& path = target.path();
+  if (path == "/api/overview") return overview(std::move(req), target, who);
+  if (path == "/api/compliance") return compliance(std::move(req), target, who);
+  if (path == "/api/compliance/daily") return daily(std::move(req), target, who);
+  return monthly(std::move(req), target, who);
+}
+
+route_result bureau_api::compliance(request&& req, const request_target& target,
+                                    const auth::principal& who) const {
+  if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
+  const auto& d = state_.district();
+  auto f = bureau::assess_compliance(d, sites_of(d, who), state_.devices(),
+                                     core::system_clock{}.now());
+  return json_response(req, http::status::ok, bureau::to_json(f));
+}
+
+route_result bureau_api::overview(request&& req, const request_target& target,
+                                  const auth::principal& who) const {
+  if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
+  alerts::alert_ledger* ledger = ledger_.load();
+  const incident::incident_desk* desk = desk_.load();
+  if (!ledger || !desk) return unavailable(req, "the alert ledger is not available");
+  const auto& d = state_.district();
+  auto sites = sites_of(d, who);
+  // The live parts are read now; the last incident of each school comes from the ledger.
+  auto devices = state_.devices();
+  auto open = desk->open_entries();
+  const auto now = core::system_clock{}.now();
+  auto f = bureau::assess_compliance(d, sites, devices, now);
+  return deferred_response([ledger, sites = site_ids(sites), req = std::move(req),
+                            f = std::move(f), devices = std::move(devices),
+                            open = std::move(open), now](
+                               const boost::asio::any_io_executor& strand, reply_handler reply) {
+    struct gathering {
+      std::map<std::string, alerts::ledger_entry> last;
+      std::size_t waiting = 0;
+      bool failed = false;
+    };
+    auto g = std::make_shared<gathering>();
+    g->waiting = sites.size();
+    auto finish = [req, f, devices, open, now, reply, g] {
+      if (g->failed) return reply(unavailable(req, "the alert ledger could not be read"));
+      auto o = bureau::build_overview(f, devices, open, g->last, now);
+      reply(json_response(req, http::status::ok, bureau::to_json(o)));
+    };
+    if (sites.empty()) return finish();
+    for (const auto& site : sites) {
+      alerts::ledger_filter filter;
+      filter.sites = {site};
+      filter.limit = 1;  // newest raised first
+      ledger->list(std::move(filter), [strand, g, site, finish](alerts::ledger_result<alerts::ledger_page> r) {
+        // On the ledger's thread: carry the answer to the strand, where `g` lives.
+        boost::asio::post(strand, [g, site, finish, r = std::move(r)] {
+          if (!r) g->failed = true;
+          else if (!r->entries.empty()) g->last[site] = r->entries.front();
+          if (--g->waiting == 0) finish();
+        });
+      });
+    }
+  });
+}
+
+route_result bureau_api::daily(request&& req, const request_target& target,
+                               const auth::principal& who) const {
+  if (auto bad = target.unknown_param({"from", "to"})) {
+    return json_error(req, http::status::bad_request, *bad);
+  }
+  const auto& d = state_.district();
+  auto sites = sites_of(d, who);
+  const auto now = core::system_clock{}.now();
+  const std::string& tz = sites.empty() ? d.sites.front().time_zone : sites.front()->time_zone;
+  std::chrono::year_month_day last = bureau::local_date(now, tz);
+  if (const auto* text = target.param("to")) {
+    auto v = bureau::parse_date(*text);
+    if (!v) return bad_request(req, "bad_date", "'to' " + v.error());
+    last = *v;
+  }
+  std::chrono::year_month_day first{std::chrono::sys_days{last} -
+                                    std::chrono::days{default_days - 1}};
+  if (const auto* text = target.param("from")) {
+    auto v = bureau::parse_date(*text);
+    if (!v) return bad_request(req, "bad_date", "'from' " + v.error());
+    first = *v;
+  }
+  const auto days = (std::chrono::sys_days{last} - std::chrono::sys_days{first}).count() + 1;
+  if (days < 1) return bad_request(req, "bad_date", "'from' must not be after 'to'");
+  if (days > max_days) {
+    return bad_request(req, "bad_date", fmt::format("at most {} days at once; asked {}", max_days, days));
+  }
+  history::history_store* store = history_.load();
+  if (!store) return unavailable(req, "history is not available");
+
+  const double target_pct = d.compliance.target_pct;
+  auto range = bureau::daily_range(sites, first, last, now);
+  history::activity_query q{range.from, range.to, std::chrono::hours{1}, devices_of(d, sites)};
+  return deferred_response([store, &d, sites, first, last, now, target_pct, q = std::move(q),
+                            req = std::move(req)](const boost::asio::any_io_executor& strand,
+                                                  reply_handler reply) {
+    auto compute = [&d, sites, first, last, now, target_pct, req,
+                    reply](const history::activity_result& r) {
+      if (!r) return reply(unavailable(req, "history could not be read: " + r.error()));
+      auto rows = bureau::daily_compliance(d, sites, first, last, rekey(*r), now);
+      reply(json_response(req, http::status::ok, bureau::daily_json(target_pct, rows)));
+    };
+    if (q.to <= q.from || q.devices.empty()) return compute(std::vector<history::device_activity>{});
+    store->activity(q, [strand, compute](history::activity_result r) {
+      // On the store's thread: compute on the session's strand.
+      boost::asio::post(strand, [compute, r = std::move(r)] { compute(r); });
+    });
+  });
+}
+
+route_result bureau_api::monthly(request&& req, const request_target& target,
+                                 const auth::principal& who) const {
+  if (auto bad = target.unknown_param({"month", "site", "format"})) {
+    return json_error(req, http::status::bad_request, *bad);
+  }
+  const auto& d = state_.district();
+  const auto now = core::system_clock{}.now();
+  bool csv = false;
+  if (const auto* f = target.param("format")) {
+    if (*f != "csv" && *f != "json") {
+      return json_error(req, http::status::bad_request,
+                        fmt::format("'format' must be json or csv; got '{}'", *f));
+    }
+    csv = *f == "csv";
+  }
+  std::vector<const config::site*> sites;
+  bool district_view = false;
+  if (const auto* id = target.param("site")) {
+    const config::site* s = d.find_site(*id);
+    if (!s) return json_error(req, http::status::not_found, fmt::format("unknown site '{}'", *id));
+    if (!who.may_see(s->id)) return access::forbidden(req, "this report belongs to another school");
+    sites.push_back(s);
+  } else {
+    sites = sites_of(d, who);
+    // The bureau's (and a user of several schools') report pools its schools.
+    district_view = who.all_sites || sites.size() > 1;
+  }
+  if (sites.empty()) return access::forbidden(req, "no school to report on");
+
+  std::chrono::year_month month;
+  if (const auto* text = target.param("month")) {
+    auto m = bureau::parse_month(*text);
+    if (!m) return bad_request(req, m.error().code, m.error().message);
+    month = *m;
+  } else {  // last month, in the first school's zone
+    auto today = bureau::local_date(now, sites.front()->time_zone);
+    month = today.year() / today.month() - std::chrono::months{1};
+  }
+  auto months = bureau::school_months(month, sites, now);
+  if (!months) return bad_request(req, months.error().code, months.error().message);
+
+  alerts::alert_ledger* ledger = ledger_.load();
+  history::history_store* store = history_.load();
+  if (!ledger) return unavailable(req, "the alert ledger is not available");
+  if (!store) return unavailable(req, "history is not available");
+
+  bureau::span whole{core::time_point::max(), core::time_point::min()};
+  for (const auto& m : *months) {
+    whole.from = std::min(whole.from, m.from);
+    whole.to = std::max(whole.to, m.to);
+  }
+  (csv ? reports_csv_ : reports_json_).inc();
+  return deferred_response([ledger, store, &d, sites, district_view, month, whole, now, csv,
+                            policy = policy_, req = std::move(req)](
+                               const boost::asio::any_io_executor& strand, reply_handler reply) {
+    auto g = std::make_shared<report_gathering>();
+    auto finish = [&d, sites, district_view, month, now, csv, policy, req, reply, g] {
+      if (!g->slice || !g->activity) return;  // the other answer is still to come
+      if (!*g->slice) {
+        return reply(unavailable(req, "the alert ledger could not be read: " +
+                                          g->slice->error().message));
+      }
+      if (!*g->activity) {
+        return reply(unavailable(req, "history could not be read: " + g->activity->error()));
+      }
+      const auto activity = rekey(**g->activity);
+      const bureau::report_sources in{(*g->slice)->entries, (*g->slice)->transitions, activity,
+                                      *policy, now};
+      auto r = bureau::build_monthly_report(d, month, sites, district_view, in);
+      if (!r) return reply(bad_request(req, r.error().code, r.error().message));
+      if (!csv) return reply(json_response(req, http::status::ok, bureau::to_json(*r)));
+      auto res = text_response(req, http::status::ok, bureau::report_csv(*r, d),
+                               "text/csv; charset=utf-8");
+      // RFC 6266: an ASCII name for old clients, the Chinese one percent-encoded.
+      std::string encoded;
+      for (unsigned char c : bureau::report_csv_filename(*r, false)) {
+        if (std::isalnum(c) || c == '.' || c == '-' || c == '_') encoded += static_cast<char>(c);
+        else encoded += fmt::format("%{:02X}", c);
+      }
+      res.set(http::field::content_disposition,
+              fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                          bureau::report_csv_filename(*r, true), encoded));
+      res.set(http::field::cache_control, "no-store");
+      reply(std::move(res));
+    };
+    ledger->slice(site_ids(sites), whole.from, whole.to,
+                  [strand, g, finish](alerts::ledger_result<alerts::ledger_slice> r) {
+                    // On the ledger's thread: hand over to the strand.
+                    boost::asio::post(strand, [g, finish, r = std::move(r)]() mutable {
+                      g->slice = std::move(r);
+                      finish();
+                    });
+                  });
+    history::activity_query q{whole.from, whole.to, std::chrono::hours{1}, devices_of(d, sites)};
+    if (q.devices.empty()) {
+      boost::asio::post(strand, [g, finish] {
+        g->activity = history::activity_result{std::vector<history::device_activity>{}};
+        finish();
+      });
+      return;
+    }
+    store->activity(std::move(q), [strand, g, finish](history::activity_result r) {
+      // On the store's thread: hand over to the strand.
+      boost::asio::post(strand, [g, finish, r = std::move(r)]() mutable {
+        g->activity = std::move(r);
+        finish();
+      });
+    });
+  });
+}
+
+}  // namespace campus::net

@@ -1,0 +1,75 @@
+// The bureau's figures over HTTP (docs/bureau.md, "HTTP API"):
+//   GET /api/overview                                   one row per school
+//   GET /api/compliance                                 compliance now, every point
+//   GET /api/compliance/daily?from=YYYY-MM-DD&to=YYYY-MM-DD   per day (default the last 30)
+//   GET /api/reports/monthly?month=YYYY-MM[&site=ID][&format=csv]
+// Each shows only the user's schools. Compliance now is computed at once from live_state; the
+// others are deferred: the ledger (its worker thread) and the history store (its own thread)
+// are asked in parallel, each answer is posted to the session's strand, and the figures are
+// computed there once both have arrived — the loop never waits on a disk. 503 when the ledger
+// or history is missing or fails.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "alerts/alert_ledger.hpp"
+#include "core/metrics.hpp"
+#include "history/history_store.hpp"
+#include "incident/incident_desk.hpp"
+#include "ingest/live_state.hpp"
+#include "net/request_context.hpp"
+#include "net/request_target.hpp"
+#include "net/responses.hpp"
+#include "notify/duty/escalation_policy.hpp"
+
+namespace campus::net {
+
+class bureau_api {
+ public:
+  // `state` and `metrics` must outlive the api and every request it defers.
+  // Metrics: campus_compliance_rate{site}, campus_compliance_district_rate (whole percents,
+  // see refresh_gauges), campus_reports_generated_total{format}.
+  bureau_api(const ingest::live_state& state, core::metrics& metrics);
+
+  // Sources; each must outlive the requests it is given. nullptr: the routes that need it
+  // answer 503. The policy (whose second step defines an escalation) is set before serving.
+  void set_history(history::history_store* store) { history_.store(store); }
+  void set_ledger(alerts::alert_ledger* ledger) { ledger_.store(ledger); }
+  void set_desk(const incident::incident_desk* desk) { desk_.store(desk); }
+  void set_policy(notify::duty::escalation_policy policy) {
+    policy_ = std::make_shared<const notify::duty::escalation_policy>(std::move(policy));
+  }
+
+  static bool serves(std::string_view path);
+
+  // `ctx.who` must be set. Safe to call from several threads at once.
+  route_result handle(request&& req, const request_target& target,
+                      const request_context& ctx) const;
+
+  // Recomputes the compliance gauges from live_state (cheap: no disk); the application calls
+  // it every minute on its loop. Any thread.
+  void refresh_gauges() const;
+
+ private:
+  route_result overview(request&& req, const request_target& target,
+                        const auth::principal& who) const;
+  route_result compliance(request&& req, const request_target& target,
+                          const auth::principal& who) const;
+  route_result daily(request&& req, const request_target& target,
+                     const auth::principal& who) const;
+  route_result monthly(request&& req, const request_target& target,
+                       const auth::principal& who) const;
+
+  const ingest::live_state& state_;
+  core::metrics& metrics_;
+  std::atomic<history::history_store*> history_{nullptr};
+  std::atomic<alerts::alert_ledger*> ledger_{nullptr};
+  std::atomic<const incident::incident_desk*> desk_{nullptr};
+  std::shared_ptr<const notify::duty::escalation_policy> policy_;
+  core::metrics::counter& reports_json_;
+  core::metrics::counter& reports_csv_;
+  core::metrics::counter& district_rate_;
+};
+
+}  // namespace campus::net
