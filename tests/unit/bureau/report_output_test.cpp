@@ -1,0 +1,74 @@
+#include <gtest/gtest.h>
+
+#include "bureau/figures_json.hpp"
+#include "bureau/report_csv.hpp"
+#include "bureau_fixture.hpp"
+
+namespace campus::bureau {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(report_output, json_has_every_section_and_csv_is_excel_ready) {
+  const auto d = testing::small_district();
+  const auto october = std::chrono::year{2026} / 10;
+  const span m = month_span(october, "Asia/Shanghai");
+  alerts::ledger_entry e;
+  e.id = 12;
+  e.kind = alerts::entry_kind::manual;
+  e.site = "a";
+  e.title = "=HYPERLINK(\"x\"), 后门\n未锁";  // a formula, a comma, quotes and a line break
+  e.max_severity = core::severity::orange;
+  e.raised_at = m.from + 1h;
+  std::vector<alerts::ledger_entry> entries{e};
+  std::map<std::int64_t, std::vector<alerts::ledger_transition>> transitions;
+  transitions[12].push_back({1, 12, e.raised_at, "x", alerts::transition_kind::registered, "", "orange", ""});
+  hourly_activity activity;
+  activity["a-gas-1"][m.from] = 4;
+  const auto policy = notify::duty::escalation_policy::seed_default();
+  report_sources in{entries, transitions, activity, policy, m.to + 24h};
+  std::vector<const config::site*> sites{&d.sites[0]};
+  auto r = build_monthly_report(d, october, sites, false, in);
+  ASSERT_TRUE(r);
+
+  auto j = to_json(*r);
+  EXPECT_EQ(j.at("month").as_string(), "2026-10");
+  EXPECT_EQ(j.at("scope").as_string(), "school");
+  EXPECT_EQ(j.at("site").as_string(), "a");
+  EXPECT_TRUE(j.at("acknowledge").at("median_s").is_null());
+  EXPECT_EQ(j.at("hazards_registered").at("orange").as_int64(), 1);
+  EXPECT_EQ(j.at("report_deadline").at("missing").as_int64(), 1);
+  EXPECT_EQ(j.at("hazards").at("carried_over").at("count").as_uint64(), 1u);
+  EXPECT_EQ(j.at("hazards").at("carried_over").at("entries").at(0).at("display_id").as_string(),
+            "A-000012");
+  EXPECT_EQ(j.at("readings_stored").as_int64(), 4);
+  EXPECT_EQ(j.at("devices").as_array().size(), 3u);
+
+  const std::string csv = report_csv(*r, d);
+  EXPECT_TRUE(csv.starts_with("\xEF\xBB\xBF安全月报表\r\n"));
+  // The title is quoted (comma, quotes doubled, line break kept) and defused as a formula.
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"x\"\"), 后门\n未锁\",橙色,2026-10-01 01:00,,"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("存储读数合计,4\r\n"), std::string::npos);
+  EXPECT_EQ(report_csv_filename(*r, true), "safety-report_2026-10_a.csv");
+}
+
+TEST(report_output, compliance_json_names_points_and_nulls_what_is_missing) {
+  const auto d = testing::small_district();
+  std::vector<const config::site*> sites{&d.sites[0]};
+  auto f = assess_compliance(d, sites, {}, core::from_epoch_ms(0) + 1000h);
+  auto j = to_json(f);
+  EXPECT_EQ(j.at("target").as_double(), 90.0);
+  EXPECT_EQ(j.at("reporting_window_s").as_int64(), 600);
+  const auto& school = j.at("schools").at(0);
+  EXPECT_EQ(school.at("rate").as_double(), 0.0);
+  EXPECT_TRUE(school.at("below_target").as_bool());
+  const auto& camera = school.at("points").at(2);
+  EXPECT_EQ(camera.at("status").as_string(), "not_installed");
+  EXPECT_TRUE(camera.at("device").is_null());
+  EXPECT_TRUE(j.at("district").at("rate").is_double());
+}
+
+}  // namespace
+}  // namespace campus::bureau
