@@ -49,7 +49,7 @@ export function points_table(doc, tr, school, { all = false, time_zone = 'Asia/S
     const zone = tr.name({ id: p.zone, name: p.zone_name, name_en: p.zone_name_en });
     cell(zone || tr.zone_type(p.zone_type));
     cell(tr.family(p.family));
-    cell(p.device ? tr.name({ id: p.device, name: p.device_name }) : '—');
+    cell(p.device ? tr.name({ id: p.device, name: p.device_name, name_en: p.device_name_en }) : '—');
     cell(tr.t(`pt_${p.status}`), 'pt-status');
     const seen = to_ms(p.last_seen);
     cell(seen ? `${clock_time(seen, time_zone)} (${relative_time(tr, seen, now)})` : '—', 'num');

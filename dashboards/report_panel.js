@@ -255,31 +255,30 @@ export class report_panel {
       rows.map(([name, v]) => [name, ...colour_row(v)]));
   }
 
+  // The server counts alerts by family and by colour separately (not family × colour): two
+  // tables, the colours with the total.
   alerts_(r) {
-    const { tr } = this;
+    const { tr, doc } = this;
     const a = is_object(r.alerts) ? r.alerts : {};
-    const by_family = is_object(a.by_family) ? a.by_family : is_object(a.family) ? a.family : {};
-    const by_sev = is_object(a.by_severity) ? a.by_severity : is_object(a.severity) ? a.severity : a;
-    const rows = Object.entries(by_family).map(([fam, v]) => [tr.family(fam), v]);
-    const total_row = colour_row(by_sev);
-    const total = num(a.total) ?? total_row[4];
-    const table = this.colour_table_(tr.t('report_family'), rows);
-    const foot = el(this.doc, 'tfoot');
-    const ftr = el(this.doc, 'tr');
-    const th = el(this.doc, 'th', null, { scope: 'row' });
-    th.textContent = tr.t('report_total');
-    ftr.append(th);
-    total_row.slice(0, 4).forEach((n) => {
-      const td = el(this.doc, 'td', 'num');
+    const by_family = is_object(a.by_family) ? a.by_family : {};
+    const by_sev = is_object(a.by_severity) ? a.by_severity : {};
+    const row = colour_row(by_sev);
+    const total = num(by_sev.total) ?? row[4];
+    const colour_table = this.table_([...colours.map((c) => tr.severity_short(c)), tr.t('report_total')], [], 'report-plain');
+    const tbody = colour_table.querySelector('tbody');
+    const tr_row = el(doc, 'tr');
+    row.slice(0, 4).forEach((n, i) => {
+      const td = el(doc, 'td', 'num', { 'data-severity': colours[i] });
       td.textContent = String(n);
-      ftr.append(td);
+      tr_row.append(td);
     });
-    const td = el(this.doc, 'td', 'num', { 'data-testid': 'report-alerts-total', 'data-value': String(total) });
+    const td = el(doc, 'td', 'num report-total', { 'data-testid': 'report-alerts-total', 'data-value': String(total) });
     td.textContent = String(total);
-    ftr.append(td);
-    foot.append(ftr);
-    table.append(foot);
-    return this.section_(tr.t('report_alerts'), table);
+    tr_row.append(td);
+    tbody.append(tr_row);
+    const family_rows = Object.entries(by_family).map(([fam, n]) => [tr.family(fam), num(n) ?? count_of(n)]);
+    const family_table = this.table_([tr.t('report_family'), tr.t('rp_count')], family_rows);
+    return this.section_(tr.t('report_alerts'), colour_table, family_table);
   }
 
   handling_(r) {
@@ -320,8 +319,8 @@ export class report_panel {
     const d = is_object(r.report_deadline) ? r.report_deadline : {};
     const breaches = num(d.breaches) ?? ((num(d.late) ?? 0) + (num(d.missing) ?? 0));
     return this.section_(tr.t('report_deadline'), this.table_(
-      [tr.t('rp_required'), tr.t('rp_on_time'), tr.t('rp_late'), tr.t('rp_missing'), tr.t('rp_breaches')],
-      [[num(d.required), num(d.on_time), num(d.late), num(d.missing),
+      [tr.t('rp_required'), tr.t('rp_on_time'), tr.t('rp_late'), tr.t('rp_missing'), tr.t('rp_pending'), tr.t('rp_breaches')],
+      [[num(d.required), num(d.on_time), num(d.late), num(d.missing), num(d.pending),
         { text: String(breaches), attrs: breaches > 0 ? { 'data-warn': 'true' } : {} }]], 'report-plain'));
   }
 
@@ -362,8 +361,8 @@ export class report_panel {
     const rows = r.schools.filter(is_object).map((s) => {
       const name = tr.name({ id: s.site, name: s.name, name_en: s.name_en });
       const alerts = num(s.alerts_total) ?? num(s.alerts?.total) ?? count_of(s.alerts);
-      const median = num(s.acknowledge?.median_s ?? s.acknowledge_median_s);
-      const breaches = num(s.report_deadline?.breaches ?? s.breaches);
+      const median = num(s.acknowledge_median_s ?? s.acknowledge?.median_s);
+      const breaches = num(s.report_breaches ?? s.report_deadline?.breaches);
       const avail = num(s.availability ?? s.devices_availability);
       const readings = num(s.readings_stored);
       return [name, alerts, duration_text(tr, median), breaches, percent_text(avail === null ? null : avail / 100), readings];

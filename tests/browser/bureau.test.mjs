@@ -138,7 +138,7 @@ test('the bureau: overview, drill-down, compliance, monthly report, notices with
     assert.equal(await page.getByTestId('report-site').inputValue(), '', 'the district by default');
     const check_figures = async (report, what) => {
       assert.equal(Number(await page.getByTestId('report-alerts-total').getAttribute('data-value')),
-        report.alerts.total, `${what}: alerts total`);
+        report.alerts.by_severity.total, `${what}: alerts total`);
       const median = report.acknowledge.median_s;
       assert.equal(await page.getByTestId('report-ack-median').getAttribute('data-seconds'),
         median === null ? '' : String(median), `${what}: acknowledge median`);
