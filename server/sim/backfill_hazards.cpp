@@ -88,8 +88,10 @@ std::vector<backfill_hazard> plan_backfill_hazards(const config::district& distr
             tz->to_sys(day + minute, date::choose::earliest));
         if (at < from || at >= to || possible.empty()) continue;
 
-        const hazard_kind& k = *possible[static_cast<std::size_t>(people.uniform(key, 3) *
-                                                                  static_cast<double>(possible.size()))];
+        // A different kind for each of the month's hazards, from a drawn starting point.
+        const auto start = static_cast<std::size_t>(people.uniform(month_key, 1) *
+                                                    static_cast<double>(possible.size()));
+        const hazard_kind& k = *possible[(start + static_cast<std::size_t>(i)) % possible.size()];
         backfill_hazard h;
         h.key = key;
         h.at = at;
@@ -114,9 +116,12 @@ std::vector<backfill_hazard> plan_backfill_hazards(const config::district& distr
                 : fate < 5.0 / 6 ? backfill_hazard::outcome::late
                                  : backfill_hazard::outcome::open;
         if (h.end == backfill_hazard::outcome::on_time) {
-          h.rectify_at = at + people.between(key, 6, 2h, *h.spec.deadline - at - 1h);
+          // In the working day, and still before the deadline (the deadline is a working
+          // moment too: registration time, days later).
+          h.rectify_at = std::min(people.by_day(s.id, at + people.between(key, 6, 2h, *h.spec.deadline - at - 1h)),
+                                  *h.spec.deadline - 30min);
         } else if (h.end == backfill_hazard::outcome::late) {
-          h.rectify_at = *h.spec.deadline + people.between(key, 6, 6h, 96h);
+          h.rectify_at = people.by_day(s.id, *h.spec.deadline + people.between(key, 6, 6h, 96h));
         }
         h.close_after = people.between(key, 7, 1h, 24h);
         out.push_back(std::move(h));

@@ -1,5 +1,7 @@
 #include "sim/backfill_people.hpp"
 
+#include <date/tz.h>
+
 #include <array>
 #include <string_view>
 
@@ -33,7 +35,29 @@ constexpr std::array<std::string_view, 6> surnames{"周敏", "陈明", "林晓",
 
 backfill_people::backfill_people(const config::district& district,
                                  const notify::duty::roster* roster, std::uint64_t seed)
-    : district_(district), roster_(roster), seed_(seed) {}
+    : district_(district), roster_(roster), seed_(seed) {
+  for (const auto& s : district.sites) {
+    try {
+      zones_.emplace(s.id, date::locate_zone(s.time_zone));
+    } catch (const std::exception&) {
+      // Unknown zone: the generator refuses the school; by_day leaves its times alone.
+    }
+  }
+}
+
+core::time_point backfill_people::by_day(std::string_view site, core::time_point t) const {
+  const auto zone = zones_.find(site);
+  if (zone == zones_.end()) return t;
+  const auto local = zone->second->to_local(t);
+  const auto day = date::floor<date::days>(local);
+  const auto hour = std::chrono::floor<std::chrono::hours>(local - day);
+  if (hour >= std::chrono::hours{8} && hour < std::chrono::hours{20}) return t;
+  const auto past_hour = local - day - hour;  // keeps the spread of the draws
+  const auto morning = (hour < std::chrono::hours{8} ? day : day + date::days{1}) +
+                       std::chrono::hours{8} + past_hour;
+  return std::chrono::time_point_cast<core::duration>(
+      zone->second->to_sys(morning, date::choose::earliest));
+}
 
 double backfill_people::uniform(std::uint64_t key, std::uint64_t index) const {
   const std::uint64_t x = mix(mix(seed_ ^ mix(key)) ^ (index * 0x632be59bd9b4e019ULL));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,10 @@
 #include "core/reading.hpp"
 #include "core/severity.hpp"
 #include "notify/duty/roster.hpp"
+
+namespace date {
+class time_zone;
+}
 
 namespace campus::sim {
 
@@ -32,6 +37,10 @@ class backfill_people {
   std::string verifier(std::string_view site, core::time_point t, std::string_view not_this) const;
   // The person answerable for a hazard in a zone of this type ("食堂管理员 周敏").
   std::string responsible(std::string_view site, std::string_view zone_type) const;
+
+  // `t` when it falls in the school's working day (08:00–20:00 local), else the same minute
+  // past the hour of the next 08:00 hour: rectifications, checks and assignments are day work.
+  core::time_point by_day(std::string_view site, core::time_point t) const;
 
   // A draw in [0, 1) and one in [lo, hi] (whole seconds), from (seed, key, index).
   double uniform(std::uint64_t key, std::uint64_t index) const;
@@ -52,6 +61,7 @@ class backfill_people {
 
   const config::district& district_;
   const notify::duty::roster* roster_;
+  std::map<std::string, const date::time_zone*, std::less<>> zones_;  // owned by the tz database
   std::uint64_t seed_;
 };
 

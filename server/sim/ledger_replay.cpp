@@ -221,7 +221,7 @@ void ledger_replay::react(tracked& t, const std::vector<alerts::ledger_transitio
     plan(when, act::report, e.id);
   }
   if (!manual && !t.left_open && has(transitions, transition_kind::cleared)) {
-    plan(at + draw(t, 1h, 48h), act::rectify, e.id);
+    plan(people_.by_day(e.site, at + draw(t, 1h, 48h)), act::rectify, e.id);
   }
 }
 
@@ -270,7 +270,7 @@ void ledger_replay::run(core::time_point at, act what, std::int64_t id, std::siz
                                people_.rectification_note(t.hazard ? "" : e.rule, key));
       if (result) {
         const auto after = t.hazard ? hazards_[*t.hazard].close_after : draw(t, 1h, 24h);
-        plan(at + after, act::close, e.id);
+        plan(people_.by_day(e.site, at + after), act::close, e.id);
       }
       break;
     case act::close:
@@ -291,7 +291,7 @@ void ledger_replay::run(core::time_point at, act what, std::int64_t id, std::siz
   ++summary_.actions;
   t.entry = result->entry;
   if (what == act::acknowledge && t.left_open && !t.assigned) {
-    plan(at + draw(t, 5min, 60min), act::assign, e.id);
+    plan(people_.by_day(e.site, at + draw(t, 5min, 60min)), act::assign, e.id);
   }
   react(t, result->transitions, at);
 }

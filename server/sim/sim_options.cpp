@@ -272,7 +272,7 @@ Scenarios (for --site ID, default the first site), run once, then exit:
                        (shows the state; too short for the rule to fire)
 
 Durations: 500ms, 2s, 10m, 1h, 30d. Exit status: 0 ok, 1 broker unreachable (backfill: the
-history store cannot be opened or written), 2 bad arguments.
+history store cannot be opened or written, or ledger.db already holds entries), 2 bad arguments.
 )";
 }
 

@@ -237,6 +237,46 @@ TEST(ledger_backfill, the_ledger_clock_never_goes_back_and_nothing_is_left_unack
   }
 }
 
+TEST(ledger_backfill, an_alert_raised_just_before_the_end_is_acknowledged_and_reported_then) {
+  // Hand-made readings: a detector quiet for an hour, then 30 %LEL a minute before the end.
+  // Nobody would acknowledge or report it in time; a restarted server must not find it `new`.
+  temp_dir dir("end");
+  const auto& district = testing::sample_district();
+  ledger_replay_settings ls;
+  ls.from = testing::monday_midnight + 10h;
+  ls.to = ls.from + 1h;
+  ls.seed = 4;
+  ls.site = "xh-primary";
+  ls.hazards = false;
+  auto replay =
+      ledger_replay::open(dir.ledger(), district, {"xh-kitchen-gas-1"}, &sample_roster(), ls);
+  ASSERT_TRUE(replay) << replay.error();
+  std::vector<core::reading> readings;
+  for (auto t = ls.from + 7s; t < ls.to; t += 1min) {
+    const double lel = t >= ls.to - 1min ? 30.0 : 1.0;
+    readings.push_back({"xh-primary", "kitchen", "xh-kitchen-gas-1", "lel_pct", "", lel, "%LEL", t});
+  }
+  (*replay)->feed(readings);
+  const auto summary = (*replay)->finish();
+  EXPECT_EQ(summary.sensor_entries, 1u);
+  EXPECT_EQ(summary.end_acknowledged, 1u);
+  EXPECT_EQ(summary.end_reported, 1u);
+  EXPECT_EQ(summary.refused, 0u) << summary.last_refusal;
+
+  const auto got = read_ledger(dir.ledger(), ls.to);
+  ASSERT_EQ(got.entries.size(), 1u);
+  const auto& e = got.entries.front();
+  EXPECT_EQ(e.rule, "gas-leak");
+  EXPECT_EQ(e.severity, core::severity::red);
+  EXPECT_EQ(e.state, handling::acknowledged);
+  EXPECT_EQ(e.acknowledged_at, ls.to);
+  const auto& ts = got.transitions.at(e.id);
+  const auto* reported = first(ts, transition_kind::reported);
+  ASSERT_NE(reported, nullptr);
+  EXPECT_EQ(reported->at, ls.to);
+  EXPECT_TRUE(reported->note.starts_with("补报")) << reported->note;
+}
+
 TEST(ledger_backfill, the_same_seed_writes_the_same_ledger) {
   temp_dir a("same-a"), b("same-b");
   ASSERT_TRUE(backfill(a.ledger(), week));

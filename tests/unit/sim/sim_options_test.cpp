@@ -145,6 +145,29 @@ TEST(sim_options, backfill_mistakes_are_named) {
   EXPECT_NE(error_of({"--data-dir", "/tmp/x"}).find("need --backfill"), std::string::npos);
   EXPECT_NE(error_of({"--backfill", "1d", "--data-dir="}).find("--data-dir"), std::string::npos);
   EXPECT_NE(error_of({"--backfill", "soon"}).find("bad duration"), std::string::npos);
+  EXPECT_NE(error_of({"--no-ledger"}).find("need --backfill"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill-from", "2026-13-01"}).find("bad date"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill-from", "1.10.2026"}).find("bad date"), std::string::npos);
+  EXPECT_NE(error_of({"--backfill", "1d", "--backfill-from", "2026-10-01"}).find("alternatives"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--backfill-from", "2026-10-01", "--count", "3"}).find("--count"),
+            std::string::npos);
+}
+
+TEST(sim_options, backfill_from_a_date_and_without_the_ledger) {
+  const auto o = parse_sim_options(std::vector<std::string_view>{
+      "--config", "d.yaml", "--backfill-from", "2026-10-01", "--no-ledger"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_TRUE(o->backfilling());
+  EXPECT_FALSE(o->backfill);
+  ASSERT_TRUE(o->backfill_from);
+  EXPECT_EQ(*o->backfill_from, std::chrono::year{2026} / std::chrono::October / 1);
+  EXPECT_FALSE(o->ledger);
+  const auto plain =
+      parse_sim_options(std::vector<std::string_view>{"--config", "d.yaml", "--backfill", "2d"});
+  ASSERT_TRUE(plain) << plain.error();
+  EXPECT_TRUE(plain->ledger);  // the ledger is written by default
+  EXPECT_TRUE(plain->backfilling());
 }
 
 }  // namespace
