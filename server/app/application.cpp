@@ -86,16 +86,34 @@ std::expected<void, std::string> application::open_incidents() {
   http_.set_bureau(ledger_.get(), policy);  // a copy: escalations in the monthly report
   desk_ = std::make_unique<incident::incident_desk>(io_, *ledger_, state_, roster_.get(),
                                                     std::move(policy), clock_, metrics_);
-  desk_->set_outbox(std::make_unique<incident::sms_outbox>(
+  auto outbox = std::make_unique<incident::sms_outbox>(
       desk_->strand(), *gateway_, sms->template_options, sms->language, sms->rate_limit, clock_,
-      metrics_));
+      metrics_);
+  incident::sms_outbox* shared_outbox = outbox.get();  // the bureau's notices go through it too
+  desk_->set_outbox(std::move(outbox));
   http_.set_incidents(desk_.get());  // before restore: the restored board is announced to none
   auto restored = desk_->restore();
   if (!restored) return std::unexpected("restoring open alerts: " + restored.error());
   core::log(core::log_level::info, "alert ledger {}: {} open entries; SMS by {}", path, *restored,
             gateway_->name());
   pipeline_.add_sink(*desk_);
+  open_notices(shared_outbox, sms->language);
   return {};
+}
+
+void application::open_notices(incident::sms_outbox* outbox, notify::sms::sms_language language) {
+  const auto path = (std::filesystem::path(district_.data_dir) / "notices.db").string();
+  auto board = notice::notice_board::open(path, clock_, metrics_);
+  if (!board) {
+    core::log(core::log_level::error, "bureau notices are unavailable: {}", board.error().message);
+    return;
+  }
+  notices_ = std::move(*board);
+  notice_sender_ = std::make_unique<notice::notice_sender>(
+      *notices_, roster_.get(), outbox, desk_->strand(), language, clock_, metrics_);
+  notices_->add_listener(notice_sender_.get());
+  http_.set_notices(notices_.get());
+  core::log(core::log_level::info, "bureau notices in {}", path);
 }
 
 void application::schedule_tick() {
@@ -155,6 +173,8 @@ int application::run() {
     grace->async_wait([this, grace](boost::system::error_code) { io_.stop(); });
   });
   io_.run();
+  // The board's last answers go nowhere now; what it was handed is committed before it stops.
+  if (notices_) notices_->stop();
   // Nothing is fed any more. Messages still with the gateway stay with it (an smstools spool
   // keeps them); every change already handed to the ledger is committed before it stops.
   gateway_.reset();

@@ -21,6 +21,8 @@
 #include "ingest/pipeline.hpp"
 #include "mqtt/mqtt_client.hpp"
 #include "net/server.hpp"
+#include "notice/notice_board.hpp"
+#include "notice/notice_sender.hpp"
 #include "notify/duty/roster.hpp"
 #include "notify/sms/sms_gateway.hpp"
 #include "rules/rule_engine.hpp"
@@ -41,6 +43,10 @@ class application {
   // Opens the ledger, the SMS gateway and the incident desk, and restores the open entries;
   // an error says which part could not start.
   std::expected<void, std::string> open_incidents();
+  // Opens notices.db and the notice sender (through the desk's SMS outbox). Notices are not
+  // needed for alerts: when the file cannot be opened, this is logged and /api/notices
+  // answers 503.
+  void open_notices(incident::sms_outbox* outbox, notify::sms::sms_language language);
 
   config::district district_;
   core::system_clock clock_;
@@ -64,6 +70,11 @@ class application {
   std::unique_ptr<incident::incident_desk> desk_;
   std::unique_ptr<notify::sms::sms_gateway> gateway_;
   std::string incidents_error_;
+  // Declared after the desk and the gateway so they go first: the board's worker stops (its
+  // last callbacks reach the sender and the hub), then the sender, which uses the desk's
+  // outbox.
+  std::unique_ptr<notice::notice_sender> notice_sender_;
+  std::unique_ptr<notice::notice_board> notices_;  // null when notices.db could not be opened
   boost::asio::steady_timer tick_;
   std::uint64_t ticks_ = 0;  // loop only
   boost::asio::signal_set signals_;

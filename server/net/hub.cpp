@@ -1,9 +1,11 @@
 #include "net/hub.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "net/ledger_messages.hpp"
 #include "net/messages.hpp"
+#include "net/notice_messages.hpp"
 #include "net/websocket_session.hpp"
 
 namespace campus::net {
@@ -58,6 +60,60 @@ void hub::broadcast(const std::shared_ptr<const std::string>& message,
   }
   for (const auto& w : targets) {
     if (auto s = w.lock(); s && s->may_see(site)) s->send(message, coalesce_key);
+  }
+}
+
+void hub::on_notice(const notice::notice& n) {
+  // Every school user gets the same view of a new notice (nobody has read it yet): one
+  // serialisation for them, one with the receipts for the district.
+  broadcast_to_schools(std::make_shared<const std::string>(
+                           messages::notice_message(n, messages::notice_audience{})),
+                       n.sites);
+  broadcast_to_district(std::make_shared<const std::string>(
+      messages::notice_message(n, messages::notice_audience{true, {}})));
+}
+
+void hub::on_notice_read(const notice::notice& n, const std::vector<notice::notice_reader>& fresh) {
+  for (const auto& r : fresh) {
+    broadcast_to_district(std::make_shared<const std::string>(messages::notice_read_message(n, r)));
+  }
+}
+
+void hub::on_notice_sms(const notice::notice& n, const notice::notice_sms&) {
+  // The notice again, with its receipts: the district's list shows the new outcome.
+  broadcast_to_district(std::make_shared<const std::string>(
+      messages::notice_message(n, messages::notice_audience{true, {}})));
+}
+
+std::vector<std::shared_ptr<websocket_session>> hub::live_sessions() const {
+  std::vector<std::weak_ptr<websocket_session>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    targets.reserve(sessions_.size());
+    for (auto* s : sessions_) targets.push_back(s->weak_from_this());
+  }
+  std::vector<std::shared_ptr<websocket_session>> out;
+  for (const auto& w : targets) {
+    if (auto s = w.lock()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void hub::broadcast_to_schools(const std::shared_ptr<const std::string>& message,
+                               const std::vector<std::string>& sites) {
+  for (const auto& s : live_sessions()) {
+    if (s->sees_all_sites()) continue;
+    if (std::any_of(sites.begin(), sites.end(), [&](const std::string& site) {
+          return s->may_see(site);
+        })) {
+      s->send(message, nullptr);
+    }
+  }
+}
+
+void hub::broadcast_to_district(const std::shared_ptr<const std::string>& message) {
+  for (const auto& s : live_sessions()) {
+    if (s->sees_all_sites()) s->send(message, nullptr);
   }
 }
 

@@ -19,6 +19,7 @@
 #include "core/metrics.hpp"
 #include "incident/incident_listener.hpp"
 #include "ingest/event_sink.hpp"
+#include "notice/notice_listener.hpp"
 
 namespace campus::net {
 
@@ -28,7 +29,9 @@ class websocket_session;
 // engine's raw alert events are not broadcast; the ledger's committed entries are, so that a
 // dashboard never shows what the ledger has not recorded. Without a desk (the net module on
 // its own), engine alert events are broadcast as they come (the step-1 shape).
-class hub final : public ingest::event_sink, public incident::incident_listener {
+class hub final : public ingest::event_sink,
+                  public incident::incident_listener,
+                  public notice::notice_listener {
  public:
   explicit hub(core::metrics& metrics);
 
@@ -43,6 +46,14 @@ class hub final : public ingest::event_sink, public incident::incident_listener 
                 const std::vector<alerts::ledger_transition>& transitions) override;
   void announce_from_ledger() { engine_alerts_.store(false); }
 
+  // Bureau notices (called on the notice board's thread, after the commit): a new notice goes
+  // to the users of its schools (without receipts) and to bureau and admin users (with
+  // them); a read receipt and an SMS outcome go to bureau and admin users only.
+  void on_notice(const notice::notice& n) override;
+  void on_notice_read(const notice::notice& n,
+                      const std::vector<notice::notice_reader>& fresh) override;
+  void on_notice_sms(const notice::notice& n, const notice::notice_sms& outcome) override;
+
   // Asks every client to close (server shutting down).
   void close_all(boost::beast::websocket::close_reason reason);
 
@@ -50,6 +61,13 @@ class hub final : public ingest::event_sink, public incident::incident_listener 
   // To every client that may see `site`.
   void broadcast(const std::shared_ptr<const std::string>& message,
                  const std::shared_ptr<const std::string>& coalesce_key, std::string_view site);
+
+  // To every client whose user is bound to one of `sites` (not bureau and admin users).
+  void broadcast_to_schools(const std::shared_ptr<const std::string>& message,
+                            const std::vector<std::string>& sites);
+  // To every client whose user sees every school (bureau and admin).
+  void broadcast_to_district(const std::shared_ptr<const std::string>& message);
+  std::vector<std::shared_ptr<websocket_session>> live_sessions() const;
 
   std::atomic<bool> engine_alerts_{true};
   mutable std::mutex mutex_;

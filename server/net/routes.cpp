@@ -11,11 +11,13 @@ routes::routes(const ingest::live_state& state, core::metrics& metrics,
     : api_(state),
       alerts_(state.district()),
       history_(state.district(), metrics),
+      notices_(state.district(), metrics),
       bureau_(state, metrics),
       roster_(state),
       files_(std::move(dashboards_dir)),
       metrics_(metrics) {
   alerts_.set_denials(&denials_);
+  notices_.set_denials(&denials_);
 }
 
 void routes::note_other_school(const request& req, const request_target& target,
@@ -68,6 +70,7 @@ route_result routes::handle(request&& req, const request_context& ctx) const {
     if (path == "/api/history") return history_.handle(std::move(req), *target, who);
     if (path == "/api/roster") return roster_.handle(req, *target, who);
     if (bureau_api::serves(path)) return bureau_.handle(std::move(req), *target, ctx);
+    if (notices_api::serves(path)) return notices_.handle(std::move(req), *target, ctx);
     if (alerts_.ready() && alerts_api::serves(path)) {
       return alerts_.handle(std::move(req), *target, ctx);
     }

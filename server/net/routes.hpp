@@ -17,6 +17,7 @@
 #include "net/bureau_api.hpp"
 #include "net/denial_log.hpp"
 #include "net/history_api.hpp"
+#include "net/notices_api.hpp"
 #include "net/responses.hpp"
 #include "net/request_context.hpp"
 #include "net/roster_api.hpp"
@@ -61,6 +62,8 @@ class routes {
   }
   // See bureau_api::refresh_gauges.
   void refresh_compliance() const { bureau_.refresh_gauges(); }
+  // See notices_api::set_board.
+  void set_notices(notice::notice_board* board) { notices_.set_board(board); }
   // See roster_api::set_roster.
   void set_roster(const notify::duty::roster* r) { roster_.set_roster(r); }
 
@@ -70,6 +73,7 @@ class routes {
   session_api sessions_;
   alerts_api alerts_;
   history_api history_;
+  notices_api notices_;
   bureau_api bureau_;
   roster_api roster_;
   static_files files_;

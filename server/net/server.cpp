@@ -74,6 +74,11 @@ void server::set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_p
 
 void server::refresh_compliance() { ctx_->http_routes.refresh_compliance(); }
 
+void server::set_notices(notice::notice_board* board) {
+  ctx_->http_routes.set_notices(board);
+  if (board) board->add_listener(&ctx_->clients);
+}
+
 void server::set_reply_timeout(std::chrono::milliseconds timeout) {
   ctx_->reply_timeout.store(timeout);
 }

@@ -27,6 +27,7 @@
 #include "incident/incident_desk.hpp"
 #include "ingest/event_sink.hpp"
 #include "ingest/live_state.hpp"
+#include "notice/notice_board.hpp"
 #include "notify/duty/roster.hpp"
 
 namespace campus::net {
@@ -79,6 +80,11 @@ class server {
   void set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy);
   // Recomputes the compliance gauges from live state (cheap); call every minute. Any thread.
   void refresh_compliance();
+
+  // The notice board: /api/notices goes to it, and the hub announces its notices and read
+  // receipts on /ws. Call before start(); the board must outlive the server's sessions, and
+  // its worker must be stopped before the server goes (it calls the hub).
+  void set_notices(notice::notice_board* board);
 
   std::size_t websocket_clients() const;
   // True when the port speaks TLS (http.tls was set).

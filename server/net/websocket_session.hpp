@@ -36,6 +36,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   // True when this client may receive a message about `site` (thread-safe: `who` is fixed).
   bool may_see(std::string_view site) const { return who_.may_see(site); }
+  // True when this client's user sees every school (bureau, admin); thread-safe likewise.
+  bool sees_all_sites() const { return who_.all_sites; }
 
   // Accepts the upgrade request read by http_session (call on the session's strand).
   void run(request req);
