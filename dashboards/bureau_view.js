@@ -138,15 +138,15 @@ export class bureau_view {
     this.live_root.hidden = view !== 'live';
     this.doc.body.dataset.view = view;
     this.paint_nav_();
+    // Leaving a drill-down (back to the district, or another tab) shows every school again.
+    const drilled = view === 'live' && site && this.user.all_sites;
+    if (previous.view === 'live' && previous.site && this.user.all_sites && !drilled) this.live.filter_to('');
     if (view === 'live') {
-      const drilled = site && this.user.all_sites;
       this.drill.hidden = !drilled;
       if (drilled) {
         this.live.filter_to(site);
         this.paint_drill_();
         this.load_drill_points_(site);
-      } else if (previous.view === 'live' && previous.site && this.user.all_sites) {
-        this.live.filter_to('');
       }
     } else if (view === 'report') {
       this.panels.report.show(site || null);
