@@ -15,7 +15,9 @@
 #include "config/loader.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "incident/entry_history.hpp"
 #include "notify/duty/duty_config.hpp"
+#include "notify/duty/escalation_tracker.hpp"
 #include "sample_district.hpp"
 #include "sim/backfill_generator.hpp"
 #include "sim/ledger_replay.hpp"
@@ -141,6 +143,24 @@ const alerts::ledger_transition* first(const std::vector<alerts::ledger_transiti
   return nullptr;
 }
 
+// What a server started on this ledger at `now` would send at once: the open entries' records
+// replayed into the real escalation tracker (as incident_desk::restore does), then one tick;
+// plus the one-hour reports it would find overdue.
+std::size_t sent_on_restart(const read_back& ledger, core::time_point now) {
+  const auto& d = testing::sample_district();
+  auto duty = notify::duty::load_duty_file(d.source_file, d);
+  EXPECT_TRUE(duty);
+  if (!duty) return 0;
+  core::manual_clock clock(now);
+  notify::duty::escalation_tracker tracker(sample_roster(), duty->escalation, clock);
+  for (const auto& e : ledger.entries) {
+    if (!e.is_open()) continue;
+    const auto& ts = ledger.transitions.at(e.id);
+    tracker.restore({incident::record_of(e, ts)}, incident::sent_until_of(e, ts));
+  }
+  return tracker.on_tick(now).size() + tracker.overdue_reports(now).size();
+}
+
 // A week from Monday 24 November 2025 at one sample a minute: two gas spikes at lunch time.
 constexpr std::uint64_t week_seed = 11;
 const backfill_settings week = span(testing::monday_midnight, 7 * 24h, 1min, week_seed);
@@ -231,6 +251,7 @@ TEST(ledger_backfill, the_ledger_clock_never_goes_back_and_nothing_is_left_unack
       EXPECT_NE(first(ts, transition_kind::reported), nullptr) << e.id;
     }
   }
+  EXPECT_EQ(sent_on_restart(got, week.to), 0u);
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (std::size_t i = 1; i < all.size(); ++i) {
     EXPECT_GE(all[i].at, all[i - 1].at) << "transition " << all[i].id;
@@ -264,6 +285,8 @@ TEST(ledger_backfill, an_alert_raised_just_before_the_end_is_acknowledged_and_re
   EXPECT_EQ(summary.refused, 0u) << summary.last_refusal;
 
   const auto got = read_ledger(dir.ledger(), ls.to);
+  // Nobody is texted when the server starts on it.
+  EXPECT_EQ(sent_on_restart(got, ls.to + 1s), 0u);
   ASSERT_EQ(got.entries.size(), 1u);
   const auto& e = got.entries.front();
   EXPECT_EQ(e.rule, "gas-leak");
