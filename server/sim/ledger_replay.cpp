@@ -280,8 +280,10 @@ void ledger_replay::run(core::time_point at, act what, std::int64_t id, std::siz
       break;
     case act::assign:
       if (!e.is_open() || t.assigned) return;
+      // Whole days on, so the deadline falls in the working day like the assignment.
       result = clerk_->assign(at, e.id, people_.verifier(e.site, at, {}),
-                              people_.responsible(e.site, zone_type(e)), at + draw(t, 24h, 240h));
+                              people_.responsible(e.site, zone_type(e)),
+                              at + std::chrono::floor<std::chrono::days>(draw(t, 24h, 240h)));
       if (result) t.assigned = true;
       break;
     case act::register_hazard:
