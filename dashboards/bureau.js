@@ -108,6 +108,27 @@ export function report_url(month, site = '', format = 'json') {
 export const daily_url = (from, to) =>
   `/api/compliance/daily?${new URLSearchParams({ from, to })}`;
 
+// The monthly report's alerts as one table (docs/bureau.md): a row per device family with its
+// colours and total, in the server's order, then the totals row (the server's by_severity; the
+// columns' sums when it is missing). A count left out is 0, a total left out the colours' sum.
+export const report_colours = Object.freeze(['blue', 'yellow', 'orange', 'red']);
+
+export function alert_table(alerts) {
+  const count = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const cells = (v) => {
+    const o = is_object(v) ? v : {};
+    const row = report_colours.map((c) => count(o[c]));
+    return [...row, typeof o.total === 'number' && Number.isFinite(o.total) ? o.total : row.reduce((a, b) => a + b, 0)];
+  };
+  const a = is_object(alerts) ? alerts : {};
+  const rows = Object.entries(is_object(a.by_family) ? a.by_family : {})
+    .map(([family, v]) => ({ family, cells: cells(v) }));
+  const total = is_object(a.by_severity)
+    ? cells(a.by_severity)
+    : rows.reduce((sum, r) => sum.map((n, i) => n + r.cells[i]), [0, 0, 0, 0, 0]);
+  return { rows, total };
+}
+
 // "YYYY-MM-DD" of `now` minus `days` days in `time_zone`.
 export function day_text(now, time_zone = 'Asia/Shanghai', days = 0) {
   const p = zoned_parts(now - days * 86400000, time_zone);

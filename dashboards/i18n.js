@@ -433,6 +433,7 @@ const families = {
   water_beacon: ['防溺水信标', 'Water beacon'],
   alarm_input: ['报警输入', 'Alarm input'],
   json_map: ['通用接入设备', 'Generic device'],
+  unknown: ['未知类型', 'Unknown type'],  // the report's row for alerts of no known family
 };
 
 const metrics = {
@@ -552,7 +553,7 @@ const bureau_words = {
   report_partial: ['本月尚未结束，数据截至生成时间', 'Month not over: figures up to the generation time'],
   report_sign: ['学校领导审阅签名', 'Reviewed and signed by the school leadership'],
   report_sign_date: ['日期', 'Date'],
-  report_alerts: ['一、告警统计（按级别、按设备类型）', '1. Alerts by colour and by device type'],
+  report_alerts: ['一、告警统计（按设备类型和级别）', '1. Alerts by device type and colour'],
   rp_pending: ['未到时限', 'Not yet due'],
   report_hazards_registered: ['二、人工登记隐患（按级别）', '2. Hazards registered by hand, by colour'],
   report_handling: ['三、处置时效', '3. Handling times'],

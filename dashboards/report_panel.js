@@ -4,16 +4,16 @@
 // sheet: only the report, on A4, headed by the school, month and generation time, ending with
 // the school leadership's signature line) and 下载 CSV (the same query with format=csv).
 //
-// For tests: the section carries data-state (loading | ready | error); the key figures carry
+// For tests: the section carries data-state (loading | ready | error); the alerts' table is
+// data-testid report-alerts (rows data-family, cells data-value); the key figures carry
 // data-testid report-alerts-total, report-ack-median (data-seconds), report-readings-stored
 // (data-value).
 
 import { clock_time } from './format.js';
 import { get_json } from './api.js';
-import { duration_text, last_month, percent_text, report_url, this_month, to_ms } from './bureau.js';
+import { alert_table, duration_text, last_month, percent_text, report_colours as colours, report_url, this_month,
+         to_ms } from './bureau.js';
 import { el, fill_select, option } from './form_fields.js';
-
-const colours = ['blue', 'yellow', 'orange', 'red'];
 
 const is_object = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -255,30 +255,25 @@ export class report_panel {
       rows.map(([name, v]) => [name, ...colour_row(v)]));
   }
 
-  // The server counts alerts by family and by colour separately (not family × colour): two
-  // tables, the colours with the total.
+  // Alerts by device family and colour, one table (the server's cross table): a row per family
+  // with its colours and total, then the totals row. Rows carry data-family, cells
+  // data-severity and data-value, for the tests.
   alerts_(r) {
-    const { tr, doc } = this;
-    const a = is_object(r.alerts) ? r.alerts : {};
-    const by_family = is_object(a.by_family) ? a.by_family : {};
-    const by_sev = is_object(a.by_severity) ? a.by_severity : {};
-    const row = colour_row(by_sev);
-    const total = num(by_sev.total) ?? row[4];
-    const colour_table = this.table_([...colours.map((c) => tr.severity_short(c)), tr.t('report_total')], [], 'report-plain');
-    const tbody = colour_table.querySelector('tbody');
-    const tr_row = el(doc, 'tr');
-    row.slice(0, 4).forEach((n, i) => {
-      const td = el(doc, 'td', 'num', { 'data-severity': colours[i] });
-      td.textContent = String(n);
-      tr_row.append(td);
-    });
-    const td = el(doc, 'td', 'num report-total', { 'data-testid': 'report-alerts-total', 'data-value': String(total) });
-    td.textContent = String(total);
-    tr_row.append(td);
-    tbody.append(tr_row);
-    const family_rows = Object.entries(by_family).map(([fam, n]) => [tr.family(fam), num(n) ?? count_of(n)]);
-    const family_table = this.table_([tr.t('report_family'), tr.t('rp_count')], family_rows);
-    return this.section_(tr.t('report_alerts'), colour_table, family_table);
+    const { tr } = this;
+    const { rows, total } = alert_table(r.alerts);
+    const cells = (values) => values.map((n, i) =>
+      ({ text: String(n), attrs: { 'data-value': String(n), 'data-severity': colours[i] ?? 'total' } }));
+    const body = rows.map(({ family, cells: values }) => [tr.family(family), ...cells(values)]);
+    const sums = [tr.t('report_total'), ...cells(total)];
+    sums[5] = { ...sums[5], testid: 'report-alerts-total' };
+    body.push(sums);
+    const table = this.table_([tr.t('report_family'), ...colours.map((c) => tr.severity_short(c)), tr.t('report_total')],
+      body, 'report-alerts');
+    table.setAttribute('data-testid', 'report-alerts');
+    const trs = table.querySelectorAll('tbody tr');
+    rows.forEach(({ family }, i) => trs[i].setAttribute('data-family', family));
+    trs[rows.length].classList.add('report-total');
+    return this.section_(tr.t('report_alerts'), table);
   }
 
   handling_(r) {

@@ -57,7 +57,9 @@ json::object durations(const duration_figures& d, const char* missing_key) {
 
 void put_figures(json::object& o, const report_figures& f) {
   json::object by_family;
-  for (const auto& [family, n] : f.alerts_by_family) by_family[family.empty() ? "unknown" : family] = n;
+  for (const auto& [family, c] : f.alerts_by_family) {
+    by_family[family.empty() ? "unknown" : family] = counts(c);
+  }
   o["alerts"] = json::object{{"by_family", std::move(by_family)}, {"by_severity", counts(f.alerts)}};
   o["hazards_registered"] = counts(f.hazards_registered);
   o["acknowledge"] = durations(f.acknowledge, "not_acknowledged");

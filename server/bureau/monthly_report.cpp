@@ -106,7 +106,7 @@ void add_entry(const ledger_entry& e, span m, const report_sources& in, report_f
   const bool sensor = e.kind == alerts::entry_kind::sensor;
   const auto ack = first_acknowledged(e, ts);
   if (sensor) {
-    ++f.alerts_by_family[e.family];
+    f.alerts_by_family[e.family].add(e.max_severity);
     f.alerts.add(e.max_severity);
     if (ack) {
       ++f.acknowledge.count;
@@ -168,7 +168,7 @@ std::optional<std::int64_t> duration_figures::median_s() const { return nearest_
 std::optional<std::int64_t> duration_figures::p90_s() const { return nearest_rank(seconds, 90); }
 
 void report_figures::pool(const report_figures& o) {
-  for (const auto& [family, n] : o.alerts_by_family) alerts_by_family[family] += n;
+  for (const auto& [family, counts] : o.alerts_by_family) alerts_by_family[family].add(counts);
   alerts.add(o.alerts);
   hazards_registered.add(o.hazards_registered);
   for (auto [mine, theirs] : {std::pair{&acknowledge, &o.acknowledge}, std::pair{&close, &o.close}}) {

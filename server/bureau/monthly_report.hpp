@@ -27,6 +27,7 @@ struct severity_counts {
   int blue = 0, yellow = 0, orange = 0, red = 0, total = 0;
   void add(core::severity s);
   void add(const severity_counts& o);
+  bool operator==(const severity_counts&) const = default;
 };
 
 // An entry named in the report (escalated, carried in or over, overdue).
@@ -72,7 +73,9 @@ struct device_availability {
 };
 
 struct report_figures {
-  std::map<std::string, int> alerts_by_family;  // sensor entries; "" when the family is unknown
+  // Sensor entries raised in the month by family ("" when unknown) and max_severity: the rows
+  // of the cross table; `alerts` holds its column totals.
+  std::map<std::string, severity_counts> alerts_by_family;
   severity_counts alerts;
   severity_counts hazards_registered;
   duration_figures acknowledge;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <initializer_list>
+#include <map>
 
 #include "alerts/ledger_entry.hpp"
 
@@ -19,6 +20,16 @@ std::string severity_zh(core::severity s) {
     case core::severity::red: return "红色";
   }
   return "";
+}
+
+// The family's name as the dashboards show it (dashboards/i18n.js); the code when unknown.
+std::string family_zh(std::string_view family) {
+  static const std::map<std::string_view, std::string_view> names{
+      {"gas_detector", "燃气探测器"},   {"hazmat_cabinet", "危化品柜"},
+      {"kitchen_camera", "明厨亮灶摄像机"}, {"water_beacon", "防溺水信标"},
+      {"alarm_input", "报警输入"},      {"json_map", "通用接入设备"}};
+  auto it = names.find(family);
+  return std::string(it == names.end() ? family : it->second);
 }
 
 // One CSV field, quoted when needed.
@@ -104,15 +115,16 @@ std::string report_csv(const monthly_report& r, const config::district& d) {
          local(r.generated_at, tz)});
   w.blank();
 
-  w.row({"预警（按最高等级）"});
-  w.row({"蓝色", "黄色", "橙色", "红色", "合计"});
-  w.row({num(f.alerts.blue), num(f.alerts.yellow), num(f.alerts.orange), num(f.alerts.red),
-         num(f.alerts.total)});
-  w.blank();
-
-  w.row({"预警（按设备类型）"});
-  w.row({"设备类型", "数量"});
-  for (const auto& [family, n] : f.alerts_by_family) w.row({field(family.empty() ? "unknown" : family), num(n)});
+  // One row per family with its colours, then the column totals (by_severity).
+  w.row({"预警（按设备类型和最高等级）"});
+  w.row({"设备类型", "类型代码", "蓝色", "黄色", "橙色", "红色", "合计"});
+  for (const auto& [family, c] : f.alerts_by_family) {
+    const std::string code = family.empty() ? "unknown" : family;
+    w.row({field(family_zh(code)), field(code), num(c.blue), num(c.yellow), num(c.orange),
+           num(c.red), num(c.total)});
+  }
+  w.row({"合计", "", num(f.alerts.blue), num(f.alerts.yellow), num(f.alerts.orange),
+         num(f.alerts.red), num(f.alerts.total)});
   w.blank();
 
   w.row({"隐患登记（按最高等级）"});

@@ -5,8 +5,9 @@
 //    (the order changes, aria-sort says which way); a school drills into the live view of that
 //    school alone (its tiles, its compliance points), and one click goes back.
 //  - 达标率 shows the district rate GET /api/compliance gives.
-//  - 安全月报表 opens on last month for the district; its alerts total, acknowledge median and
-//    readings stored are GET /api/reports/monthly's, also for one school; 下载 CSV answers
+//  - 安全月报表 opens on last month for the district; its alerts table (a row per device type,
+//    named as the dashboard names it, with the colours and total, then the totals row), acknowledge
+//    median and readings stored are GET /api/reports/monthly's, also for one school; 下载 CSV answers
 //    text/csv; printed, only the report is shown (a screenshot in print media).
 //  - A notice to 星火小学 reaches its duty leader (a second browser) live as a banner; 已读
 //    removes it and the bureau's receipts show it read by that person; 滨湖中学's duty leader
@@ -22,9 +23,11 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { translator } from '../../dashboards/i18n.js';
 import { api_client, backfill, first_of_last_month, load_chromium, login, patience_ms, start_stack, until }
   from './support.mjs';
 
+const zh = translator('zh');
 const shield = process.env.CAMPUS_SHIELD;
 const sim = process.env.CAMPUS_SIM;
 const config = resolve(process.env.CAMPUS_CONFIG ?? new URL('../../config/district.yaml', import.meta.url).pathname);
@@ -139,6 +142,21 @@ test('the bureau: overview, drill-down, compliance, monthly report, notices with
     const check_figures = async (report, what) => {
       assert.equal(Number(await page.getByTestId('report-alerts-total').getAttribute('data-value')),
         report.alerts.by_severity.total, `${what}: alerts total`);
+      // The cross table: every family's row as the API's, in its order, then the totals row.
+      const table = page.getByTestId('report-alerts');
+      const families = Object.keys(report.alerts.by_family);
+      assert.ok(families.length > 0, `${what}: the backfill raised alerts last month`);
+      assert.deepEqual(await table.locator('tbody tr[data-family]').evaluateAll((rows) => rows.map((r) => r.dataset.family)),
+        families, `${what}: one row per family`);
+      const values = (row) => row.locator('td').evaluateAll((tds) => tds.map((td) => Number(td.dataset.value)));
+      const cells = (c) => ['blue', 'yellow', 'orange', 'red', 'total'].map((k) => c[k]);
+      for (const family of families) {
+        const row = table.locator(`tbody tr[data-family="${family}"]`);
+        assert.equal(await row.locator('th').textContent(), zh.family(family), `${what}: ${family}'s name`);
+        assert.deepEqual(await values(row), cells(report.alerts.by_family[family]), `${what}: ${family}`);
+      }
+      assert.deepEqual(await values(table.locator('tbody tr.report-total')), cells(report.alerts.by_severity),
+        `${what}: the totals row`);
       const median = report.acknowledge.median_s;
       assert.equal(await page.getByTestId('report-ack-median').getAttribute('data-seconds'),
         median === null ? '' : String(median), `${what}: acknowledge median`);

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apply_read, as_fraction, duration_text, last_month, next_sort, normalize_notice, notice_body,
+import { alert_table, apply_read, as_fraction, duration_text, last_month, next_sort, normalize_notice, notice_body,
          notice_problem, percent_text, report_url, sort_overview, this_month } from '../../dashboards/bureau.js';
 import { translator } from '../../dashboards/i18n.js';
 
@@ -71,4 +71,26 @@ test('notices: the body, what the form refuses, receipts read', () => {
   assert.equal(n.receipts[0].read, true);
   assert.deepEqual(n.receipts[0].readers, [{ user: 'u1', name: '王磊', at: 1000 }], 'once per person');
   assert.equal(normalize_notice({ title: 'no id' }), null);
+});
+
+test('report alerts: one row per family in the server\'s order, then the totals row', () => {
+  const alerts = {
+    by_family: {
+      gas_detector: { blue: 1, yellow: 0, orange: 1, red: 1, total: 3 },
+      alarm_input: { blue: 0, yellow: 2, orange: 0, red: 0, total: 2 },
+    },
+    by_severity: { blue: 1, yellow: 2, orange: 1, red: 1, total: 5 },
+  };
+  assert.deepEqual(alert_table(alerts), {
+    rows: [
+      { family: 'gas_detector', cells: [1, 0, 1, 1, 3] },
+      { family: 'alarm_input', cells: [0, 2, 0, 0, 2] },
+    ],
+    total: [1, 2, 1, 1, 5],
+  });
+  // Without by_severity the totals row is the columns' sums; a missing total, the colours'.
+  assert.deepEqual(alert_table({ by_family: { water_beacon: { red: 2 }, gas_detector: { blue: 1, total: 1 } } }),
+    { rows: [{ family: 'water_beacon', cells: [0, 0, 0, 2, 2] }, { family: 'gas_detector', cells: [1, 0, 0, 0, 1] }],
+      total: [1, 0, 0, 2, 3] });
+  assert.deepEqual(alert_table(null), { rows: [], total: [0, 0, 0, 0, 0] });
 });

@@ -178,11 +178,31 @@ TEST_F(bureau_server, monthly_report_figures_match_the_databases) {
   EXPECT_EQ(sev.at("red").as_int64(), by[4]);
   EXPECT_EQ(sev.at("total").as_int64(), by[1] + by[2] + by[3] + by[4]);
   EXPECT_GT(sev.at("total").as_int64(), 0) << "the backfill raised no alert last month";
+  // The cross table: for each family, its entries by max_severity; the rows add up to by_severity.
+  const auto& by_family = r.at("alerts").at("by_family").as_object();
+  std::size_t families = 0;
+  std::int64_t column[5] = {0, 0, 0, 0, 0};
   for (const auto& [family, n] : ledger.text_counts(
            "SELECT family, COUNT(*) FROM entries WHERE kind = 'sensor' AND" + in_month +
            " GROUP BY 1")) {
-    EXPECT_EQ(r.at("alerts").at("by_family").at(family).as_int64(), n) << family;
+    ++families;
+    const auto* row = by_family.if_contains(family.empty() ? "unknown" : family);
+    ASSERT_NE(row, nullptr) << "no row for " << family;
+    std::int64_t cell[5] = {0, 0, 0, 0, 0};
+    for (const auto& c : ledger.rows("SELECT max_severity, COUNT(*) FROM entries WHERE kind = "
+                                     "'sensor' AND family = '" + family + "' AND" + in_month +
+                                     " GROUP BY 1")) {
+      cell[c[0]] = c[1];
+      column[c[0]] += c[1];
+    }
+    EXPECT_EQ(row->at("blue").as_int64(), cell[1]) << family;
+    EXPECT_EQ(row->at("yellow").as_int64(), cell[2]) << family;
+    EXPECT_EQ(row->at("orange").as_int64(), cell[3]) << family;
+    EXPECT_EQ(row->at("red").as_int64(), cell[4]) << family;
+    EXPECT_EQ(row->at("total").as_int64(), n) << family;
   }
+  EXPECT_EQ(by_family.size(), families);
+  for (int i = 1; i <= 4; ++i) EXPECT_EQ(column[i], by[i]) << "colour " << i;
   EXPECT_EQ(r.at("hazards_registered").at("total").as_int64(),
             ledger.one("SELECT COUNT(*) FROM entries WHERE kind = 'manual' AND" + in_month));
 
@@ -295,12 +315,27 @@ TEST_F(bureau_server, csv_parses_and_its_totals_match_the_json) {
       if (lines[i] == title) return lines[i + 2];
     return {};
   };
-  const auto& s = r.at("alerts").at("by_severity");
-  std::ostringstream sev;
-  sev << s.at("blue").as_int64() << ',' << s.at("yellow").as_int64() << ','
-      << s.at("orange").as_int64() << ',' << s.at("red").as_int64() << ','
-      << s.at("total").as_int64();
-  EXPECT_EQ(after("预警（按最高等级）"), sev.str());
+  auto colours = [](const json::value& v) {
+    std::ostringstream o;
+    o << v.at("blue").as_int64() << ',' << v.at("yellow").as_int64() << ','
+      << v.at("orange").as_int64() << ',' << v.at("red").as_int64() << ','
+      << v.at("total").as_int64();
+    return o.str();
+  };
+  // The alerts' cross table: one row per family (name, code, colours), then the totals row.
+  const auto& by_family = r.at("alerts").at("by_family").as_object();
+  const auto title = std::find(lines.begin(), lines.end(), "预警（按设备类型和最高等级）");
+  ASSERT_NE(title, lines.end());
+  ASSERT_GT(std::distance(title, lines.end()), std::ptrdiff_t(by_family.size() + 3));
+  EXPECT_EQ(*(title + 1), "设备类型,类型代码,蓝色,黄色,橙色,红色,合计");
+  auto line = title + 2;
+  for (const auto& [family, counts] : by_family) {  // the JSON's keys are in the CSV's order
+    const std::string code(family);
+    EXPECT_TRUE(line->ends_with("," + code + "," + colours(counts))) << *line;
+    ++line;
+  }
+  EXPECT_EQ(*line, "合计,," + colours(r.at("alerts").at("by_severity")));
+  EXPECT_EQ(*(line + 1), "") << "the block ends after its totals row";
   EXPECT_NE(std::find(lines.begin(), lines.end(),
                       "存储读数合计," + std::to_string(r.at("readings_stored").as_int64())),
             lines.end());

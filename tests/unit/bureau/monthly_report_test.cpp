@@ -120,7 +120,10 @@ TEST_F(october_ledger, every_figure_of_a_complete_month) {
   EXPECT_EQ(f.alerts.orange, 2);
   EXPECT_EQ(f.alerts.yellow, 0);
   EXPECT_EQ(f.alerts.blue, 1);
-  EXPECT_EQ(f.alerts_by_family, (std::map<std::string, int>{{"alarm_input", 1}, {"gas_detector", 3}}));
+  // The cross table, by hand: gas 1 red, 3 blue, 4 orange; alarm 2 orange (9 is November's).
+  EXPECT_EQ(f.alerts_by_family, (std::map<std::string, severity_counts>{
+                                    {"alarm_input", {0, 0, 1, 0, 1}},
+                                    {"gas_detector", {1, 0, 1, 1, 3}}}));
   EXPECT_EQ(f.hazards_registered.total, 1);
   EXPECT_EQ(f.hazards_registered.red, 1);
 
@@ -185,6 +188,11 @@ TEST_F(october_ledger, future_month_is_refused_and_district_pools_values) {
   EXPECT_EQ(r->schools[1].figures.acknowledge.count, 1);
   const auto& f = r->figures;
   EXPECT_EQ(f.alerts.total, 5);
+  // b's yellow alarm (8) joins a's row of alarm inputs; the column totals stay the sums.
+  EXPECT_EQ(f.alerts_by_family, (std::map<std::string, severity_counts>{
+                                    {"alarm_input", {0, 1, 1, 0, 2}},
+                                    {"gas_detector", {1, 0, 1, 1, 3}}}));
+  EXPECT_EQ(f.alerts, (severity_counts{1, 1, 2, 1, 5}));
   EXPECT_EQ(f.acknowledge.count, 3);
   // pooled [120, 600, 2400]: the median is 600 (not a mean of the schools' medians)
   EXPECT_EQ(f.acknowledge.median_s(), 600);

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "bureau/figures_json.hpp"
 #include "bureau/report_csv.hpp"
 #include "bureau_fixture.hpp"
@@ -8,6 +10,7 @@ namespace campus::bureau {
 namespace {
 
 using namespace std::chrono_literals;
+namespace json = boost::json;
 
 TEST(report_output, json_has_every_section_and_csv_is_excel_ready) {
   const auto d = testing::small_district();
@@ -23,6 +26,22 @@ TEST(report_output, json_has_every_section_and_csv_is_excel_ready) {
   std::vector<alerts::ledger_entry> entries{e};
   std::map<std::int64_t, std::vector<alerts::ledger_transition>> transitions;
   transitions[12].push_back({1, 12, e.raised_at, "x", alerts::transition_kind::registered, "", "orange", ""});
+  // Two sensor alerts, closed: a red gas alarm and a yellow one of a family nobody knows.
+  for (auto [id, family, colour] : {std::tuple{13, "gas_detector", core::severity::red},
+                                    std::tuple{14, "", core::severity::yellow}}) {
+    alerts::ledger_entry s;
+    s.id = id;
+    s.kind = alerts::entry_kind::sensor;
+    s.site = "a";
+    s.family = family;
+    s.rule_name = "规则";
+    s.max_severity = colour;
+    s.raised_at = m.from + 2h;
+    s.closed_at = m.from + 3h;
+    entries.push_back(s);
+    transitions[id].push_back({2, id, s.raised_at, "x", alerts::transition_kind::raised, "",
+                               std::string(core::to_string(colour)), ""});
+  }
   hourly_activity activity;
   activity["a-gas-1"][m.from] = 4;
   const auto policy = notify::duty::escalation_policy::seed_default();
@@ -37,7 +56,13 @@ TEST(report_output, json_has_every_section_and_csv_is_excel_ready) {
   EXPECT_EQ(j.at("site").as_string(), "a");
   EXPECT_TRUE(j.at("acknowledge").at("median_s").is_null());
   EXPECT_EQ(j.at("hazards_registered").at("orange").as_int64(), 1);
-  EXPECT_EQ(j.at("report_deadline").at("missing").as_int64(), 1);
+  EXPECT_EQ(j.at("report_deadline").at("missing").as_int64(), 2);  // the hazard and the red gas
+  const auto& by_family = j.at("alerts").at("by_family");
+  EXPECT_EQ(by_family.at("gas_detector"),
+            (json::object{{"blue", 0}, {"yellow", 0}, {"orange", 0}, {"red", 1}, {"total", 1}}));
+  EXPECT_EQ(by_family.at("unknown").at("yellow").as_int64(), 1);
+  EXPECT_EQ(j.at("alerts").at("by_severity"),
+            (json::object{{"blue", 0}, {"yellow", 1}, {"orange", 0}, {"red", 1}, {"total", 2}}));
   EXPECT_EQ(j.at("hazards").at("carried_over").at("count").as_uint64(), 1u);
   EXPECT_EQ(j.at("hazards").at("carried_over").at("entries").at(0).at("display_id").as_string(),
             "A-000012");
@@ -51,6 +76,13 @@ TEST(report_output, json_has_every_section_and_csv_is_excel_ready) {
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find("存储读数合计,4\r\n"), std::string::npos);
+  // The alerts' cross table: a row per family (name, code, colours, total), then the totals.
+  EXPECT_NE(csv.find("设备类型,类型代码,蓝色,黄色,橙色,红色,合计\r\n"
+                     "unknown,unknown,0,1,0,0,1\r\n"
+                     "燃气探测器,gas_detector,0,0,0,1,1\r\n"
+                     "合计,,0,1,0,1,2\r\n"),
+            std::string::npos)
+      << csv;
   EXPECT_EQ(report_csv_filename(*r, true), "safety-report_2026-10_a.csv");
 }
 
