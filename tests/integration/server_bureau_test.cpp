@@ -2,6 +2,11 @@
 // (history and ledger) for one school, the server serves it, and every figure checked here is
 // recomputed by the test with its own SQL on ledger.db and history.db. Also the CSV form, the
 // scope of a school user and refused months.
+//
+// The month is backfilled once for the suite (SetUpTestSuite, into a suite-wide temporary
+// directory removed in TearDownTestSuite) and one server serves every case, since the cases only
+// read. ctest runs the binary as one test (tests/integration/CMakeLists.txt), so the backfill is
+// not repeated per case.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
