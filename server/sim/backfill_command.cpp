@@ -1,10 +1,9 @@
 #include "sim/backfill_command.hpp"
 
+#include <date/tz.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include <date/tz.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -27,7 +26,8 @@ std::string utc(core::time_point t) {
 // Local midnight of `day` in the district's time zone (the first site's), as an instant.
 std::expected<core::time_point, std::string> local_midnight(const config::district& district,
                                                             std::chrono::year_month_day day) {
-  const std::string zone = district.sites.empty() ? "Asia/Shanghai" : district.sites.front().time_zone;
+  const std::string zone =
+      district.sites.empty() ? "Asia/Shanghai" : district.sites.front().time_zone;
   try {
     const auto* tz = date::locate_zone(zone);
     const date::local_days local{date::year{static_cast<int>(day.year())} /
@@ -63,7 +63,8 @@ std::unique_ptr<notify::duty::roster> load_roster(const config::district& distri
   if (district.source_file.empty()) return nullptr;
   auto duty = notify::duty::load_duty_file(district.source_file, district);
   if (!duty) {
-    fmt::print(stderr, "campus-sim: the duty section cannot be read ({}): fixed names in the ledger\n",
+    fmt::print(stderr,
+               "campus-sim: the duty section cannot be read ({}): fixed names in the ledger\n",
                duty.error().front().to_string());
     return nullptr;
   }
@@ -127,14 +128,16 @@ int run_backfill(const sim_options& options, config::district district, std::uin
       return 1;
     }
     replay = std::move(*opened);
-    fmt::print("ledger: {} (alerts from the rules on the backfilled readings, handled by "
-               "simulated people{})\n",
-               ledger_path, roster ? ", names from the duty roster" : "");
+    fmt::print(
+        "ledger: {} (alerts from the rules on the backfilled readings, handled by "
+        "simulated people{})\n",
+        ledger_path, roster ? ", names from the duty roster" : "");
     if (!replay->left_out().empty()) {
-      fmt::print("ledger: absence rules left out at a {} s step (a sample gap would look like "
-                 "an outage): {}\n",
-                 std::chrono::duration_cast<std::chrono::seconds>(settings.step).count(),
-                 fmt::join(replay->left_out(), ", "));
+      fmt::print(
+          "ledger: absence rules left out at a {} s step (a sample gap would look like "
+          "an outage): {}\n",
+          std::chrono::duration_cast<std::chrono::seconds>(settings.step).count(),
+          fmt::join(replay->left_out(), ", "));
     }
     std::fflush(stdout);
   }
@@ -188,8 +191,10 @@ int run_backfill(const sim_options& options, config::district district, std::uin
         l.alert_events, l.open_entries, l.overdue_entries, l.end_acknowledged, l.end_reported);
     if (l.refused > 0 || l.clock_clamped > 0) {
       // A planning slip of the simulated people, not lost data: say so, the rest stands.
-      fmt::print(stderr, "campus-sim: the ledger refused {} simulated changes (last: {}); {} out "
-                 "of order\n", l.refused, l.last_refusal, l.clock_clamped);
+      fmt::print(stderr,
+                 "campus-sim: the ledger refused {} simulated changes (last: {}); {} out "
+                 "of order\n",
+                 l.refused, l.last_refusal, l.clock_clamped);
     }
   }
   if (const auto lost = dropped.value() + rejected.value(); lost > 0) {

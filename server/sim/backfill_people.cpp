@@ -64,10 +64,11 @@ double backfill_people::uniform(std::uint64_t key, std::uint64_t index) const {
   return static_cast<double>(x >> 11) * 0x1.0p-53;
 }
 
-core::duration backfill_people::between(std::uint64_t key, std::uint64_t index,
-                                        core::duration lo, core::duration hi) const {
+core::duration backfill_people::between(std::uint64_t key, std::uint64_t index, core::duration lo,
+                                        core::duration hi) const {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(hi - lo).count();
-  const auto offset = static_cast<std::int64_t>(uniform(key, index) * static_cast<double>(seconds + 1));
+  const auto offset =
+      static_cast<std::int64_t>(uniform(key, index) * static_cast<double>(seconds + 1));
   return lo + std::chrono::seconds{offset};
 }
 
@@ -112,8 +113,8 @@ std::string backfill_people::responsible(std::string_view site, std::string_view
 }
 
 std::string backfill_people::acknowledgement_note(std::uint64_t key) const {
-  static constexpr std::array<std::string_view, 4> notes{
-      "已收到，正在赶往现场", "已到场核查", "已通知相关人员处置", "收到，立即处理"};
+  static constexpr std::array<std::string_view, 4> notes{"已收到，正在赶往现场", "已到场核查",
+                                                         "已通知相关人员处置", "收到，立即处理"};
   return pick(notes, mix(seed_ ^ key ^ 0xac));
 }
 
@@ -141,8 +142,8 @@ std::string backfill_people::rectification_note(std::string_view rule, std::uint
   if (rule == "pond-dwell") return "已加强池塘周边巡查，补设警示牌，并通知家长加强看护教育。";
   if (rule == "one-key-alarm") return "已到场核查，系误触，报警按钮已复位。";
   if (rule == "gas-sensor-stuck") return "已对探测器进行标定，读数恢复正常变化。";
-  static constexpr std::array<std::string_view, 2> notes{
-      "已现场处置并排查隐患，情况恢复正常。", "已按预案处置完毕，相关设施检查正常。"};
+  static constexpr std::array<std::string_view, 2> notes{"已现场处置并排查隐患，情况恢复正常。",
+                                                         "已按预案处置完毕，相关设施检查正常。"};
   return pick(notes, draw);
 }
 

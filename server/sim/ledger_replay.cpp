@@ -31,9 +31,9 @@ std::string period_text(core::duration d) {
 
 }  // namespace
 
-std::vector<rules::rule_def> ledger_replay::replayed_rules(const std::vector<rules::rule_def>& rules,
-                                                           core::duration step,
-                                                           std::vector<std::string>* left_out) {
+std::vector<rules::rule_def> ledger_replay::replayed_rules(
+    const std::vector<rules::rule_def>& rules, core::duration step,
+    std::vector<std::string>* left_out) {
   std::vector<rules::rule_def> out;
   for (const auto& r : rules) {
     // A device sampled every `step` is silent for `step` between samples; an absence rule
@@ -69,7 +69,8 @@ std::expected<std::unique_ptr<ledger_replay>, std::string> ledger_replay::open(
                                              const auto* d = district.find_device(a.device);
                                              return d ? d->family : std::string{};
                                            });
-  if (!ledger) return std::unexpected(fmt::format("the ledger {}: {}", path, ledger.error().message));
+  if (!ledger)
+    return std::unexpected(fmt::format("the ledger {}: {}", path, ledger.error().message));
   r->ledger_ = std::move(*ledger);
   r->clerk_ = std::make_unique<ledger_clerk>(*r->ledger_, r->ledger_clock_);
 
@@ -157,7 +158,8 @@ void ledger_replay::record(const std::vector<rules::alert_event>& events, core::
 bool ledger_replay::accepted(const ledger_clerk::change& result, core::time_point at) {
   if (result) return true;
   ++summary_.refused;
-  summary_.last_refusal = fmt::format("at {} ms: {}", core::to_epoch_ms(at), result.error().message);
+  summary_.last_refusal =
+      fmt::format("at {} ms: {}", core::to_epoch_ms(at), result.error().message);
   return false;
 }
 
@@ -189,8 +191,8 @@ void ledger_replay::committed(const alerts::ledger_change& change, core::time_po
     } else {
       ++summary_.manual_entries;
     }
-    auto noted = clerk_->add_note(at, t.entry.id, std::string(backfill_actor),
-                                  std::string(backfill_note));
+    auto noted =
+        clerk_->add_note(at, t.entry.id, std::string(backfill_actor), std::string(backfill_note));
     if (accepted(noted, at)) t.entry = noted->entry;
   }
   react(t, change.transitions, at);
@@ -235,7 +237,8 @@ void ledger_replay::run(core::time_point at, act what, std::int64_t id, std::siz
     tracked& t = entries_[result->entry.id];
     t.hazard = hazard;
     committed(*result, at);
-    if (const auto& h = hazards_[hazard]; h.rectify_at) plan(*h.rectify_at, act::rectify, t.entry.id);
+    if (const auto& h = hazards_[hazard]; h.rectify_at)
+      plan(*h.rectify_at, act::rectify, t.entry.id);
     return;
   }
   auto found = entries_.find(id);
@@ -265,8 +268,7 @@ void ledger_replay::run(core::time_point at, act what, std::int64_t id, std::siz
         plan(at + 30min, act::rectify, e.id);
         return;
       }
-      result = clerk_->rectify(at, e.id,
-                               t.hazard ? e.responsible : people_.duty_leader(e.site, at),
+      result = clerk_->rectify(at, e.id, t.hazard ? e.responsible : people_.duty_leader(e.site, at),
                                people_.rectification_note(t.hazard ? "" : e.rule, key));
       if (result) {
         const auto after = t.hazard ? hazards_[*t.hazard].close_after : draw(t, 1h, 24h);
@@ -306,17 +308,18 @@ ledger_replay_summary ledger_replay::finish() {
   for (auto& [id, t] : entries_) {
     const auto& e = t.entry;
     if (e.is_open() && e.state == handling::new_) {
-      auto result = clerk_->acknowledge(end, id, people_.duty_leader(e.site, end),
-                                        people_.acknowledgement_note(static_cast<std::uint64_t>(id)));
+      auto result =
+          clerk_->acknowledge(end, id, people_.duty_leader(e.site, end),
+                              people_.acknowledgement_note(static_cast<std::uint64_t>(id)));
       if (accepted(result, end)) {
         t.entry = result->entry;
         ++summary_.end_acknowledged;
       }
     }
     if (serious(t.entry.max_severity) && !t.reported) {
-      auto result = clerk_->report(end, id, people_.duty_leader(e.site, end),
-                                   "补报：" + people_.report_note(t.entry.max_severity,
-                                                                 static_cast<std::uint64_t>(id)));
+      auto result = clerk_->report(
+          end, id, people_.duty_leader(e.site, end),
+          "补报：" + people_.report_note(t.entry.max_severity, static_cast<std::uint64_t>(id)));
       if (accepted(result, end)) {
         t.reported = true;
         ++summary_.end_reported;

@@ -57,8 +57,8 @@ struct ledger_replay_settings {
   core::time_point to;          // the end: final acknowledgements and reports happen here
   core::duration step{60'000};  // the generator's sampling period
   std::uint64_t seed = 1;
-  std::string site;             // only this school (hand-registered hazards); empty = all
-  bool hazards = true;          // false: sensor entries only
+  std::string site;     // only this school (hand-registered hazards); empty = all
+  bool hazards = true;  // false: sensor entries only
 };
 
 struct ledger_replay_summary {
@@ -72,7 +72,7 @@ struct ledger_replay_summary {
   std::uint64_t end_reported = 0;      // reported (late) at the end
   std::uint64_t refused = 0;           // changes the ledger refused (a planning bug)
   std::string last_refusal;
-  std::uint64_t clock_clamped = 0;     // requests timed before the previous one: must be 0
+  std::uint64_t clock_clamped = 0;  // requests timed before the previous one: must be 0
 };
 
 class ledger_replay {
@@ -109,7 +109,7 @@ class ledger_replay {
 
   // What the replay knows of one entry and has planned for it.
   struct tracked {
-    alerts::ledger_entry entry;  // as of the last change
+    alerts::ledger_entry entry;         // as of the last change
     std::optional<std::size_t> hazard;  // index into hazards_ for a hand-registered one
     bool left_open = false;
     bool ack_pending = false;

@@ -135,8 +135,10 @@ TEST(campus_sim_backfill, backfill_from_a_date_writes_the_ledger_and_refuses_to_
 
 TEST(campus_sim_backfill, no_ledger_writes_history_only) {
   const auto dir = fresh_dir("no-ledger");
-  const auto r = run_sim("--backfill 6h --backfill-step 10m --site xh-primary --no-ledger "
-                         "--data-dir " + dir.string());
+  const auto r = run_sim(
+      "--backfill 6h --backfill-step 10m --site xh-primary --no-ledger "
+      "--data-dir " +
+      dir.string());
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "history.db"));
   EXPECT_FALSE(fs::exists(dir / "ledger.db"));

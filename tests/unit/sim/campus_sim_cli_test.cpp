@@ -229,7 +229,8 @@ TEST_F(campus_sim_cli, a_recovered_scenario_hands_its_device_back_to_the_backgro
 TEST_F(campus_sim_cli, exit_codes_name_the_failure) {
   auto bad = run({"--qos", "2"}, 1883);
   EXPECT_EQ(bad->wait_exit(30s), 2);
-  EXPECT_NE(bad->log_tail().find("--qos must be 0 or 1"), std::string::npos);
+  // The message comes first, then the whole usage: look further back than the default 40 lines.
+  EXPECT_NE(bad->log_tail(200).find("--qos must be 0 or 1"), std::string::npos);
 
   auto unknown_scenario = run({"--scenario", "meteor"}, 1883);
   EXPECT_EQ(unknown_scenario->wait_exit(30s), 2);

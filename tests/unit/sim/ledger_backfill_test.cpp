@@ -126,7 +126,8 @@ read_back read_ledger(const std::string& path, core::time_point now) {
   if (!ledger) return out;
   alerts::ledger_filter all;
   all.limit = alerts::ledger_filter::max_limit;
-  out.entries = wait_for<alerts::ledger_page>([&](auto done) { (*ledger)->list(all, done); }).entries;
+  out.entries =
+      wait_for<alerts::ledger_page>([&](auto done) { (*ledger)->list(all, done); }).entries;
   std::reverse(out.entries.begin(), out.entries.end());
   for (const auto& e : out.entries) {
     out.transitions[e.id] = wait_for<std::vector<alerts::ledger_transition>>(
@@ -181,8 +182,8 @@ TEST(ledger_backfill, a_gas_spike_is_raised_acknowledged_reported_rectified_and_
   for (const auto* spike : spikes) {
     const alerts::ledger_entry* entry = nullptr;
     for (const auto& e : got.entries) {
-      if (e.rule == "gas-leak" && e.device == spike->device && e.raised_at >= spike->from - week.step &&
-          e.raised_at <= spike->to + week.step)
+      if (e.rule == "gas-leak" && e.device == spike->device &&
+          e.raised_at >= spike->from - week.step && e.raised_at <= spike->to + week.step)
         entry = &e;
     }
     ASSERT_NE(entry, nullptr) << "no gas-leak entry for " << spike->describe();
@@ -275,7 +276,8 @@ TEST(ledger_backfill, an_alert_raised_just_before_the_end_is_acknowledged_and_re
   std::vector<core::reading> readings;
   for (auto t = ls.from + 7s; t < ls.to; t += 1min) {
     const double lel = t >= ls.to - 1min ? 30.0 : 1.0;
-    readings.push_back({"xh-primary", "kitchen", "xh-kitchen-gas-1", "lel_pct", "", lel, "%LEL", t});
+    readings.push_back(
+        {"xh-primary", "kitchen", "xh-kitchen-gas-1", "lel_pct", "", lel, "%LEL", t});
   }
   (*replay)->feed(readings);
   const auto summary = (*replay)->finish();
@@ -346,9 +348,8 @@ TEST(ledger_backfill, a_coarse_month_leaves_out_short_absence_rules_and_register
   const auto s = span(testing::monday_midnight, 35 * 24h, 10min, 3);
   const auto done = backfill(dir.ledger(), s);
   ASSERT_TRUE(done) << done.error();
-  EXPECT_EQ(done->left_out,
-            (std::vector<std::string>{"device-offline (period 5m)",
-                                      "camera-offline-kitchen-hours (period 2m)"}));
+  EXPECT_EQ(done->left_out, (std::vector<std::string>{"device-offline (period 5m)",
+                                                      "camera-offline-kitchen-hours (period 2m)"}));
   EXPECT_EQ(done->summary.refused, 0u) << done->summary.last_refusal;
   const auto got = read_ledger(dir.ledger(), s.to);
   int manual = 0;
