@@ -128,9 +128,12 @@ std::string backfill_generator::apply(const backfill_incident& incident, core::t
   boost::json::object& p = parsed.as_object();
   if (incident.what == backfill_incident::kind::gas_spike) {
     const double normal = p["lel_pct"].is_number() ? p["lel_pct"].to_number<double>() : 0.0;
-    p["lel_pct"] = round_to(gas_spike_level(incident, t, normal), 1);
+    p["lel_pct"] = round_to(incident_level(incident, t, normal), 1);
     // The linked shut-off valve closes once the leak reaches the peak, and stays closed.
     if (t >= incident.from + (incident.to - incident.from) * 3 / 10) p["valve"] = "closed";
+  } else if (incident.what == backfill_incident::kind::co_rise) {
+    const double normal = p["co_ppm"].is_number() ? p["co_ppm"].to_number<double>() : 0.0;
+    p["co_ppm"] = round_to(incident_level(incident, t, normal), 0);
   } else if (incident.what == backfill_incident::kind::door_left_open) {
     p["door"] = "open";
     p["lock"] = "unlocked";

@@ -89,7 +89,7 @@ TEST(backfill, every_device_reports_every_step_of_the_span_except_while_offline)
     ASSERT_LT(r.ts, to);
     if (r.metric != "status") seen[r.device].insert(r.ts);
   }
-  std::size_t offline_devices = 0;
+  std::set<std::string> offline_devices;
   for (const auto& [device, phase] : g.phases) {
     std::set<core::time_point> expected;
     bool was_offline = false;
@@ -100,10 +100,14 @@ TEST(backfill, every_device_reports_every_step_of_the_span_except_while_offline)
         expected.insert(t);
       }
     }
-    offline_devices += was_offline ? 1 : 0;
+    if (was_offline) offline_devices.insert(device);
     EXPECT_EQ(seen[device], expected) << device;
   }
-  EXPECT_EQ(offline_devices, 1u);
+  std::set<std::string> planned;
+  for (const auto& i : g.incidents)
+    if (i.what == kind::device_offline) planned.insert(i.device);
+  EXPECT_FALSE(planned.empty());  // two days still get the old plan's outage
+  EXPECT_EQ(offline_devices, planned);
 }
 
 TEST(backfill, an_offline_device_says_so_on_its_first_missed_sample_and_again_when_back) {
@@ -134,6 +138,7 @@ TEST(backfill, values_stay_in_their_normal_ranges_outside_the_planned_incidents)
   const auto& g = two_days();
   double peak = 0;
   std::size_t open_at_night = 0;
+  std::set<std::string> co_rises;
   for (const auto& r : g.readings) {
     if (r.metric == "lel_pct") {
       if (incident_of(g, r.device, kind::gas_spike, r.ts)) {
@@ -142,7 +147,12 @@ TEST(backfill, values_stay_in_their_normal_ranges_outside_the_planned_incidents)
         EXPECT_LE(r.number(), 2.5) << r.device;
       }
     } else if (r.metric == "co_ppm") {
-      EXPECT_LE(r.number(), 9.0) << r.device;
+      if (const auto* rise = incident_of(g, r.device, kind::co_rise, r.ts)) {
+        EXPECT_LE(r.number(), rise->peak) << r.device;
+        if (r.number() == rise->peak) co_rises.insert(rise->describe());
+      } else {
+        EXPECT_LE(r.number(), 9.0) << r.device;
+      }
     } else if (r.metric == "temp_c" && r.device.find("cab") != std::string::npos) {
       EXPECT_GE(r.number(), 18.0);
       EXPECT_LE(r.number(), 26.0);
@@ -159,7 +169,14 @@ TEST(backfill, values_stay_in_their_normal_ranges_outside_the_planned_incidents)
     }
   }
   EXPECT_EQ(peak, gas_spike_peak);
-  EXPECT_EQ(open_at_night, 12u * 60);  // one sample a minute, all night
+  std::size_t doors = 0, rises = 0;
+  for (const auto& i : g.incidents) {
+    doors += i.what == kind::door_left_open;
+    rises += i.what == kind::co_rise;
+  }
+  EXPECT_GE(doors, 1u);                       // the old plan's door, at least
+  EXPECT_EQ(open_at_night, doors * 12 * 60);  // one sample a minute, all night
+  EXPECT_EQ(co_rises.size(), rises);          // each CO rise reaches its peak
 }
 
 TEST(backfill, the_sample_rules_fire_for_the_planned_incidents_and_nothing_else) {
@@ -184,6 +201,7 @@ TEST(backfill, the_sample_rules_fire_for_the_planned_incidents_and_nothing_else)
           (e.current.rule == "gas-leak" && incident_of(g, e.current.device, kind::gas_spike, t)) ||
           (e.current.rule.starts_with("cabinet-") &&
            incident_of(g, e.current.device, kind::door_left_open, t)) ||
+          (e.current.rule == "co-high" && incident_of(g, e.current.device, kind::co_rise, t)) ||
           incident_of(g, e.current.device, kind::device_offline, t);
       if (planned) {
         raised.insert(key);
@@ -206,6 +224,9 @@ TEST(backfill, the_sample_rules_fire_for_the_planned_incidents_and_nothing_else)
     if (i.what == kind::door_left_open) {
       EXPECT_TRUE(raised.contains("cabinet-door-after-hours " + i.device));
     }
+    if (i.what == kind::co_rise) {
+      EXPECT_TRUE(raised.contains("co-high " + i.device)) << i.describe();
+    }
     if (i.what == kind::device_offline) {
       EXPECT_TRUE(raised.contains("device-offline " + i.device) ||
                   raised.contains("camera-offline-kitchen-hours " + i.device) ||
@@ -215,35 +236,125 @@ TEST(backfill, the_sample_rules_fire_for_the_planned_incidents_and_nothing_else)
   }
 }
 
-TEST(backfill, a_month_plans_two_gas_spikes_at_lunch_a_night_with_the_door_open_and_an_outage) {
+std::vector<backfill_incident> month_plan(std::uint64_t seed) {
   auto gen = backfill_generator::make(testing::sample_district(),
-                                      span(testing::monday_midnight, 30 * 24h, 1min, 7));
-  ASSERT_TRUE(gen) << gen.error();
-  const auto& incidents = gen->incidents();
+                                      span(testing::monday_midnight, 30 * 24h, 1min, seed));
+  EXPECT_TRUE(gen) << gen.error();
+  return gen ? gen->incidents() : std::vector<backfill_incident>{};
+}
+
+// Every school of the sample district, by its device prefix.
+std::string school_of(const std::string& device) { return device.substr(0, device.find('-')); }
+
+void check_month_plan(std::uint64_t seed) {
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  const auto incidents = month_plan(seed);
   const auto from = testing::monday_midnight;
-  std::vector<const backfill_incident*> spikes;
-  int doors = 0, outages = 0;
+  const auto to = from + 30 * 24h;
+  std::map<std::string, std::map<kind, std::vector<const backfill_incident*>>> by_school;
   for (const auto& i : incidents) {
-    EXPECT_GE(i.from, from);
-    EXPECT_LE(i.to, from + 30 * 24h);
+    EXPECT_GE(i.from, from) << i.describe();
+    EXPECT_LE(i.to, to) << i.describe();
+    EXPECT_LT(i.from, i.to) << i.describe();
+    by_school[school_of(i.device)][i.what].push_back(&i);
     const auto local_minute = ((i.from.time_since_epoch() + 8h) % 24h) / 1min;  // Shanghai
-    if (i.what == kind::gas_spike) {
-      spikes.push_back(&i);
-      EXPECT_TRUE(local_minute >= 10 * 60 + 45 && local_minute < 11 * 60 + 45) << i.describe();
-      EXPECT_TRUE(i.device.find("kitchen-gas") != std::string::npos) << i.device;
-    } else if (i.what == kind::door_left_open) {
-      ++doors;
-      EXPECT_TRUE(local_minute >= 18 * 60 + 30 && local_minute < 19 * 60 + 30) << i.describe();
-      EXPECT_TRUE(i.device.find("chem-cab") != std::string::npos) << i.device;
-    } else {
-      ++outages;
+    switch (i.what) {
+      case kind::gas_spike:
+        EXPECT_TRUE(local_minute >= 10 * 60 + 45 && local_minute < 11 * 60 + 45) << i.describe();
+        EXPECT_TRUE(i.device.find("kitchen-gas") != std::string::npos) << i.device;
+        EXPECT_EQ(i.peak, gas_spike_peak);
+        break;
+      case kind::door_left_open:
+        EXPECT_TRUE(local_minute >= 18 * 60 + 30 && local_minute < 19 * 60 + 30) << i.describe();
+        EXPECT_TRUE(i.device.find("chem-cab") != std::string::npos) << i.device;
+        EXPECT_EQ(i.to - i.from, 12h);
+        break;
+      case kind::device_offline:
+        EXPECT_GE(i.to - i.from, 3h);
+        EXPECT_LE(i.to - i.from, 5h);
+        break;
+      case kind::co_rise: {
+        // Over co-high's orange (50), under its red (150): boiler at dawn, dormitory at night.
+        EXPECT_GE(i.peak, 50.0);
+        EXPECT_LT(i.peak, 150.0);
+        const bool boiler = i.device.find("boiler-co") != std::string::npos;
+        EXPECT_TRUE(boiler || i.device.find("dorm-co") != std::string::npos) << i.device;
+        const int start = boiler ? 5 * 60 + 30 : 21 * 60 + 30;
+        EXPECT_TRUE(local_minute >= start && local_minute < start + 120) << i.describe();
+        break;
+      }
     }
   }
-  ASSERT_EQ(spikes.size(), 2u);
-  EXPECT_NE(spikes[0]->device, spikes[1]->device);
-  EXPECT_GE(spikes[1]->from - spikes[0]->from, 24h);  // on different days
-  EXPECT_EQ(doors, 1);
-  EXPECT_EQ(outages, 1);
+  // ~1 gas spike and ~1 outage per school in 10 days, a door and a CO rise in 3 weeks.
+  ASSERT_EQ(by_school.size(), 3u);
+  std::size_t rises = 0, doors = 0;
+  for (auto& [school, kinds] : by_school) {
+    EXPECT_GE(kinds[kind::gas_spike].size(), 2u) << school;
+    EXPECT_LE(kinds[kind::gas_spike].size(), 4u) << school;
+    EXPECT_GE(kinds[kind::device_offline].size(), 2u) << school;
+    EXPECT_LE(kinds[kind::device_offline].size(), 4u) << school;
+    EXPECT_LE(kinds[kind::door_left_open].size(), 3u) << school;
+    EXPECT_LE(kinds[kind::co_rise].size(), 3u) << school;
+    doors += kinds[kind::door_left_open].size();
+    rises += kinds[kind::co_rise].size();
+    // A school's spikes on different days, taking turns on its two kitchen detectors.
+    const auto& spikes = kinds[kind::gas_spike];
+    for (std::size_t k = 1; k < spikes.size(); ++k) {
+      EXPECT_GE(spikes[k]->from - spikes[k - 1]->from, 24h) << spikes[k]->describe();
+      EXPECT_NE(spikes[k]->device, spikes[k - 1]->device) << spikes[k]->describe();
+    }
+  }
+  EXPECT_GE(doors, 3u);  // at least one a school: 30 days / 21 rounds to 1 or 2
+  EXPECT_GE(rises, 3u);
+  // Never two incidents on one device at once.
+  for (std::size_t a = 0; a < incidents.size(); ++a) {
+    for (std::size_t b = a + 1; b < incidents.size(); ++b) {
+      if (incidents[a].device != incidents[b].device) continue;
+      EXPECT_FALSE(incidents[a].overlaps(incidents[b]))
+          << incidents[a].describe() << " / " << incidents[b].describe();
+    }
+  }
+}
+
+TEST(backfill, a_month_plans_incidents_at_every_school_in_proportion_to_the_span) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) check_month_plan(seed);
+}
+
+TEST(backfill, the_incident_plan_follows_the_seed) {
+  const auto a = month_plan(7);
+  const auto b = month_plan(7);
+  const auto c = month_plan(8);
+  auto text = [](const std::vector<backfill_incident>& plan) {
+    std::vector<std::string> lines;
+    for (const auto& i : plan) lines.push_back(i.describe());
+    return lines;
+  };
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(text(a), text(b));
+  EXPECT_NE(text(a), text(c));
+}
+
+TEST(backfill, a_short_span_keeps_the_old_plan_as_a_floor) {
+  // Two days of one school: two gas spikes, one in each half, on its two kitchen detectors;
+  // a door left open; an outage (a day of the district: the same, over its schools).
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    auto gen = backfill_generator::make(
+        testing::sample_district(), span(testing::monday_midnight, 48h, 5min, seed, "bh-middle"));
+    ASSERT_TRUE(gen) << gen.error();
+    std::vector<const backfill_incident*> spikes;
+    int doors = 0, outages = 0;
+    for (const auto& i : gen->incidents()) {
+      if (i.what == kind::gas_spike) spikes.push_back(&i);
+      doors += i.what == kind::door_left_open;
+      outages += i.what == kind::device_offline;
+    }
+    ASSERT_EQ(spikes.size(), 2u) << seed;
+    EXPECT_LT(spikes[0]->to, testing::monday_midnight + 24h) << seed;
+    EXPECT_GE(spikes[1]->from, testing::monday_midnight + 24h) << seed;
+    EXPECT_NE(spikes[0]->device, spikes[1]->device) << seed;
+    EXPECT_GE(doors, 1) << seed;
+    EXPECT_GE(outages, 1) << seed;
+  }
 }
 
 TEST(backfill, a_coarse_step_still_samples_a_gas_spike_at_its_peak) {
