@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <future>
+#include <set>
 #include <tuple>
 
 #include "alerts/alert_ledger.hpp"
@@ -374,6 +375,63 @@ TEST(ledger_backfill, a_coarse_month_leaves_out_short_absence_rules_and_register
   EXPECT_GE(manual, 2);
   EXPECT_LE(manual, 12);
   EXPECT_EQ(done->summary.manual_entries, static_cast<std::uint64_t>(manual));
+}
+
+TEST(ledger_backfill, a_month_of_one_school_has_red_and_orange_entries_of_several_families) {
+  temp_dir dir("colours");
+  // 30 days at 10 minutes (cheap): both absence rules are left out at that step (device-offline
+  // 5 min, camera-offline-kitchen-hours 2 min), so the outages raise nothing here.
+  const auto s = span(testing::monday_midnight, 30 * 24h, 10min, 5);
+  const auto done = backfill(dir.ledger(), s);
+  ASSERT_TRUE(done) << done.error();
+  EXPECT_EQ(done->left_out, (std::vector<std::string>{"device-offline (period 5m)",
+                                                      "camera-offline-kitchen-hours (period 2m)"}));
+  EXPECT_EQ(done->summary.refused, 0u) << done->summary.last_refusal;
+  const auto got = read_ledger(dir.ledger(), s.to);
+
+  std::set<std::string> families;
+  std::set<core::severity> colours;
+  std::size_t sensor = 0;
+  for (const auto& e : got.entries) {
+    if (e.kind != alerts::entry_kind::sensor) continue;
+    ++sensor;
+    families.insert(e.family);
+    colours.insert(e.max_severity);
+  }
+  EXPECT_GE(families.size(), 2u) << ::testing::PrintToString(families);
+  EXPECT_TRUE(colours.contains(core::severity::red));
+  EXPECT_TRUE(colours.contains(core::severity::orange));
+
+  // Every planned incident a replayed rule watches has its entry, raised during it.
+  auto entry_for = [&](const backfill_incident& i, const std::string& rule) {
+    return std::find_if(got.entries.begin(), got.entries.end(), [&](const auto& e) {
+      return e.rule == rule && e.device == i.device && e.raised_at >= i.from &&
+             e.raised_at <= i.to + s.step;
+    });
+  };
+  std::size_t spikes = 0, rises = 0, doors = 0;
+  for (const auto& i : done->incidents) {
+    using kind = backfill_incident::kind;
+    if (i.what == kind::gas_spike) {
+      ++spikes;
+      const auto e = entry_for(i, "gas-leak");
+      ASSERT_NE(e, got.entries.end()) << i.describe();
+      EXPECT_EQ(e->max_severity, core::severity::red) << i.describe();
+    } else if (i.what == kind::co_rise) {
+      ++rises;
+      const auto e = entry_for(i, "co-high");
+      ASSERT_NE(e, got.entries.end()) << i.describe();
+      EXPECT_EQ(e->max_severity, core::severity::orange) << i.describe();
+    } else if (i.what == kind::door_left_open) {
+      ++doors;
+      EXPECT_NE(entry_for(i, "cabinet-door-after-hours"), got.entries.end()) << i.describe();
+    }
+  }
+  // ~1 spike in 10 days, a CO rise and a door in 3 weeks: 30 days rounds to 3, 1–2, 1–2.
+  EXPECT_EQ(spikes, 3u);
+  EXPECT_GE(rises, 1u);
+  EXPECT_GE(doors, 1u);
+  EXPECT_GE(sensor, spikes + rises + doors);
 }
 
 }  // namespace
