@@ -178,6 +178,11 @@ class incident_planner {
         const auto& pool = camera ? c.preferred : c.others;
         const device_model& d = *pool[index(pool.size())];
         const core::duration length = std::chrono::minutes{minutes(180, 300)};
+        if (camera) {
+          // While the kitchen works (from 06:00 local), when a camera's absence is watched.
+          const int minute = hm(6, 0) + static_cast<int>(minutes(0, 9 * 60));
+          return on_local_day(what, d, lo, hi, length, minute, true, 0);
+        }
         const auto start = instant(lo, hi - length);
         if (!start) return std::nullopt;
         return backfill_incident{what, d.place().device, *start, *start + length, 0};

@@ -7,9 +7,11 @@
 //                   the peak. A school's spikes alternate between its kitchen detectors
 //   door_left_open  every ~3 weeks: a chemical-store cabinet left open and unlocked from the
 //                   evening (18:30–19:30 local) until the next morning, 12 hours
-//   device_offline  every ~10 days: a device (a kitchen camera half the time, else any other
-//                   device of the school) silent for 3–5 hours: no readings at all, apart from
-//                   its `offline` status on the first missed sample and `online` on the first after
+//   device_offline  every ~10 days: a device silent for 3–5 hours: no readings at all, apart
+//                   from its `offline` status on the first missed sample and `online` on the
+//                   first after. Half the time a kitchen camera, from 06:00–15:00 local (while
+//                   the kitchen works, when its absence rule watches); else any other device of
+//                   the school, at any time
 //   co_rise         every ~3 weeks: a boiler-room CO detector at boiler start (05:30–07:30
 //                   local) or a dormitory one in the evening (21:30–23:30) climbs to 55–110 ppm
 //                   (the sample co-high rule's orange, under its red 150) and falls back
