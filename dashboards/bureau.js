@@ -91,6 +91,19 @@ export function last_month(now, time_zone = 'Asia/Shanghai') {
   return `${y}-${String(m).padStart(2, '0')}`;
 }
 
+// When a school's report for `month` ("YYYY-MM") is due at the bureau: the 5th of the next
+// month (the seed plan: "于次月的5日前 … 报区教育局"); null for anything else.
+export function report_due(month) {
+  const m = /^(\d{4})-(\d{2})$/.exec(month ?? '');
+  if (!m) return null;
+  const year = Number(m[1]);
+  const mon = Number(m[2]);
+  if (mon < 1 || mon > 12) return null;
+  const y = mon === 12 ? year + 1 : year;
+  const n = mon === 12 ? 1 : mon + 1;
+  return `${y}-${String(n).padStart(2, '0')}-05`;
+}
+
 // The month `now` falls in, in `time_zone` (the latest a report may ask for).
 export function this_month(now, time_zone = 'Asia/Shanghai') {
   const p = zoned_parts(now, time_zone);

@@ -553,6 +553,8 @@ const bureau_words = {
   report_partial: ['本月尚未结束，数据截至生成时间', 'Month not over: figures up to the generation time'],
   report_sign: ['学校领导审阅签名', 'Reviewed and signed by the school leadership'],
   report_sign_date: ['日期', 'Date'],
+  report_sign_bureau: ['区教育局审阅签名', 'Reviewed and signed at the district bureau'],
+  report_due: ['经学校领导审阅签名后，于 {due} 前报区教育局', 'Due at the district bureau, signed by the school leadership, before {due}'],
   report_alerts: ['一、告警统计（按设备类型和级别）', '1. Alerts by device type and colour'],
   rp_pending: ['未到时限', 'Not yet due'],
   report_hazards_registered: ['二、人工登记隐患（按级别）', '2. Hazards registered by hand, by colour'],

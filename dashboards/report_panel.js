@@ -11,7 +11,7 @@
 
 import { clock_time } from './format.js';
 import { get_json } from './api.js';
-import { alert_table, duration_text, last_month, percent_text, report_colours as colours, report_url, this_month,
+import { alert_table, duration_text, last_month, percent_text, report_colours as colours, report_due, report_url, this_month,
          to_ms } from './bureau.js';
 import { el, fill_select, option } from './form_fields.js';
 
@@ -177,7 +177,7 @@ export class report_panel {
     parts.push(this.hazards_(r, tz));
     parts.push(this.devices_(r));
     if (Array.isArray(r.schools) && r.schools.length) parts.push(this.schools_(r));
-    parts.push(this.signature_());
+    parts.push(this.signature_(Boolean(r.site ?? r.asked_site)));
     this.paper.replaceChildren(...parts);
     this.root.dataset.state = 'ready';
   }
@@ -201,6 +201,13 @@ export class report_panel {
     lines.push(tr.t('generated_at', { at: clock_time(generated, tz) }));
     meta.textContent = lines.join(' · ');
     head.append(h, meta);
+    // The seed plan: a school's report goes to the bureau, signed, before the 5th of the next month.
+    const due = site ? report_due(month) : null;
+    if (due) {
+      const p = el(doc, 'p', 'report-due', { 'data-testid': 'report-due' });
+      p.textContent = tr.t('report_due', { due });
+      head.append(p);
+    }
     if (r.partial) {
       const p = el(doc, 'p', 'report-partial');
       p.textContent = tr.t('report_partial');
@@ -367,11 +374,11 @@ export class report_panel {
        tr.t('rp_breaches'), tr.t('rp_availability'), tr.t('rp_readings')], rows));
   }
 
-  signature_() {
+  signature_(school) {
     const { doc, tr } = this;
     const box = el(doc, 'footer', 'report-signature', { 'data-testid': 'report-signature' });
     const sign = el(doc, 'p');
-    sign.textContent = `${tr.t('report_sign')}：`;
+    sign.textContent = `${tr.t(school ? 'report_sign' : 'report_sign_bureau')}：`;
     const line = el(doc, 'span', 'sign-line');
     sign.append(line);
     const date = el(doc, 'p');

@@ -166,7 +166,8 @@ test('the bureau: overview, drill-down, compliance, monthly report, notices with
     const district_report = await api.get(`/api/reports/monthly?month=${month}`);
     assert.ok(district_report.readings_stored > 0, 'the backfill stored readings last month');
     await check_figures(district_report, 'district');
-    assert.match(await page.getByTestId('report-signature').textContent(), /学校领导审阅签名/);
+    assert.match(await page.getByTestId('report-signature').textContent(), /区教育局审阅签名/);
+    assert.equal(await page.getByTestId('report-due').count(), 0, 'the district report owes nobody');
     await shot(t, page, dir, 'report');
 
     // One school's report.
@@ -175,6 +176,11 @@ test('the bureau: overview, drill-down, compliance, monthly report, notices with
       (await page.getByTestId('report-title').textContent()).includes('星火小学') &&
       (await page.getByTestId('report-view').getAttribute('data-state')) === 'ready', procs);
     await check_figures(await api.get(`/api/reports/monthly?month=${month}&site=xh-primary`), '星火小学');
+    // A school's report: signed by its leadership, due at the bureau before the 5th.
+    assert.match(await page.getByTestId('report-signature').textContent(), /学校领导审阅签名/);
+    const [y, m] = month.split('-').map(Number);
+    const due = m === 12 ? `${y + 1}-01-05` : `${y}-${String(m + 1).padStart(2, '0')}-05`;
+    assert.match(await page.getByTestId('report-due').textContent(), new RegExp(`${due} 前报区教育局`));
 
     // 下载 CSV: the same query, answered as CSV (with the page's session cookie).
     const csv_href = await page.getByTestId('report-csv').getAttribute('href');

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alert_table, apply_read, as_fraction, duration_text, last_month, next_sort, normalize_notice, notice_body,
-         notice_problem, percent_text, report_url, sort_overview, this_month } from '../../dashboards/bureau.js';
+         notice_problem, percent_text, report_due, report_url, sort_overview, this_month } from '../../dashboards/bureau.js';
 import { translator } from '../../dashboards/i18n.js';
 
 const zh = translator('zh');
@@ -54,6 +54,14 @@ test('months in the school time zone', () => {
   assert.equal(last_month(Date.UTC(2026, 0, 10), 'Asia/Shanghai'), '2025-12');
   assert.equal(report_url('2026-03', 'xh-primary', 'csv'), '/api/reports/monthly?month=2026-03&site=xh-primary&format=csv');
   assert.equal(report_url('2026-03'), '/api/reports/monthly?month=2026-03');
+});
+
+test("a school's report is due at the bureau before the 5th of the next month", () => {
+  assert.equal(report_due('2026-10'), '2026-11-05');
+  assert.equal(report_due('2026-12'), '2027-01-05');
+  assert.equal(report_due('2026-13'), null);
+  assert.equal(report_due('October'), null);
+  assert.equal(report_due(undefined), null);
 });
 
 test('notices: the body, what the form refuses, receipts read', () => {
