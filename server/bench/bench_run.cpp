@@ -345,6 +345,8 @@ bool bench_run::rss() {
       return false;
     }
     server_.emplace(std::move(*s));
+    report_.add({"rss", fmt::format("server start-up, {} devices", n), server_->start_seconds, "s",
+                 "", std::nullopt, std::nullopt, "exec until connected to the broker"});
     const double idle = rss_mib(server_->process->pid()).value_or(0);
     auto pub = load_publisher::connect({"127.0.0.1", stack_.broker_port(), 1, 0, 2000}, deck);
     if (!pub) {

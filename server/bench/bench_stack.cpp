@@ -127,6 +127,7 @@ std::expected<running_server, std::string> bench_stack::start_server(
                            (added ? "" : ": " + added.error()));
   running_server s;
   s.port = free_port();
+  const auto started = std::chrono::steady_clock::now();
   auto p = bench_process::start(
       {server_binary_.string(), "serve", "--config", config.string(), "--listen",
        fmt::format("127.0.0.1:{}", s.port), "--mqtt", fmt::format("127.0.0.1:{}", broker_port_),
@@ -138,8 +139,9 @@ std::expected<running_server, std::string> bench_stack::start_server(
     if (!port_accepts(s.port)) return false;
     return metric_sum(read_metrics(s.port), "campus_mqtt_connected") == 1;
   };
-  if (!wait_for(connected, std::chrono::seconds{300}, *s.process))
+  if (!wait_for(connected, std::chrono::seconds{1800}, *s.process))
     return std::unexpected("campus-shield did not come up:\n" + s.process->log_tail());
+  s.start_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   auto token = log_in(s.port, user, bench_password);
   if (!token) return std::unexpected("the bench user could not log in");
   s.token = *token;

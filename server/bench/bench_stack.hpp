@@ -22,6 +22,7 @@ struct running_server {
   std::optional<bench_process> process;
   int port = 0;
   std::string token;  // the bench user's session
+  double start_seconds = 0;  // from exec until connected to the broker (the district loaded)
 };
 
 class bench_stack {
@@ -33,7 +34,8 @@ class bench_stack {
   std::expected<std::string, std::string> start_influxd();  // its URL
 
   // `serve` with the district in `config` and data in `data_dir` (made here, with the bench
-  // user); returns once it is connected to the broker and the bench user is logged in.
+  // user); returns once it is connected to the broker and the bench user is logged in
+  // (at most 30 minutes: loading a district of 100k devices is slow, see docs/benchmarks.md).
   std::expected<running_server, std::string> start_server(const std::filesystem::path& config,
                                                           const std::filesystem::path& data_dir);
   static constexpr const char* user = "bench";
