@@ -11,9 +11,6 @@ namespace campus::alerts {
 
 namespace {
 
-// Another process (the sqlite3 shell, a report) may hold the lock briefly.
-constexpr int busy_timeout_ms = 5000;
-
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS entries (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -215,53 +212,21 @@ std::string placeholders(int n) {
 }  // namespace
 
 ledger_result<ledger_database> ledger_database::open(const std::string& path) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return std::unexpected(ledger_error{ledger_error::code::storage,
-                                        fmt::format("cannot open ledger {}: {}", path, message)});
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, busy_timeout_ms);
-  ledger_database out(db, path);
-  // FULL: in WAL mode NORMAL may lose the last commits on power loss; the ledger promises
-  // that what a caller was told is on disk.
-  if (auto r = out.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) {
-    return std::unexpected(r.error());
-  }
+  // WAL, synchronous=FULL: the ledger promises that what a caller was told is on disk.
+  auto file = storage::sqlite_file::open("ledger", path);
+  if (!file) return std::unexpected(ledger_error{ledger_error::code::storage, file.error()});
+  ledger_database out(std::move(*file));
   if (auto r = out.exec(schema); !r) return std::unexpected(r.error());
   return out;
 }
 
-ledger_database::~ledger_database() { sqlite3_close(db_); }
-
-ledger_database::ledger_database(ledger_database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
-
-ledger_database& ledger_database::operator=(ledger_database&& other) noexcept {
-  if (this != &other) {
-    sqlite3_close(db_);
-    db_ = std::exchange(other.db_, nullptr);
-    path_ = std::move(other.path_);
-  }
-  return *this;
-}
-
 ledger_error ledger_database::failure(std::string_view what) const {
-  return ledger_error{ledger_error::code::storage,
-                      fmt::format("ledger {}: {}: {}", path_, what, sqlite3_errmsg(db_))};
+  return ledger_error{ledger_error::code::storage, file_.failure(what)};
 }
 
 ledger_result<void> ledger_database::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    return std::unexpected(
-        ledger_error{ledger_error::code::storage, fmt::format("ledger {}: {}", path_, text)});
+  if (auto r = file_.exec(sql); !r) {
+    return std::unexpected(ledger_error{ledger_error::code::storage, std::move(r.error())});
   }
   return {};
 }
@@ -280,14 +245,14 @@ ledger_result<void> ledger_database::store(ledger_entry& e, std::vector<ledger_t
       inserting ? fmt::format("INSERT INTO entries ({}) VALUES ({})", entry_columns,
                               placeholders(entry_column_count))
                 : fmt::format("UPDATE entries SET {} WHERE id = ?1", update_assignments());
-  ledger_statement entry_stmt(db_, entry_sql);
+  ledger_statement entry_stmt(file_.handle(), entry_sql);
   if (!entry_stmt) return fail("prepare entry");
   bind_entry(entry_stmt, e);
   if (entry_stmt.step() != SQLITE_DONE) return fail("write entry");
-  if (!inserting && sqlite3_changes(db_) != 1) return fail("entry to update not found");
-  const std::int64_t id = inserting ? sqlite3_last_insert_rowid(db_) : e.id;
+  if (!inserting && sqlite3_changes(file_.handle()) != 1) return fail("entry to update not found");
+  const std::int64_t id = inserting ? sqlite3_last_insert_rowid(file_.handle()) : e.id;
 
-  ledger_statement add(db_,
+  ledger_statement add(file_.handle(),
                        "INSERT INTO transitions (entry_id, at, who, what, from_value, to_value, "
                        "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!add) return fail("prepare transition");
@@ -301,7 +266,7 @@ ledger_result<void> ledger_database::store(ledger_entry& e, std::vector<ledger_t
     add.bind(6, std::string_view(t.to));
     add.bind(7, std::string_view(t.note));
     if (add.step() != SQLITE_DONE) return fail("write transition");
-    ids.push_back(sqlite3_last_insert_rowid(db_));
+    ids.push_back(sqlite3_last_insert_rowid(file_.handle()));
     add.reset();
   }
   if (auto r = exec("COMMIT"); !r) {
@@ -319,7 +284,7 @@ ledger_result<void> ledger_database::store(ledger_entry& e, std::vector<ledger_t
 
 ledger_result<std::vector<ledger_entry>> ledger_database::select_entries(
     const std::string& tail, const std::vector<sql_param>& params) {
-  ledger_statement s(db_, fmt::format("SELECT {} FROM entries {}", entry_columns, tail));
+  ledger_statement s(file_.handle(), fmt::format("SELECT {} FROM entries {}", entry_columns, tail));
   if (!s) return std::unexpected(failure("prepare query"));
   bind_params(s, params);
   std::vector<ledger_entry> out;
@@ -370,7 +335,7 @@ ledger_result<ledger_page> ledger_database::query(const ledger_filter& f, core::
     add("raised_at >=", static_cast<std::int64_t>(core::to_epoch_ms(*f.raised_from)));
   if (f.raised_to) add("raised_at <", static_cast<std::int64_t>(core::to_epoch_ms(*f.raised_to)));
 
-  ledger_statement count(db_, fmt::format("SELECT COUNT(*) FROM entries {}", where));
+  ledger_statement count(file_.handle(), fmt::format("SELECT COUNT(*) FROM entries {}", where));
   if (!count) return std::unexpected(failure("prepare count"));
   bind_params(count, params);
   if (count.step() != SQLITE_ROW) return std::unexpected(failure("count entries"));
@@ -389,8 +354,9 @@ ledger_result<ledger_page> ledger_database::query(const ledger_filter& f, core::
 
 ledger_result<std::vector<ledger_transition>> ledger_database::transitions_of(
     std::int64_t entry_id) {
-  ledger_statement s(db_, fmt::format("SELECT {} FROM transitions WHERE entry_id = ?1 ORDER BY id",
-                                     transition_columns));
+  ledger_statement s(file_.handle(),
+                     fmt::format("SELECT {} FROM transitions WHERE entry_id = ?1 ORDER BY id",
+                                 transition_columns));
   if (!s) return std::unexpected(failure("prepare transitions"));
   s.bind(1, entry_id);
   std::vector<ledger_transition> out;
@@ -432,9 +398,10 @@ ledger_result<ledger_slice> ledger_database::slice(const std::vector<std::string
   // (entry_id, id) index, rather than one statement per entry.
   for (const auto& e : out.entries) out.transitions[e.id];  // every entry has its key
   {  // the statement is finalised before COMMIT
-    ledger_statement s(db_, fmt::format("SELECT {} FROM transitions WHERE entry_id IN "
-                                        "(SELECT id FROM entries {}) ORDER BY entry_id, id",
-                                        transition_columns, where));
+    ledger_statement s(file_.handle(),
+                       fmt::format("SELECT {} FROM transitions WHERE entry_id IN "
+                                   "(SELECT id FROM entries {}) ORDER BY entry_id, id",
+                                   transition_columns, where));
     if (!s) return fail(failure("prepare slice transitions"));
     bind_params(s, params);
     int rc = SQLITE_ROW;

@@ -13,8 +13,7 @@
 #include "alerts/ledger_error.hpp"
 #include "alerts/ledger_request.hpp"
 #include "alerts/ledger_transition.hpp"
-
-struct sqlite3;
+#include "storage/sqlite_file.hpp"
 
 namespace campus::alerts {
 
@@ -24,9 +23,9 @@ class ledger_database {
   static ledger_result<ledger_database> open(const std::string& path);
 
   ledger_database() = default;
-  ~ledger_database();
-  ledger_database(ledger_database&& other) noexcept;
-  ledger_database& operator=(ledger_database&& other) noexcept;
+  ~ledger_database() = default;
+  ledger_database(ledger_database&& other) noexcept = default;
+  ledger_database& operator=(ledger_database&& other) noexcept = default;
   ledger_database(const ledger_database&) = delete;
   ledger_database& operator=(const ledger_database&) = delete;
 
@@ -46,7 +45,8 @@ class ledger_database {
                                     core::time_point to);
 
  private:
-  explicit ledger_database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  explicit ledger_database(storage::sqlite_file file) : file_(std::move(file)) {}
+  // The file's messages, as storage errors.
   ledger_error failure(std::string_view what) const;
   ledger_result<void> exec(const char* sql);
   using sql_param = std::variant<std::string, std::int64_t>;
@@ -54,8 +54,7 @@ class ledger_database {
   ledger_result<std::vector<ledger_entry>> select_entries(const std::string& tail,
                                                           const std::vector<sql_param>& params);
 
-  sqlite3* db_ = nullptr;
-  std::string path_;
+  storage::sqlite_file file_;
 };
 
 }  // namespace campus::alerts

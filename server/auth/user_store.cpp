@@ -12,9 +12,6 @@ namespace campus::auth {
 
 namespace {
 
-// The CLI and the server may write at the same moment; the other waits this long for the lock.
-constexpr int busy_timeout_ms = 5000;
-
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, sites TEXT NOT NULL,
@@ -75,47 +72,28 @@ std::string bounded(std::string_view text, std::size_t limit) {
 
 user_store::result<std::unique_ptr<user_store>> user_store::open(const std::string& path,
                                                                  password_cost cost) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return std::unexpected(fmt::format("cannot open users {}: {}", path, message));
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, busy_timeout_ms);
+  // The CLI and the server may write at the same moment; the other waits for the lock.
+  auto file = storage::sqlite_file::open("users", path, storage::sqlite_file::journal::unchanged);
+  if (!file) return std::unexpected(file.error());
   // Password hashes and session digests: only the owner reads them. Set before the WAL and
   // shared-memory files exist, since SQLite gives them the main file's mode.
   std::error_code ec;
-  std::filesystem::permissions(path,
-                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace, ec);
-  std::unique_ptr<user_store> store(new user_store(db, path, cost));
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      std::filesystem::perm_options::replace, ec);
+  std::unique_ptr<user_store> store(new user_store(std::move(*file), cost));
   std::lock_guard lock(store->mutex_);
   // FULL: a session or an audit line the caller was told about is on disk.
-  if (auto r = store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) {
-    return std::unexpected(r.error());
-  }
+  if (auto r = store->file_.use_wal_full(); !r) return std::unexpected(r.error());
   if (auto r = store->exec(schema); !r) return std::unexpected(r.error());
   return store;
 }
 
-user_store::~user_store() { sqlite3_close(db_); }
+user_store::~user_store() = default;
 
-std::string user_store::failure(std::string_view what) const {
-  return fmt::format("users {}: {}: {}", path_, what, sqlite3_errmsg(db_));
-}
+std::string user_store::failure(std::string_view what) const { return file_.failure(what); }
 
-user_store::result<void> user_store::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    return std::unexpected(fmt::format("users {}: {}", path_, text));
-  }
-  return {};
-}
+user_store::result<void> user_store::exec(const char* sql) { return file_.exec(sql); }
 
 user_store::result<void> user_store::in_transaction(const std::function<result<void>()>& body) {
   if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
@@ -128,8 +106,8 @@ user_store::result<void> user_store::in_transaction(const std::function<result<v
 
 user_store::result<std::optional<std::pair<user_record, std::string>>> user_store::find_locked(
     std::string_view name) {
-  sql_statement s(db_, fmt::format("SELECT {}, password_hash FROM users WHERE name = ?1",
-                                   user_columns));
+  sql_statement s(file_.handle(),
+                  fmt::format("SELECT {}, password_hash FROM users WHERE name = ?1", user_columns));
   if (!s) return std::unexpected(failure("prepare user"));
   s.bind(1, name);
   const int rc = s.step();
@@ -139,7 +117,7 @@ user_store::result<std::optional<std::pair<user_record, std::string>>> user_stor
 }
 
 user_store::result<void> user_store::end_sessions_locked(std::string_view name) {
-  sql_statement s(db_, "DELETE FROM sessions WHERE user = ?1");
+  sql_statement s(file_.handle(), "DELETE FROM sessions WHERE user = ?1");
   if (!s) return std::unexpected(failure("prepare end sessions"));
   s.bind(1, name);
   if (s.step() != SQLITE_DONE) return std::unexpected(failure("end sessions"));
@@ -159,7 +137,7 @@ user_store::result<void> user_store::add_user(const user_record& u, std::string_
   auto hash = hash_password(password, cost_);
   if (!hash) return std::unexpected(hash.error());
   std::lock_guard lock(mutex_);
-  sql_statement s(db_,
+  sql_statement s(file_.handle(),
                   "INSERT INTO users (name, display_name, role, sites, password_hash, disabled, "
                   "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!s) return std::unexpected(failure("prepare add user"));
@@ -191,12 +169,13 @@ user_store::result<void> user_store::set_password(std::string_view name,
   if (!hash) return std::unexpected(hash.error());
   std::lock_guard lock(mutex_);
   return in_transaction([&]() -> result<void> {
-    sql_statement s(db_, "UPDATE users SET password_hash = ?2 WHERE name = ?1");
+    sql_statement s(file_.handle(), "UPDATE users SET password_hash = ?2 WHERE name = ?1");
     if (!s) return std::unexpected(failure("prepare set password"));
     s.bind(1, name);
     s.bind(2, std::string_view(*hash));
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("set password"));
-    if (sqlite3_changes(db_) != 1) return std::unexpected(fmt::format("no user \"{}\"", name));
+    if (sqlite3_changes(file_.handle()) != 1)
+      return std::unexpected(fmt::format("no user \"{}\"", name));
     return end_sessions_locked(name);
   });
 }
@@ -204,12 +183,13 @@ user_store::result<void> user_store::set_password(std::string_view name,
 user_store::result<void> user_store::set_disabled(std::string_view name, bool disabled) {
   std::lock_guard lock(mutex_);
   return in_transaction([&]() -> result<void> {
-    sql_statement s(db_, "UPDATE users SET disabled = ?2 WHERE name = ?1");
+    sql_statement s(file_.handle(), "UPDATE users SET disabled = ?2 WHERE name = ?1");
     if (!s) return std::unexpected(failure("prepare set disabled"));
     s.bind(1, name);
     s.bind(2, std::int64_t{disabled ? 1 : 0});
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("set disabled"));
-    if (sqlite3_changes(db_) != 1) return std::unexpected(fmt::format("no user \"{}\"", name));
+    if (sqlite3_changes(file_.handle()) != 1)
+      return std::unexpected(fmt::format("no user \"{}\"", name));
     if (disabled) return end_sessions_locked(name);
     return {};
   });
@@ -217,7 +197,7 @@ user_store::result<void> user_store::set_disabled(std::string_view name, bool di
 
 user_store::result<std::vector<user_record>> user_store::list() {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_, fmt::format("SELECT {} FROM users ORDER BY name", user_columns));
+  sql_statement s(file_.handle(), fmt::format("SELECT {} FROM users ORDER BY name", user_columns));
   if (!s) return std::unexpected(failure("prepare list"));
   std::vector<user_record> out;
   int rc = SQLITE_ROW;
@@ -264,7 +244,7 @@ user_store::result<void> user_store::add_session(std::string_view digest, std::s
                                                  core::time_point created_at,
                                                  core::time_point expires_at) {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_,
+  sql_statement s(file_.handle(),
                   "INSERT INTO sessions (token_digest, user, address, created_at, expires_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!s) return std::unexpected(failure("prepare add session"));
@@ -279,7 +259,7 @@ user_store::result<void> user_store::add_session(std::string_view digest, std::s
 
 user_store::result<std::optional<std::string>> user_store::remove_session(std::string_view digest) {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_, "DELETE FROM sessions WHERE token_digest = ?1 RETURNING user");
+  sql_statement s(file_.handle(), "DELETE FROM sessions WHERE token_digest = ?1 RETURNING user");
   if (!s) return std::unexpected(failure("prepare remove session"));
   s.bind(1, digest);
   std::optional<std::string> user;
@@ -292,11 +272,12 @@ user_store::result<std::optional<std::string>> user_store::remove_session(std::s
 user_store::result<std::vector<user_store::stored_session>> user_store::live_sessions(
     core::time_point now) {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_, fmt::format("SELECT s.token_digest, s.expires_at, {} FROM sessions s "
-                                   "JOIN users u ON u.name = s.user "
-                                   "WHERE u.disabled = 0 AND s.expires_at > ?1",
-                                   "u.name, u.display_name, u.role, u.sites, u.disabled, "
-                                   "u.created_at"));
+  sql_statement s(file_.handle(),
+                  fmt::format("SELECT s.token_digest, s.expires_at, {} FROM sessions s "
+                              "JOIN users u ON u.name = s.user "
+                              "WHERE u.disabled = 0 AND s.expires_at > ?1",
+                              "u.name, u.display_name, u.role, u.sites, u.disabled, "
+                              "u.created_at"));
   if (!s) return std::unexpected(failure("prepare sessions"));
   s.bind(1, now);
   std::vector<stored_session> out;
@@ -310,16 +291,16 @@ user_store::result<std::vector<user_store::stored_session>> user_store::live_ses
 
 user_store::result<int> user_store::remove_expired(core::time_point now) {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_, "DELETE FROM sessions WHERE expires_at <= ?1");
+  sql_statement s(file_.handle(), "DELETE FROM sessions WHERE expires_at <= ?1");
   if (!s) return std::unexpected(failure("prepare remove expired"));
   s.bind(1, now);
   if (s.step() != SQLITE_DONE) return std::unexpected(failure("remove expired"));
-  return sqlite3_changes(db_);
+  return sqlite3_changes(file_.handle());
 }
 
 user_store::result<std::vector<std::string>> user_store::session_digests() {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_, "SELECT token_digest FROM sessions ORDER BY token_digest");
+  sql_statement s(file_.handle(), "SELECT token_digest FROM sessions ORDER BY token_digest");
   if (!s) return std::unexpected(failure("prepare session digests"));
   std::vector<std::string> out;
   int rc = SQLITE_ROW;
@@ -330,7 +311,7 @@ user_store::result<std::vector<std::string>> user_store::session_digests() {
 
 user_store::result<void> user_store::append_audit(const audit_event& e) {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_,
+  sql_statement s(file_.handle(),
                   "INSERT INTO audit (at, who, what, address, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!s) return std::unexpected(failure("prepare audit"));
   s.bind(1, e.at);
@@ -344,7 +325,7 @@ user_store::result<void> user_store::append_audit(const audit_event& e) {
 
 user_store::result<std::vector<audit_event>> user_store::recent_audit(int limit) {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_,
+  sql_statement s(file_.handle(),
                   "SELECT at, who, what, address, detail FROM audit ORDER BY id DESC LIMIT ?1");
   if (!s) return std::unexpected(failure("prepare audit read"));
   s.bind(1, std::int64_t{std::clamp(limit, 1, 1000)});
@@ -360,7 +341,7 @@ user_store::result<std::vector<audit_event>> user_store::recent_audit(int limit)
 
 user_store::result<std::int64_t> user_store::data_version() {
   std::lock_guard lock(mutex_);
-  sql_statement s(db_, "PRAGMA data_version");
+  sql_statement s(file_.handle(), "PRAGMA data_version");
   if (!s || s.step() != SQLITE_ROW) return std::unexpected(failure("data_version"));
   return s.int64_at(0);
 }

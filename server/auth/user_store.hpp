@@ -22,8 +22,7 @@
 #include "auth/password_hash.hpp"
 #include "auth/user_record.hpp"
 #include "core/reading.hpp"
-
-struct sqlite3;
+#include "storage/sqlite_file.hpp"
 
 namespace campus::auth {
 
@@ -40,8 +39,8 @@ class user_store {
   };
 
   // Opens (creating) the file and its schema; `cost` is used for every new hash.
-  static result<std::unique_ptr<user_store>> open(const std::string& path,
-                                                  password_cost cost = password_cost::interactive());
+  static result<std::unique_ptr<user_store>> open(
+      const std::string& path, password_cost cost = password_cost::interactive());
   ~user_store();
   user_store(const user_store&) = delete;
   user_store& operator=(const user_store&) = delete;
@@ -82,8 +81,7 @@ class user_store {
   result<std::int64_t> data_version();
 
  private:
-  user_store(sqlite3* db, std::string path, password_cost cost)
-      : db_(db), path_(std::move(path)), cost_(cost) {}
+  user_store(storage::sqlite_file file, password_cost cost) : file_(std::move(file)), cost_(cost) {}
   // Mutex held, below.
   std::string failure(std::string_view what) const;
   result<void> exec(const char* sql);
@@ -92,9 +90,8 @@ class user_store {
   result<void> end_sessions_locked(std::string_view name);
   const std::string& dummy_hash();
 
-  std::mutex mutex_;  // guards db_ (the connection is opened without SQLite's own mutex)
-  sqlite3* db_;
-  const std::string path_;
+  std::mutex mutex_;  // guards file_ (the connection is opened without SQLite's own mutex)
+  storage::sqlite_file file_;
   const password_cost cost_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // hashed once, on the first unknown name

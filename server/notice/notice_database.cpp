@@ -15,8 +15,6 @@ namespace {
 // The ledger's statement wrapper: the same owned, single-thread prepared statement.
 using statement = alerts::ledger_statement;
 
-constexpr int busy_timeout_ms = 5000;  // another process (the sqlite3 shell) may hold the lock
-
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS notices (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -64,53 +62,22 @@ std::vector<std::string> split_lines(const std::string& text) {
 }  // namespace
 
 notice_result<notice_database> notice_database::open(const std::string& path) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return std::unexpected(notice_error{notice_error::code::storage,
-                                        fmt::format("cannot open notices {}: {}", path, message)});
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, busy_timeout_ms);
-  notice_database out(db, path);
-  // FULL: in WAL mode NORMAL may lose the last commits on power loss, and a notice the
-  // bureau was told is sent (201) must still be there after one.
-  if (auto r = out.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) {
-    return std::unexpected(r.error());
-  }
+  // WAL, synchronous=FULL: a notice the bureau was told is sent (201) must still be there
+  // after a power loss.
+  auto file = storage::sqlite_file::open("notices", path);
+  if (!file) return std::unexpected(notice_error{notice_error::code::storage, file.error()});
+  notice_database out(std::move(*file));
   if (auto r = out.exec(schema); !r) return std::unexpected(r.error());
   return out;
 }
 
-notice_database::~notice_database() { sqlite3_close(db_); }
-
-notice_database::notice_database(notice_database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
-
-notice_database& notice_database::operator=(notice_database&& other) noexcept {
-  if (this != &other) {
-    sqlite3_close(db_);
-    db_ = std::exchange(other.db_, nullptr);
-    path_ = std::move(other.path_);
-  }
-  return *this;
-}
-
 notice_error notice_database::failure(std::string_view what) const {
-  return notice_error{notice_error::code::storage,
-                      fmt::format("notices {}: {}: {}", path_, what, sqlite3_errmsg(db_))};
+  return notice_error{notice_error::code::storage, file_.failure(what)};
 }
 
 notice_result<void> notice_database::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    return std::unexpected(
-        notice_error{notice_error::code::storage, fmt::format("notices {}: {}", path_, text)});
+  if (auto r = file_.exec(sql); !r) {
+    return std::unexpected(notice_error{notice_error::code::storage, std::move(r.error())});
   }
   return {};
 }
@@ -119,7 +86,7 @@ notice_result<std::vector<notice>> notice_database::load_all() {
   std::vector<notice> out;
   std::map<std::int64_t, std::size_t> index;  // id → position in out
   {
-    statement s(db_,
+    statement s(file_.handle(),
                 "SELECT id, created_at, author, author_name, kind, severity, title, body, sites, "
                 "sms FROM notices ORDER BY id");
     if (!s) return std::unexpected(failure("prepare notices"));
@@ -145,7 +112,8 @@ notice_result<std::vector<notice>> notice_database::load_all() {
     if (rc != SQLITE_DONE) return std::unexpected(failure("read notices"));
   }
   {
-    statement s(db_, "SELECT notice_id, site, user, name, at FROM reads ORDER BY at, rowid");
+    statement s(file_.handle(),
+                "SELECT notice_id, site, user, name, at FROM reads ORDER BY at, rowid");
     if (!s) return std::unexpected(failure("prepare reads"));
     int rc = SQLITE_ROW;
     while ((rc = s.step()) == SQLITE_ROW) {
@@ -157,7 +125,7 @@ notice_result<std::vector<notice>> notice_database::load_all() {
     if (rc != SQLITE_DONE) return std::unexpected(failure("read reads"));
   }
   {
-    statement s(db_,
+    statement s(file_.handle(),
                 "SELECT notice_id, site, person, name, outcome, detail, at FROM sms ORDER BY id");
     if (!s) return std::unexpected(failure("prepare sms"));
     int rc = SQLITE_ROW;
@@ -174,7 +142,7 @@ notice_result<std::vector<notice>> notice_database::load_all() {
 }
 
 notice_result<void> notice_database::insert(notice& n) {
-  statement s(db_,
+  statement s(file_.handle(),
               "INSERT INTO notices (created_at, author, author_name, kind, severity, title, body, "
               "sites, sms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!s) return std::unexpected(failure("prepare notice"));
@@ -193,7 +161,7 @@ notice_result<void> notice_database::insert(notice& n) {
   s.bind(9, static_cast<std::int64_t>(n.sms ? 1 : 0));
   // One statement outside BEGIN is its own transaction: committed when step() returns DONE.
   if (s.step() != SQLITE_DONE) return std::unexpected(failure("write notice"));
-  n.id = sqlite3_last_insert_rowid(db_);
+  n.id = sqlite3_last_insert_rowid(file_.handle());
   return {};
 }
 
@@ -205,7 +173,7 @@ notice_result<void> notice_database::add_readers(std::int64_t id,
     (void)exec("ROLLBACK");
     return std::unexpected(std::move(error));
   };
-  statement s(db_,
+  statement s(file_.handle(),
               "INSERT OR IGNORE INTO reads (notice_id, site, user, name, at) "
               "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!s) return fail("prepare read");
@@ -226,7 +194,7 @@ notice_result<void> notice_database::add_readers(std::int64_t id,
 }
 
 notice_result<void> notice_database::add_sms(std::int64_t id, const notice_sms& o) {
-  statement s(db_,
+  statement s(file_.handle(),
               "INSERT INTO sms (notice_id, site, person, name, outcome, detail, at) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!s) return std::unexpected(failure("prepare sms"));

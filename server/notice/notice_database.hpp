@@ -11,8 +11,7 @@
 
 #include "notice/notice.hpp"
 #include "notice/notice_error.hpp"
-
-struct sqlite3;
+#include "storage/sqlite_file.hpp"
 
 namespace campus::notice {
 
@@ -22,9 +21,9 @@ class notice_database {
   static notice_result<notice_database> open(const std::string& path);
 
   notice_database() = default;
-  ~notice_database();
-  notice_database(notice_database&& other) noexcept;
-  notice_database& operator=(notice_database&& other) noexcept;
+  ~notice_database() = default;
+  notice_database(notice_database&& other) noexcept = default;
+  notice_database& operator=(notice_database&& other) noexcept = default;
   notice_database(const notice_database&) = delete;
   notice_database& operator=(const notice_database&) = delete;
 
@@ -39,12 +38,12 @@ class notice_database {
   notice_result<void> add_sms(std::int64_t id, const notice_sms& outcome);
 
  private:
-  notice_database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  explicit notice_database(storage::sqlite_file file) : file_(std::move(file)) {}
+  // The file's messages, as storage errors.
   notice_error failure(std::string_view what) const;
   notice_result<void> exec(const char* sql);
 
-  sqlite3* db_ = nullptr;
-  std::string path_;
+  storage::sqlite_file file_;
 };
 
 }  // namespace campus::notice
