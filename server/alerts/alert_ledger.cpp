@@ -43,7 +43,9 @@ alert_ledger::alert_ledger(ledger_database db, std::vector<ledger_entry> open_en
       overdue_gauge_(metrics.get("campus_ledger_overdue")),
       transitions_total_(metrics.get("campus_ledger_transitions_total")),
       storage_errors_(metrics.get("campus_ledger_storage_errors_total")),
-      queue_depth_(metrics.get("campus_ledger_queue_depth")) {
+      queue_depth_(metrics.get("campus_ledger_queue_depth")),
+      worker_([this](std::size_t depth) { queue_depth_.set(static_cast<std::int64_t>(depth)); }) {
+  // The worker runs already, but nothing reaches it before open() returns the ledger.
   metrics.describe("campus_ledger_open_entries", "gauge",
                    "Ledger entries not yet closed, by current severity.");
   metrics.describe("campus_ledger_overdue", "gauge",
@@ -66,45 +68,11 @@ alert_ledger::alert_ledger(ledger_database db, std::vector<ledger_entry> open_en
     open_.emplace(id, std::move(e));
   }
   refresh_gauges();
-  worker_ = std::thread([this] { run(); });
 }
 
 alert_ledger::~alert_ledger() { stop(); }
 
-void alert_ledger::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (worker_.joinable()) worker_.join();
-}
-
-bool alert_ledger::post(std::function<void()> task) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return false;
-    queue_.push_back(std::move(task));
-    queue_depth_.set(static_cast<std::int64_t>(queue_.size()));
-  }
-  wake_.notify_one();
-  return true;
-}
-
-void alert_ledger::run() {
-  for (;;) {
-    std::function<void()> task;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued before it has run
-      task = std::move(queue_.front());
-      queue_.pop_front();
-      queue_depth_.set(static_cast<std::int64_t>(queue_.size()));
-    }
-    task();
-  }
-}
+void alert_ledger::stop() { worker_.stop(); }
 
 ledger_result<std::vector<ledger_entry>> alert_ledger::restore() {
   std::promise<std::vector<ledger_entry>> answer;

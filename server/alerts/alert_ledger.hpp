@@ -10,15 +10,11 @@
 // the calling thread, with ledger_error::code::stopped.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -31,6 +27,7 @@
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "rules/alert.hpp"
+#include "storage/serial_worker.hpp"
 
 namespace campus::alerts {
 
@@ -106,8 +103,7 @@ class alert_ledger {
                core::metrics& metrics, family_lookup family_of);
 
   // Queues a task for the worker; false once stopped (the caller answers `stopped`).
-  bool post(std::function<void()> task);
-  void run();
+  bool post(std::function<void()> task) { return worker_.post(std::move(task)); }
 
   // Worker only, below.
   void apply_now(const rules::alert_event& event, const ledger_callback<ledger_change>& done);
@@ -136,12 +132,9 @@ class alert_ledger {
   core::metrics::counter& queue_depth_;
 
   // The queue is unbounded on purpose: dropping an alert event would break the record, and
-  // its rate is the rule engine's alert rate, not the reading rate. Its depth is a gauge.
-  std::mutex mutex_;  // guards queue_ and stopping_
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
-  std::thread worker_;  // last: started once everything above exists
+  // its rate is the rule engine's alert rate, not the reading rate. Its depth is a gauge
+  // (queue_depth_). Last: stopped and joined first, while everything its tasks touch exists.
+  storage::serial_worker worker_;
 };
 
 }  // namespace campus::alerts

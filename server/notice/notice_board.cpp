@@ -51,49 +51,18 @@ notice_board::notice_board(notice_database db, std::vector<notice> all, const co
     const auto id = n.id;
     all_.emplace(id, std::move(n));
   }
-  worker_ = std::thread([this] { run(); });
+  // The worker runs already, but nothing reaches it before open() returns the board.
 }
 
 notice_board::~notice_board() { stop(); }
 
 void notice_board::add_listener(notice_listener* l) {
-  // Read only by tasks posted afterwards: the queue's mutex orders this write before them.
-  std::lock_guard lock(mutex_);
-  listeners_.push_back(l);
+  // Queued like a request, so every request posted afterwards runs with the listener; a
+  // stopped board runs no more requests and needs none.
+  (void)post([this, l] { listeners_.push_back(l); });
 }
 
-void notice_board::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (worker_.joinable()) worker_.join();
-}
-
-bool notice_board::post(std::function<void()> task) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return false;
-    queue_.push_back(std::move(task));
-  }
-  wake_.notify_one();
-  return true;
-}
-
-void notice_board::run() {
-  for (;;) {
-    std::function<void()> task;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued before it has run
-      task = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    task();
-  }
-}
+void notice_board::stop() { worker_.stop(); }
 
 notice_error notice_board::refused(notice_error e) {
   metrics_.get("campus_notice_refused_total", fmt::format("reason=\"{}\"", to_string(e.what)))

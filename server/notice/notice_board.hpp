@@ -13,15 +13,11 @@
 // the disk.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -30,6 +26,7 @@
 #include "notice/notice_database.hpp"
 #include "notice/notice_error.hpp"
 #include "notice/notice_listener.hpp"
+#include "storage/serial_worker.hpp"
 
 namespace campus::notice {
 
@@ -85,8 +82,7 @@ class notice_board {
                core::metrics& metrics);
 
   // Queues a task for the worker; false once stopped (the caller answers `stopped`).
-  bool post(std::function<void()> task);
-  void run();
+  bool post(std::function<void()> task) { return worker_.post(std::move(task)); }
   // Worker only.
   notice_error refused(notice_error e);
   notice_error stored_failure(notice_error e);
@@ -94,7 +90,7 @@ class notice_board {
   const core::clock& clock_;
   notice_database db_;                  // worker only (after construction)
   std::map<std::int64_t, notice> all_;  // worker only
-  std::vector<notice_listener*> listeners_;  // set before the first request
+  std::vector<notice_listener*> listeners_;  // worker only
 
   core::metrics& metrics_;
   core::metrics::counter& notices_total_;
@@ -102,12 +98,9 @@ class notice_board {
   core::metrics::counter& storage_errors_;
 
   // Unbounded like the ledger's: requests come from people (the bureau, school users) and
-  // from SMS outcomes, a few per notice; none may be dropped.
-  std::mutex mutex_;  // guards queue_ and stopping_
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
-  std::thread worker_;  // last: started once everything above exists
+  // from SMS outcomes, a few per notice; none may be dropped. Last: stopped and joined first,
+  // while everything its tasks touch exists.
+  storage::serial_worker worker_;
 };
 
 }  // namespace campus::notice
