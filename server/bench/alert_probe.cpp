@@ -65,6 +65,7 @@ void alert_probe::expire(probe& p, steady::time_point now) {
   if (p.at == stage::raising) missed_ += static_cast<std::uint64_t>(clients_ - p.seen_count);
   // Start over from a clear whatever was missed, so the next raise is a real transition.
   publish(p, false);
+  if (!awaits_clear_) p.at = stage::idle;  // nobody will confirm the clear
 }
 
 void alert_probe::run(std::chrono::milliseconds duration) {
