@@ -10,7 +10,7 @@
 import { clock_time, relative_time } from './format.js';
 import { get_json } from './api.js';
 import { as_fraction, daily_url, day_text, percent_text, to_ms } from './bureau.js';
-import { el } from './form_fields.js';
+import { el, show_fetch_state } from './form_fields.js';
 
 let uplot_loading = null;
 function load_uplot() {
@@ -148,18 +148,7 @@ export class compliance_panel {
     const { tr } = this;
     this.title.textContent = tr.t('compliance_title');
     this.history_title.textContent = tr.t('compliance_history');
-    if (this.error && !this.answer) {
-      this.root.dataset.state = 'error';
-      this.message.hidden = false;
-      this.message.textContent = tr.t('view_error', { msg: this.error });
-      return;
-    }
-    if (!this.answer) {
-      this.message.hidden = false;
-      this.message.textContent = tr.t('view_loading');
-      return;
-    }
-    this.message.hidden = true;
+    if (!show_fetch_state(this.root, this.message, tr, this.answer, this.error)) return;
     const w = this.answer.reporting_window_s;
     this.window_note.textContent = typeof w === 'number'
       ? tr.t('compliance_window', { w: w % 60 === 0 ? `${w / 60} ${tr.t('unit_min')}` : `${w} ${tr.t('unit_s')}` }) : '';

@@ -1,5 +1,6 @@
-// Building blocks the ledger's forms share: an element with attributes, a <select> refilled in
-// place, and the zone choices of a school. DOM only, no state.
+// Building blocks the ledger's forms and the bureau's views share: an element with attributes, a
+// <select> refilled in place, the zone choices of a school, and a view's loading/error line.
+// DOM only, no state.
 
 export const el = (doc, tag, cls, attrs = {}) => {
   const e = doc.createElement(tag);
@@ -9,6 +10,24 @@ export const el = (doc, tag, cls, attrs = {}) => {
 };
 
 export const option = (value, label) => new Option(label, value);
+
+// A view that fetches an answer: shows the error (when there is no earlier answer to keep) or
+// "loading" in `message`, and says whether there is an answer to paint.
+export function show_fetch_state(root, message, tr, answer, error) {
+  if (error && !answer) {
+    root.dataset.state = 'error';
+    message.hidden = false;
+    message.textContent = tr.t('view_error', { msg: error });
+    return false;
+  }
+  if (!answer) {
+    message.hidden = false;
+    message.textContent = tr.t('view_loading');
+    return false;
+  }
+  message.hidden = true;
+  return true;
+}
 
 // Fills a <select>, keeping its value when it is still offered.
 export function fill_select(select, options) {

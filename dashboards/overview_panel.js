@@ -9,7 +9,7 @@
 import { clock_time } from './format.js';
 import { get_json } from './api.js';
 import { as_fraction, next_sort, overview_columns, percent_text, sort_overview, to_ms } from './bureau.js';
-import { el } from './form_fields.js';
+import { el, show_fetch_state } from './form_fields.js';
 
 const refresh_ms = 30000;
 
@@ -99,18 +99,7 @@ export class overview_panel {
     this.title.textContent = tr.t('overview_title');
     this.hint.textContent = tr.t('overview_hint');
     this.paint_head_();
-    if (this.error && !this.answer) {
-      this.root.dataset.state = 'error';
-      this.message.hidden = false;
-      this.message.textContent = tr.t('view_error', { msg: this.error });
-      return;
-    }
-    if (!this.answer) {
-      this.message.hidden = false;
-      this.message.textContent = tr.t('view_loading');
-      return;
-    }
-    this.message.hidden = true;
+    if (!show_fetch_state(this.root, this.message, tr, this.answer, this.error)) return;
     const generated = to_ms(this.answer.generated_at);
     this.generated.textContent = generated
       ? tr.t('generated_at', { at: clock_time(generated, this.model.sites[0]?.time_zone ?? 'Asia/Shanghai') }) : '';
