@@ -9,7 +9,8 @@ namespace campus::bench {
 const char* const usage_text =
     "usage: campus-bench [--devices N] [--duration S] [--rate MSGS_PER_S|max] [--qos 0|1]\n"
     "                    [--clients K] [--connections C] [--probes P] [--fanout-rate R]\n"
-    "                    [--rss-devices N,N] [--phases ceiling,throughput,latency,fanout,rss,peer]\n"
+    "                    [--rss-devices N,N]\n"
+    "                    [--phases ceiling,throughput,latency,fanout,rss,history,peer]\n"
     "                    [--history sqlite|influxdb] [--json FILE]\n"
     "                    [--peer node-red --peer-ws ws://127.0.0.1:PORT/alerts --peer-mqtt-port P]\n"
     "                    [--server-binary FILE] [--sample-config FILE] [--work-dir DIR] [--keep]\n";
@@ -75,7 +76,7 @@ std::expected<bench_options, std::string> parse_options(int argc, char** argv, b
       o.phases = split(v);
       for (const auto& p : o.phases)
         ok = ok && (p == "ceiling" || p == "throughput" || p == "latency" || p == "fanout" ||
-                    p == "rss" || p == "peer");
+                    p == "rss" || p == "history" || p == "peer");
     } else if (arg == "--history") ok = (o.history = v) == "sqlite" || v == "influxdb";
     else if (arg == "--peer") ok = (o.peer = v) == "node-red";
     else if (arg == "--peer-ws") o.peer_ws = v;

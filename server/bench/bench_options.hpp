@@ -18,7 +18,7 @@ struct bench_options {
   int probes = 4;                // probe gas detectors of the latency phases
   double fanout_rate = 200;      // background messages/s during the fan-out phase
   std::vector<int> rss_devices{10000, 100000};  // district sizes of the memory phase
-  std::vector<std::string> phases{"ceiling", "throughput", "latency", "fanout", "rss"};
+  std::vector<std::string> phases{"ceiling", "throughput", "latency", "fanout", "rss", "history"};
   std::string history = "sqlite";  // or "influxdb": a real influxd in the temp dir
   std::string peer;                // "node-red": also measure the peer
   std::string peer_ws;             // ws://127.0.0.1:PORT/alerts

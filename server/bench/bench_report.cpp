@@ -54,7 +54,10 @@ void bench_report::print(std::ostream& out) const {
     lines.push_back({r.phase, r.figure, number(r.value), r.unit, r.target,
                      r.ratio ? fmt::format("{:.2f}", *r.ratio) : "",
                      r.pass ? (*r.pass ? "pass" : "MISS") : ""});
-    if (!r.note.empty()) lines.back().back() += (lines.back().back().empty() ? "" : " ") + ("(" + r.note + ")");
+    if (!r.note.empty()) {
+      auto& result = lines.back().back();
+      result += fmt::format("{}({})", result.empty() ? "" : " ", r.note);
+    }
   }
   std::vector<std::size_t> w(head.size(), 0);
   for (const auto& l : lines)

@@ -10,6 +10,7 @@
 
 #include "bench/alert_probe.hpp"
 #include "bench/counting_subscriber.hpp"
+#include "bench/history_comparison.hpp"
 #include "bench/load_publisher.hpp"
 #include "bench/peer_watch.hpp"
 #include "bench/process_sample.hpp"
@@ -49,6 +50,18 @@ std::string load_average() {
   std::string a, b, c;
   in >> a >> b >> c;
   return a + " " + b + " " + c;
+}
+
+// Waits until `pid` uses under 5 % of a CPU over half a second (at most `limit`).
+void wait_idle(pid_t pid, std::chrono::seconds limit) {
+  const auto deadline = steady::now() + limit;
+  auto before = cpu_seconds(pid);
+  while (before && steady::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds{500});
+    const auto after = cpu_seconds(pid);
+    if (!after || *after - *before < 0.025) return;
+    before = after;
+  }
 }
 
 }  // namespace
@@ -130,6 +143,7 @@ bool bench_run::run() {
     }
   }
   if (o_.wants("rss")) rss();
+  if (o_.wants("history")) history();
   if (o_.wants("peer")) peer();
   report_.set_fact("load average at end", load_average());
   return ok_;
@@ -368,6 +382,56 @@ bool bench_run::rss() {
     server_->process->stop(std::chrono::seconds{60});
     server_.reset();
   }
+  return true;
+}
+
+bool bench_run::history() {
+  if (influx_url_.empty()) {
+    auto url = stack_.start_influxd();
+    if (!url) {
+      fail("history", url.error());
+      return false;
+    }
+    influx_url_ = *url;
+  }
+  const auto deck = reading_deck::make(*district_, *deck_);
+  say(fmt::format("history: {} points of {} messages to InfluxDB ({}), a plain client then the "
+                  "server's writer, {} s each",
+                  deck.points(), deck.messages().size(), influx_url_, o_.duration_s));
+  if (deck.refused() > 0) {
+    fail("history", fmt::format("the adapters refused {} messages of the deck", deck.refused()));
+    return false;
+  }
+  history_comparison race(deck, influx_url_, dir_ / "history");
+  const auto duration = milliseconds(static_cast<long>(o_.duration_s * 1000));
+  wait_idle(stack_.influxd_pid(), std::chrono::seconds{60});
+  auto plain = race.plain("bench_plain_client", duration);
+  if (!plain) {
+    fail("history", "plain client: " + plain.error());
+    return false;
+  }
+  // influxd compacts what the first half wrote; the second starts once it is idle again.
+  wait_idle(stack_.influxd_pid(), std::chrono::seconds{60});
+  auto writer = race.writer("bench_history_writer", duration);
+  if (!writer) {
+    fail("history", writer.error());
+    return false;
+  }
+  const double ratio = plain->points_per_s > 0 ? writer->points_per_s / plain->points_per_s : 0;
+  report_.add({"history", "plain client → InfluxDB", plain->points_per_s, "points/s", "",
+               std::nullopt, plain->failed == 0 ? std::nullopt : std::optional<bool>(false),
+               fmt::format("{} points in {} POSTs of {} in {:.1f} s, {} refused",
+                           plain->points, plain->batches, history_comparison::batch_points,
+                           plain->seconds, plain->failed)});
+  report_.add({"history", "history writer → InfluxDB", writer->points_per_s, "points/s", "≥ 90 %",
+               ratio, plain->points_per_s > 0 ? std::optional<bool>(ratio >= 0.9) : std::nullopt,
+               fmt::format("ratio: writer / plain client; {} of {} appended points written in "
+                           "{:.1f} s, {} write errors, spool at most {} bytes",
+                           writer->points, writer->offered, writer->seconds,
+                           writer->write_errors, writer->spooled_bytes)});
+  const double dropped = static_cast<double>(writer->offered) - static_cast<double>(writer->points);
+  report_.add({"history", "history writer dropped", dropped, "points", "0", std::nullopt,
+               dropped == 0, fmt::format("{} rejected", writer->rejected)});
   return true;
 }
 

@@ -4,6 +4,7 @@
 //   latency     probe alerts under background load at 20 % and 80 % of the ceiling
 //   fanout      K dashboard clients, every probe alert to each
 //   rss         fresh servers with 10k and 100k devices, every device heard
+//   history     the InfluxDB history writer against a plain client, points/s (influxd only)
 //   peer        the same load and probes against Node-RED (scripts/node-red)
 #pragma once
 
@@ -32,6 +33,7 @@ class bench_run {
   bool latency();
   bool fanout();
   bool rss();
+  bool history();
   bool peer();
   // Waits until the server has taken `expected` MQTT messages (or made no progress for 10 s);
   // the count it reached.

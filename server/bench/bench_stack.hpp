@@ -41,6 +41,8 @@ class bench_stack {
   static constexpr const char* user = "bench";
 
   int broker_port() const { return broker_port_; }
+  // The influxd's process id; 0 before start_influxd().
+  pid_t influxd_pid() const { return influxd_ ? influxd_->pid() : 0; }
 
  private:
   std::filesystem::path dir_;
