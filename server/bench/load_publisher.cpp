@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 
 namespace campus::bench {
@@ -14,11 +15,14 @@ using std::chrono::steady_clock;
 std::expected<std::unique_ptr<load_publisher>, std::string> load_publisher::connect(
     const settings& s, payload_deck& deck) {
   std::unique_ptr<load_publisher> p(new load_publisher(s));
-  int n = 0;
+  // Client ids unique in the process: two publishers alive at once on one broker (the peer
+  // phase's flat-out load and its background) would otherwise take each other's sessions
+  // over, reconnecting in turn for as long as both live.
+  static std::atomic<int> next_id{0};
   for (auto& slice : deck.slices()) {
     auto c = std::make_unique<connection>();
     c->slice = &slice;
-    c->mosq = mosquitto_new(fmt::format("campus-bench-load-{}-{}", ::getpid(), n++).c_str(), true,
+    c->mosq = mosquitto_new(fmt::format("campus-bench-load-{}-{}", ::getpid(), next_id++).c_str(), true,
                             c.get());
     if (!c->mosq) return std::unexpected("mosquitto_new failed");
     mosquitto_connect_callback_set(c->mosq, &load_publisher::on_connect);
