@@ -1,6 +1,7 @@
 // campus-bench runs once at a tiny size and every phase produces its figures: the ceiling, the
 // server's throughput with nothing lost or rejected, latency samples at both loads, every
-// dashboard client getting every probe alert, memory of two servers. No figure is compared
+// dashboard client getting every probe alert, memory of two servers, the InfluxDB history
+// writer and a plain client both writing to a real influxd with nothing dropped. No figure is compared
 // with a target here (that is the benchmark's job, not the test suite's).
 #include <gtest/gtest.h>
 
@@ -108,6 +109,14 @@ TEST(campus_bench, a_tiny_run_measures_every_phase) {
   // Memory of the two servers, each with every device heard.
   for (const char* f : {"resident memory, 50 devices heard", "resident memory, 120 devices heard"})
     EXPECT_GT(rows.get("rss", f).value, 0) << f;
+
+  // History: the plain client and the server's writer both got points into InfluxDB, and the
+  // writer lost none of what it was given.
+  EXPECT_GT(rows.get("history", "plain client → InfluxDB").value, 0);
+  EXPECT_GT(rows.get("history", "history writer → InfluxDB").value, 0);
+  auto dropped = rows.get("history", "history writer dropped");
+  EXPECT_TRUE(dropped.found);
+  EXPECT_EQ(dropped.value, 0);
 }
 
 }  // namespace
