@@ -563,7 +563,7 @@ bool bench_run::peer() {
                "", std::nullopt, std::nullopt, "no answer within 5 s"});
   if (const auto* r = report_.find("latency 20 %", "publish → alert p99"); r && !s.empty() && p99 > 0)
     report_.add({"peer", "server ÷ Node-RED p99 at 20 %", r->value / p99, "×", "", std::nullopt,
-                 std::nullopt, "below 1: ours is faster"});
+                 std::nullopt, "ours ÷ Node-RED, above 1: ours is slower"});
   return true;
 }
 
