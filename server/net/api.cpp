@@ -46,8 +46,10 @@ string_response api::devices(const request& req, const request_target& target,
     return json_error(req, http::status::not_found, "unknown site '" + *site + "'");
   }
   json::array devices;
-  for (const auto& d : state_.devices(site ? std::string_view(*site) : std::string_view{})) {
-    if (who.may_see(d.site)) devices.push_back(messages::device_json(d));
+  for (const auto& d : state_.devices_of([&](std::string_view s) {
+         return (!site || s == *site) && who.may_see(s);
+       })) {
+    devices.push_back(messages::device_json(d));
   }
   return json_response(req, http::status::ok, json::object{{"devices", std::move(devices)}});
 }

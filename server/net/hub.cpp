@@ -32,35 +32,48 @@ std::size_t hub::size() const {
 }
 
 void hub::on_reading(const core::reading& r) {
-  // One key per device, metric and subject: a newer reading supersedes a queued older one.
+  // Most readings have no taker (no client of that school is connected): nothing is built
+  // for them. One key per device, metric and subject: a newer reading supersedes a queued
+  // older one.
+  auto targets = takers(r.site);
+  if (targets.empty()) return;
   auto key = std::make_shared<const std::string>(r.device + '\n' + r.metric + '\n' + r.subject);
-  broadcast(std::make_shared<const std::string>(messages::reading_message(r)), key, r.site);
+  send_all(targets, std::make_shared<const std::string>(messages::reading_message(r)), key);
 }
 
 void hub::on_alert(const rules::alert_event& e) {
   if (!engine_alerts_.load(std::memory_order_relaxed)) return;
-  broadcast(std::make_shared<const std::string>(messages::alert_message(e)), nullptr,
-            e.current.site);
+  auto targets = takers(e.current.site);
+  if (targets.empty()) return;
+  send_all(targets, std::make_shared<const std::string>(messages::alert_message(e)), nullptr);
 }
 
 void hub::on_entry(const incident::entry_view& view, std::string_view event,
                    const std::vector<alerts::ledger_transition>& transitions) {
-  broadcast(std::make_shared<const std::string>(messages::entry_message(view, event, transitions)),
-            nullptr, view.entry.site);
+  auto targets = takers(view.entry.site);
+  if (targets.empty()) return;
+  send_all(targets,
+           std::make_shared<const std::string>(messages::entry_message(view, event, transitions)),
+           nullptr);
 }
 
-void hub::broadcast(const std::shared_ptr<const std::string>& message,
-                    const std::shared_ptr<const std::string>& coalesce_key, std::string_view site) {
+std::vector<std::shared_ptr<websocket_session>> hub::takers(std::string_view site) const {
+  std::vector<std::shared_ptr<websocket_session>> out;
+  std::lock_guard lock(mutex_);
+  if (sessions_.empty()) return out;
+  out.reserve(sessions_.size());
   // Weak pointers: a session being destroyed (waiting in leave()) is skipped, never revived.
-  std::vector<std::weak_ptr<websocket_session>> targets;
-  {
-    std::lock_guard lock(mutex_);
-    targets.reserve(sessions_.size());
-    for (auto* s : sessions_) targets.push_back(s->weak_from_this());
+  for (auto* s : sessions_) {
+    if (!s->may_see(site)) continue;
+    if (auto alive = s->weak_from_this().lock()) out.push_back(std::move(alive));
   }
-  for (const auto& w : targets) {
-    if (auto s = w.lock(); s && s->may_see(site)) s->send(message, coalesce_key);
-  }
+  return out;
+}
+
+void hub::send_all(const std::vector<std::shared_ptr<websocket_session>>& targets,
+                   const std::shared_ptr<const std::string>& message,
+                   const std::shared_ptr<const std::string>& coalesce_key) {
+  for (const auto& s : targets) s->send(message, coalesce_key);
 }
 
 void hub::on_notice(const notice::notice& n) {

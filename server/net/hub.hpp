@@ -58,9 +58,11 @@ class hub final : public ingest::event_sink,
   void close_all(boost::beast::websocket::close_reason reason);
 
  private:
-  // To every client that may see `site`.
-  void broadcast(const std::shared_ptr<const std::string>& message,
-                 const std::shared_ptr<const std::string>& coalesce_key, std::string_view site);
+  // The live clients that may see `site` (none: the caller builds no message).
+  std::vector<std::shared_ptr<websocket_session>> takers(std::string_view site) const;
+  static void send_all(const std::vector<std::shared_ptr<websocket_session>>& targets,
+                       const std::shared_ptr<const std::string>& message,
+                       const std::shared_ptr<const std::string>& coalesce_key);
 
   // To every client whose user is bound to one of `sites` (not bureau and admin users).
   void broadcast_to_schools(const std::shared_ptr<const std::string>& message,

@@ -120,8 +120,9 @@ std::string snapshot_message(const ingest::live_state& state,
                              const std::vector<incident::entry_view>& open,
                              const auth::principal* who) {
   json::array devices;
-  for (const auto& d : state.devices())
-    if (!who || who->may_see(d.site)) devices.push_back(device_json(d));
+  for (const auto& d : state.devices_of(
+           [&](std::string_view site) { return !who || who->may_see(site); }))
+    devices.push_back(device_json(d));
   json::array alerts;
   for (const auto& v : open)
     if (!who || who->may_see(v.entry.site)) alerts.push_back(entry_json(v));

@@ -95,8 +95,9 @@ json::array sites_json(const config::district& d, const auth::principal* who) {
 
 std::string snapshot_message(const ingest::live_state& state, const auth::principal* who) {
   json::array devices;
-  for (const auto& d : state.devices())
-    if (!who || who->may_see(d.site)) devices.push_back(device_json(d));
+  for (const auto& d : state.devices_of(
+           [&](std::string_view site) { return !who || who->may_see(site); }))
+    devices.push_back(device_json(d));
   json::array alerts;
   for (const auto& a : state.active_alerts())
     if (!who || who->may_see(a.site)) alerts.push_back(alert_json(a));
