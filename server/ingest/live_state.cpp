@@ -28,8 +28,20 @@ void live_state::apply(const core::reading& r, core::time_point at) {
   } else {
     d.status = "online";
   }
-  std::string key = r.subject.empty() ? r.metric : r.metric + "/" + r.subject;
-  d.values.insert_or_assign(std::move(key), r);
+  // The common case, a metric without subject already held, is updated in place: nothing is
+  // allocated.
+  auto found = r.subject.empty() ? d.values.find(std::string_view(r.metric))
+                                 : d.values.find(r.metric + "/" + r.subject);
+  if (found == d.values.end()) {
+    found = d.values
+                .emplace(r.subject.empty() ? r.metric : r.metric + "/" + r.subject,
+                         last_value{r.metric, r.subject, {}, {}, {}})
+                .first;
+  }
+  last_value& v = found->second;
+  v.value = r.value;
+  if (v.unit != r.unit) v.unit = r.unit;
+  v.ts = r.ts;
 }
 
 void live_state::apply(const rules::alert_event& e) {
@@ -51,6 +63,15 @@ std::vector<device_snapshot> live_state::devices(std::string_view site) const {
   std::vector<device_snapshot> out;
   for (const auto& d : devices_)
     if (d.site == site) out.push_back(d);
+  return out;
+}
+
+std::vector<device_snapshot> live_state::devices_of(
+    const std::function<bool(std::string_view site)>& visible) const {
+  std::lock_guard lock(mutex_);
+  std::vector<device_snapshot> out;
+  for (const auto& d : devices_)
+    if (visible(d.site)) out.push_back(d);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // other strands, hence the mutex; readers get copies.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,20 @@
 
 namespace campus::ingest {
 
+// A device's last value of one metric (and subject). The device, site and zone are the
+// snapshot's own: kept once per device, not once per value.
+struct last_value {
+  std::string metric;
+  std::string subject;
+  core::reading_value value;
+  std::string unit;
+  core::time_point ts;
+
+  bool is_number() const { return std::holds_alternative<double>(value); }
+  double number() const { return std::get<double>(value); }
+  const std::string& state() const { return std::get<std::string>(value); }
+};
+
 struct device_snapshot {
   std::string id;
   std::string site;
@@ -24,8 +39,8 @@ struct device_snapshot {
   std::string name_en;
   std::string status = "unknown";               // "online", "offline" or "unknown"
   std::optional<core::time_point> last_seen;    // arrival time of its last message
-  std::map<std::string, core::reading> values;  // last reading per metric (and subject:
-                                                // key "metric" or "metric/subject")
+  // Last reading per metric (and subject: key "metric" or "metric/subject").
+  std::map<std::string, last_value, std::less<>> values;
 };
 
 class live_state {
@@ -40,6 +55,10 @@ class live_state {
   void mark_offline(std::string_view device);
 
   std::vector<device_snapshot> devices(std::string_view site = {}) const;  // empty: all
+  // The devices of the schools `visible` accepts (called with each device's site): only
+  // those are copied, so a school's dashboard does not pay for the whole district.
+  std::vector<device_snapshot> devices_of(
+      const std::function<bool(std::string_view site)>& visible) const;
   std::optional<device_snapshot> device(std::string_view id) const;
   std::vector<rules::alert> active_alerts() const;
   const config::district& district() const { return district_; }

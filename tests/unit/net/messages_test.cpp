@@ -104,8 +104,8 @@ TEST(messages, device_json_keys_values_as_live_state_does) {
   d.name_en = "Pond beacon";
   d.status = "online";
   d.last_seen = core::from_epoch_ms(1763860000500);
-  d.values["tag_dist_m/tag-1"] = core::reading{"s1", "pond", "b1", "tag_dist_m", "tag-1", 4.5,
-                                               "m", core::from_epoch_ms(1763860000123)};
+  d.values["tag_dist_m/tag-1"] =
+      ingest::last_value{"tag_dist_m", "tag-1", 4.5, "m", core::from_epoch_ms(1763860000123)};
   const auto j = messages::device_json(d);
   EXPECT_EQ(j.at("status"), "online");
   EXPECT_EQ(j.at("last_seen").as_int64(), 1763860000500);
