@@ -144,11 +144,18 @@ struct district {
   std::string data_dir;        // state kept between runs; default "../var" from the file
   std::string source_file;
 
+  // By id: through the index made by index() (the loader calls it), or by scanning the list
+  // when there is none or it no longer matches the list.
   const site* find_site(std::string_view id) const;
   const device* find_device(std::string_view id) const;
+  void index();
   // The configured paths, or their defaults inside data_dir.
   std::string history_db_path() const;
   std::string spool_path() const;
+
+ private:
+  std::map<std::string, std::size_t, std::less<>> site_index_;    // id → position in sites
+  std::map<std::string, std::size_t, std::less<>> device_index_;  // id → position in devices
 };
 
 }  // namespace campus::config

@@ -29,16 +29,43 @@ const zone* site::find_zone(std::string_view id) const {
   return nullptr;
 }
 
-const site* district::find_site(std::string_view id) const {
-  for (const auto& s : sites)
-    if (s.id == id) return &s;
+namespace {
+// By the index when it still describes the list (same length, the entry's id matches);
+// otherwise by scanning, so a district built or changed in code is still found right.
+template <typename T>
+const T* find_by_id(const std::vector<T>& items,
+                    const std::map<std::string, std::size_t, std::less<>>& index,
+                    std::string_view id) {
+  if (!index.empty() && index.size() == items.size()) {
+    auto it = index.find(id);
+    if (it == index.end()) return nullptr;
+    if (it->second < items.size() && items[it->second].id == id) return &items[it->second];
+  }
+  for (const auto& item : items)
+    if (item.id == id) return &item;
   return nullptr;
 }
 
+template <typename T>
+std::map<std::string, std::size_t, std::less<>> index_of(const std::vector<T>& items) {
+  std::map<std::string, std::size_t, std::less<>> out;
+  for (std::size_t i = 0; i < items.size(); ++i) out.emplace(items[i].id, i);
+  // Duplicate ids (a file the loader refuses) leave the index shorter: scanning is used.
+  return out;
+}
+}  // namespace
+
+void district::index() {
+  site_index_ = index_of(sites);
+  device_index_ = index_of(devices);
+}
+
+const site* district::find_site(std::string_view id) const {
+  return find_by_id(sites, site_index_, id);
+}
+
 const device* district::find_device(std::string_view id) const {
-  for (const auto& d : devices)
-    if (d.id == id) return &d;
-  return nullptr;
+  return find_by_id(devices, device_index_, id);
 }
 
 std::string district::history_db_path() const {
@@ -106,6 +133,7 @@ class district_parser {
     parse_http(root["http"], d.http);
     parse_ingest(root["ingest"], d.ingest);
     parse_sites(root, d);
+    d.index();  // the rules name devices and sites: look them up by id, not by scanning
     rule_parser(r_, d).parse(root["rules"], d.rules);
     compliance_parser(r_).parse(root["compliance"], d.compliance);
     return d;
