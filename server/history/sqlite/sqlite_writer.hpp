@@ -82,6 +82,7 @@ class sqlite_writer {
   std::size_t in_flight_ = 0;      // swapped out of queue_, not yet committed
   std::uint64_t pushed_ = 0;       // readings accepted into the queue, ever
   std::uint64_t done_ = 0;         // of those, committed or given up
+  int flushing_ = 0;               // flush() calls waiting: no group-commit wait
   bool retention_pending_ = true;  // a pass runs at open
   std::chrono::steady_clock::time_point next_retention_;
   bool stopping_ = false;
