@@ -5,6 +5,8 @@
 #include "notify/duty/duty_config.hpp"
 #include "notify/sms/sms_settings.hpp"
 
+#include <malloc.h>
+
 #include <filesystem>
 #include "core/log.hpp"
 
@@ -159,6 +161,12 @@ int application::run() {
             district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);
   desk_->start();
   http_.refresh_compliance();
+  // Start-up parsed the configuration file for the district, its duty and its sms sections;
+  // yaml-cpp keeps
+  // every node of a document until the document goes, some kilobytes per device at peak. That
+  // memory is free now but the allocator would keep it resident: hand it back to the system
+  // (glibc releases free pages inside the heap too, not only at its top).
+  ::malloc_trim(0);
   mqtt_->start();
   schedule_tick();
   signals_.async_wait([this](boost::system::error_code ec, int signal) {

@@ -7,7 +7,9 @@ namespace campus::rules {
 
 void event_count_tracker::forget_before(core::time_point now, core::duration window) {
   // An event exactly `window` old still counts: 3 events at 0, 5 and 10 min are 3 in 10 min.
-  while (!arrivals_.empty() && now - arrivals_.front() > window) arrivals_.pop_front();
+  const auto kept = std::find_if(arrivals_.begin(), arrivals_.end(),
+                                 [&](core::time_point t) { return now - t <= window; });
+  arrivals_.erase(arrivals_.begin(), kept);
 }
 
 void event_count_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {

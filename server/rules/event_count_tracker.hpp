@@ -2,7 +2,7 @@
 // (N in M minutes, whatever other events come between them). Device-wide: no subjects.
 #pragma once
 
-#include <deque>
+#include <vector>
 
 #include "core/reading.hpp"
 #include "rules/tracker_context.hpp"
@@ -23,7 +23,9 @@ class event_count_tracker {
  private:
   void forget_before(core::time_point now, core::duration window);
 
-  std::deque<core::time_point> arrivals_;  // arrival times inside the window, oldest first
+  // Arrival times inside the window, oldest first. A vector, not a deque: an empty deque
+  // still allocates, and most devices bound to such a rule never see a matching event.
+  std::vector<core::time_point> arrivals_;
   alert_book::handle alert_ = 0;
 };
 
