@@ -62,6 +62,9 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     const auto peer = socket.remote_endpoint(peer_ec);
     if (!peer_ec) {
       if (auto slot = ctx_->guard.admit(peer.address())) {
+        // An alert frame goes out at once. With Nagle's algorithm it waited for the client's
+        // ACK of the reading frame sent just before it, which a delayed ACK holds up to 40 ms.
+        socket.set_option(tcp::no_delay(true), peer_ec);
         // The whole port speaks TLS or none of it: no plain-text fallback to downgrade to.
         if (ctx_->tls) {
           std::make_shared<tls_http_session>(std::move(socket), ctx_, std::move(slot))->run();
