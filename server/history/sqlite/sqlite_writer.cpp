@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "history/sqlite/sqlite_schema.hpp"
@@ -26,6 +31,7 @@ constexpr auto first_backoff = 100ms;
 constexpr auto max_backoff = 5s;
 // At close nobody will retry later: after this many attempts the batch is counted as dropped.
 constexpr int attempts_at_close = 5;
+constexpr int background_nice = 10;
 // Group commit: a batch smaller than this waits up to group_commit_wait for more readings.
 constexpr std::size_t group_commit_rows = 5'000;
 constexpr auto group_commit_wait = 100ms;
@@ -153,6 +159,13 @@ bool sqlite_writer::stopping() const {
 }
 
 void sqlite_writer::run() {
+  // History is bulk work: on a machine whose cores are shared with the broker, the thread that
+  // carries alerts (the Asio loop) and the ledger's come first. Nice 10 on this thread only
+  // (Linux applies it per thread); it still gets the idle time, which is most of it.
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), background_nice) != 0) {
+    core::log(core::log_level::debug, "history: cannot lower the writer's priority: {}",
+              std::strerror(errno));
+  }
   std::vector<core::reading> batch;
   std::unique_lock lock(mutex_);
   for (;;) {
