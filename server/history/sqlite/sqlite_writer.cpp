@@ -100,18 +100,24 @@ sqlite_writer::~sqlite_writer() { close(); }
 void sqlite_writer::push(std::span<const core::reading> readings) {
   if (readings.empty()) return;
   std::size_t accepted = 0;
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
       // The limit covers the batch being written too: it bounds the memory held, not a list.
       const auto held = queue_.size() + in_flight_;
+      const auto before = queue_.size();
       accepted = std::min(readings.size(), queue_limit_ - std::min(queue_limit_, held));
       queue_.insert(queue_.end(), readings.begin(), readings.begin() + accepted);
       pushed_ += accepted;
       depth_.set(static_cast<std::int64_t>(queue_.size() + in_flight_));
+      // The writer waits for a first reading, then for a full group: waking it for every
+      // reading in between would cost a futex call (and a thread switch) per reading.
+      wake = accepted > 0 && (before == 0 || (before < group_commit_rows &&
+                                              queue_.size() >= group_commit_rows));
     }
   }
-  if (accepted > 0) wake_.notify_one();
+  if (wake) wake_.notify_one();
   if (const auto rejected = readings.size() - accepted; rejected > 0) {
     dropped_.inc(rejected);
     long suppressed = 0;
