@@ -12,8 +12,11 @@
 
 namespace campus::app {
 
-application::application(config::district d)
+application::application(config::district d, notify::duty::duty_result duty,
+                         notify::sms::sms_settings sms)
     : district_(std::move(d)),
+      duty_(std::move(duty)),
+      sms_(std::move(sms)),
       state_(district_),
       engine_(district_.rules, ingest::device_profiles(district_), clock_),
       pipeline_(district_, adapters::builtin_registry(), engine_, state_, metrics_, clock_),
@@ -58,14 +61,12 @@ std::expected<void, std::string> application::open_incidents() {
   // The duty and sms sections were validated with the rest of the file (main.cpp); a file
   // without a duty section has no roster (every step reaches the dashboards only).
   auto policy = notify::duty::escalation_policy::seed_default();
-  if (auto duty = notify::duty::load_duty_file(district_.source_file, district_)) {
-    roster_ = std::make_unique<notify::duty::roster>(std::move(duty->plan));
-    policy = std::move(duty->escalation);
+  if (duty_) {
+    roster_ = std::make_unique<notify::duty::roster>(std::move(duty_->plan));
+    policy = std::move(duty_->escalation);
     http_.set_roster(roster_.get());
   }
-  // Read after --data-dir was applied, so the log gateway's file lands in the data directory.
-  auto sms = notify::sms::load_sms_file(district_.source_file, district_);
-  if (!sms) return std::unexpected("the sms section: " + sms.error().front().to_string());
+  const auto* sms = &sms_;
   if (!sms->configured) {
     core::log(core::log_level::warn,
               "no sms: section: alert text messages are only written to {} (no phone is "
@@ -161,11 +162,8 @@ int application::run() {
             district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);
   desk_->start();
   http_.refresh_compliance();
-  // Start-up parsed the configuration file for the district, its duty and its sms sections;
-  // yaml-cpp keeps
-  // every node of a document until the document goes, some kilobytes per device at peak. That
-  // memory is free now but the allocator would keep it resident: hand it back to the system
-  // (glibc releases free pages inside the heap too, not only at its top).
+  // What start-up built and dropped on the way (copies, the sites' and rules' scratch) goes
+  // back to the system: glibc releases free pages inside the heap too, not only at its top.
   ::malloc_trim(0);
   mqtt_->start();
   schedule_tick();

@@ -23,15 +23,19 @@
 #include "net/server.hpp"
 #include "notice/notice_board.hpp"
 #include "notice/notice_sender.hpp"
+#include "notify/duty/duty_config.hpp"
 #include "notify/duty/roster.hpp"
 #include "notify/sms/sms_gateway.hpp"
+#include "notify/sms/sms_settings.hpp"
 #include "rules/rule_engine.hpp"
 
 namespace campus::app {
 
 class application {
  public:
-  explicit application(config::district d);
+  // `duty` may be an error (a file without a duty section: nobody is on duty); `sms` is the
+  // file's sms section, already checked.
+  application(config::district d, notify::duty::duty_result duty, notify::sms::sms_settings sms);
   ~application();
 
   // Runs until SIGINT or SIGTERM, then writes or spools all history still in memory.
@@ -49,6 +53,10 @@ class application {
   void open_notices(incident::sms_outbox* outbox, notify::sms::sms_language language);
 
   config::district district_;
+  // The duty and sms sections, read by main with the rest of the file, before anything sized
+  // by the district is built (see main.cpp: the heap is compacted after the parsing).
+  notify::duty::duty_result duty_;
+  notify::sms::sms_settings sms_;
   core::system_clock clock_;
   core::metrics metrics_;
   std::unique_ptr<history::history_store> history_;  // null when it could not be opened
