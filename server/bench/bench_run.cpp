@@ -496,11 +496,14 @@ bool bench_run::peer() {
   marker_armed.store(true);
   (void)(*probe_pub)->publish({marker.topic, marker.payload, false}, o_.qos);
   // Node-RED falls behind and catches up later (its broker queues for it). Wait for the
-  // marker while its count still moves (its count comes once a second).
+  // marker while its count still moves (its count comes once a second), and then for as long
+  // again as the flood took: the count node has everything long before the switch does (at
+  // 10,000 devices and 15 s of flood the switch finished 20–40 s after the count stopped).
   auto last = watch.last_count();
   auto moved = steady::now();
   auto counted_at = last.at;  // when the final count was first reported
-  while (marker_armed.load() && seconds_since(moved) < 10) {
+  const double patience = std::max(10.0, 3.0 * o_.duration_s);
+  while (marker_armed.load() && seconds_since(moved) < patience) {
     std::this_thread::sleep_for(milliseconds{50});
     const auto now = watch.last_count();
     if (now.count > last.count) {
