@@ -145,7 +145,7 @@ struct district {
   std::string source_file;
 
   // By id: through the index made by index() (the loader calls it), or by scanning the list
-  // when there is none or it no longer matches the list.
+  // when the index does not know the id or no longer matches the list.
   const site* find_site(std::string_view id) const;
   const device* find_device(std::string_view id) const;
   void index();

@@ -30,15 +30,14 @@ const zone* site::find_zone(std::string_view id) const {
 }
 
 namespace {
-// By the index when it still describes the list (same length, the entry's id matches);
-// otherwise by scanning, so a district built or changed in code is still found right.
+// By the index when its entry still holds (the element at that position has that id);
+// otherwise by scanning, so a district built or changed in code is still answered right. A
+// miss scans too: unknown ids come from bad input and errors, not from the hot paths.
 template <typename T>
 const T* find_by_id(const std::vector<T>& items,
                     const std::map<std::string, std::size_t, std::less<>>& index,
                     std::string_view id) {
-  if (!index.empty() && index.size() == items.size()) {
-    auto it = index.find(id);
-    if (it == index.end()) return nullptr;
+  if (auto it = index.find(id); it != index.end()) {
     if (it->second < items.size() && items[it->second].id == id) return &items[it->second];
   }
   for (const auto& item : items)
@@ -50,7 +49,7 @@ template <typename T>
 std::map<std::string, std::size_t, std::less<>> index_of(const std::vector<T>& items) {
   std::map<std::string, std::size_t, std::less<>> out;
   for (std::size_t i = 0; i < items.size(); ++i) out.emplace(items[i].id, i);
-  // Duplicate ids (a file the loader refuses) leave the index shorter: scanning is used.
+  // Duplicate ids (a file the loader refuses) keep their first position, as a scan finds them.
   return out;
 }
 }  // namespace

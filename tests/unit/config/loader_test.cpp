@@ -45,6 +45,29 @@ TEST(config_loader, sample_district_loads_with_every_family_and_zone_type) {
   EXPECT_TRUE(d->http.dashboards_dir.ends_with("dashboards")) << d->http.dashboards_dir;
 }
 
+TEST(config_loader, finds_every_site_and_device_by_id_and_stays_right_when_the_lists_change) {
+  auto d = load_file(std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml");
+  ASSERT_TRUE(d) << (d ? "" : d.error().front().to_string());
+  for (const auto& s : d->sites) EXPECT_EQ(d->find_site(s.id), &s) << s.id;
+  for (const auto& dev : d->devices) EXPECT_EQ(d->find_device(dev.id), &dev) << dev.id;
+  EXPECT_EQ(d->find_device("no-such-device"), nullptr);
+  EXPECT_EQ(d->find_site("no-such-site"), nullptr);
+
+  // A copy finds its own elements, not the original's.
+  const district copy = *d;
+  EXPECT_EQ(copy.find_device(copy.devices.back().id), &copy.devices.back());
+
+  // Changed in code after loading (as tests and the simulator do): the index no longer
+  // matches, and the lookups still answer from the lists.
+  d->devices.erase(d->devices.begin());
+  d->devices.push_back(d->devices.front());
+  d->devices.back().id = "added-later";
+  EXPECT_EQ(d->find_device("added-later"), &d->devices.back());
+  EXPECT_EQ(d->find_device(d->devices.front().id), &d->devices.front());
+  d->sites.front().id = "renamed";
+  EXPECT_EQ(d->find_site("renamed"), &d->sites.front());
+}
+
 TEST(config_loader, minimal_file_gets_defaults) {
   auto d = load_string(minimal, "min.yaml");
   ASSERT_TRUE(d) << d.error().front().to_string();
