@@ -7,12 +7,12 @@ namespace campus::rules {
 void stuck_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
   if (!r.is_number() || std::isnan(r.number())) return;
   const double v = r.number();
-  auto it = subjects_.find(r.subject);
-  if (it == subjects_.end()) {
-    subjects_.emplace(r.subject, subject_state{v, ctx.now, 0});
+  subject_state* held = subjects_.find(r.subject);
+  if (!held) {
+    subjects_.add(r.subject, subject_state{v, ctx.now, 0});
     return;
   }
-  subject_state& s = it->second;
+  subject_state& s = *held;
   if (v != s.value) {
     s.value = v;
     s.since = ctx.now;
@@ -24,7 +24,7 @@ void stuck_tracker::on_reading(const tracker_context& ctx, const core::reading& 
   }
   // The period counts regardless of time windows: a frozen sensor is frozen all day.
   if (s.alert || !ctx.in_window || ctx.now - s.since < ctx.rule.period) return;
-  s.alert = ctx.book.raise({ctx.rule, ctx.device, it->first, ctx.rule.metric, ctx.rule.severity,
+  s.alert = ctx.book.raise({ctx.rule, ctx.device, r.subject, ctx.rule.metric, ctx.rule.severity,
                             v, std::nullopt},
                            ctx.now, ctx.out);
 }

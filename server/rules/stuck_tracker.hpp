@@ -3,9 +3,9 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
 
 #include "core/reading.hpp"
+#include "rules/subject_list.hpp"
 #include "rules/tracker_context.hpp"
 
 namespace campus::rules {
@@ -24,7 +24,7 @@ class stuck_tracker {
     core::time_point since;  // first arrival of `value` in the current run
     alert_book::handle alert = 0;
   };
-  std::unordered_map<std::string, subject_state> subjects_;
+  subject_list<subject_state> subjects_;
 };
 
 }  // namespace campus::rules

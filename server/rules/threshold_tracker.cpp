@@ -3,15 +3,14 @@
 namespace campus::rules {
 
 void threshold_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
-  auto it = subjects_.find(r.subject);
-  if (it == subjects_.end()) {
-    subject_state fresh;
-    if (!fresh.levels.feed(ctx.rule, r.value)) return;  // a value this rule cannot compare
-    it = subjects_.emplace(r.subject, std::move(fresh)).first;
-  } else if (!it->second.levels.feed(ctx.rule, r.value)) {
-    return;
+  if (subject_state* held = subjects_.find(r.subject)) {
+    if (!held->levels.feed(ctx.rule, r.value)) return;
+    return evaluate(ctx, r.subject, *held);
   }
-  evaluate(ctx, it->first, it->second);
+  subject_state fresh;
+  if (!fresh.levels.feed(ctx.rule, r.value)) return;  // a value this rule cannot compare
+  auto& added = subjects_.add(r.subject, std::move(fresh));
+  evaluate(ctx, added.first, added.second);
 }
 
 void threshold_tracker::on_tick(const tracker_context& ctx) {

@@ -3,9 +3,9 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "core/reading.hpp"
+#include "rules/subject_list.hpp"
 #include "rules/threshold_state.hpp"
 #include "rules/tracker_context.hpp"
 
@@ -26,7 +26,7 @@ class threshold_tracker {
 
   void evaluate(const tracker_context& ctx, const std::string& subject, subject_state& s);
 
-  std::unordered_map<std::string, subject_state> subjects_;
+  subject_list<subject_state> subjects_;
 };
 
 }  // namespace campus::rules
