@@ -62,7 +62,9 @@ std::vector<std::shared_ptr<websocket_session>> hub::takers(std::string_view sit
   std::lock_guard lock(mutex_);
   if (sessions_.empty()) return out;
   out.reserve(sessions_.size());
-  // Weak pointers: a session being destroyed (waiting in leave()) is skipped, never revived.
+  // A session being destroyed waits in leave(), called first thing in its destructor, so its
+  // principal is still whole for may_see(); lock() then fails for it: it is skipped, never
+  // revived.
   for (auto* s : sessions_) {
     if (!s->may_see(site)) continue;
     if (auto alive = s->weak_from_this().lock()) out.push_back(std::move(alive));
