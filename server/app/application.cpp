@@ -66,13 +66,12 @@ std::expected<void, std::string> application::open_incidents() {
     policy = std::move(duty_->escalation);
     http_.set_roster(roster_.get());
   }
-  const auto* sms = &sms_;
-  if (!sms->configured) {
+  if (!sms_.configured) {
     core::log(core::log_level::warn,
               "no sms: section: alert text messages are only written to {} (no phone is "
-              "contacted)", sms->log_file);
+              "contacted)", sms_.log_file);
   }
-  auto gateway = notify::sms::open_gateway(*sms);
+  auto gateway = notify::sms::open_gateway(sms_);
   if (!gateway) return std::unexpected(gateway.error());
   gateway_ = std::move(*gateway);
 
@@ -90,7 +89,7 @@ std::expected<void, std::string> application::open_incidents() {
   desk_ = std::make_unique<incident::incident_desk>(io_, *ledger_, state_, roster_.get(),
                                                     std::move(policy), clock_, metrics_);
   auto outbox = std::make_unique<incident::sms_outbox>(
-      desk_->strand(), *gateway_, sms->template_options, sms->language, sms->rate_limit, clock_,
+      desk_->strand(), *gateway_, sms_.template_options, sms_.language, sms_.rate_limit, clock_,
       metrics_);
   incident::sms_outbox* shared_outbox = outbox.get();  // the bureau's notices go through it too
   desk_->set_outbox(std::move(outbox));
@@ -100,7 +99,7 @@ std::expected<void, std::string> application::open_incidents() {
   core::log(core::log_level::info, "alert ledger {}: {} open entries; SMS by {}", path, *restored,
             gateway_->name());
   pipeline_.add_sink(*desk_);
-  open_notices(shared_outbox, sms->language);
+  open_notices(shared_outbox, sms_.language);
   return {};
 }
 

@@ -112,10 +112,6 @@ server_files read_server_files(const std::string& config_file,
     out.errors = loaded.error();
     return out;
   }
-  if (auto errors = check_duty(config_file, *loaded); !errors.empty()) {
-    out.errors = std::move(errors);
-    return out;
-  }
   if (listen) {
     loaded->http.host = listen->host;
     loaded->http.port = listen->port;
@@ -137,7 +133,15 @@ server_files read_server_files(const std::string& config_file,
     return out;
   }
   out.sms = std::move(*sms);
+  // One parse for a valid duty section; the file is read again only to tell a missing
+  // section (nobody on duty) from a wrong one.
   out.duty = campus::notify::duty::load_duty_file(config_file, *loaded);
+  if (!out.duty) {
+    if (auto errors = check_duty(config_file, *loaded); !errors.empty()) {
+      out.errors = std::move(errors);
+      return out;
+    }
+  }
   out.district = std::move(*loaded);
   return out;
 }

@@ -30,14 +30,12 @@ void live_state::apply(const core::reading& r, core::time_point at) {
   }
   // The common case, a metric without subject already held, is updated in place: nothing is
   // allocated.
-  auto found = r.subject.empty() ? d.values.find(std::string_view(r.metric))
-                                 : d.values.find(r.metric + "/" + r.subject);
-  if (found == d.values.end()) {
-    found = d.values
-                .emplace(r.subject.empty() ? r.metric : r.metric + "/" + r.subject,
-                         last_value{r.metric, r.subject, {}, {}, {}})
-                .first;
-  }
+  std::string keyed;  // "metric/subject", made only when there is a subject
+  if (!r.subject.empty()) keyed = r.metric + "/" + r.subject;
+  const std::string& key = r.subject.empty() ? r.metric : keyed;
+  auto found = d.values.find(std::string_view(key));
+  if (found == d.values.end())
+    found = d.values.emplace(key, last_value{r.metric, r.subject, {}, {}, {}}).first;
   last_value& v = found->second;
   v.value = r.value;
   if (v.unit != r.unit) v.unit = r.unit;
