@@ -37,9 +37,9 @@ export const overview_columns = Object.freeze([
   'school', 'worst', 'open', 'overdue', 'reports_overdue', 'devices', 'compliance', 'last_incident',
 ]);
 
-function overview_key(row, column) {
+function overview_key(row, column, lang) {
   switch (column) {
-    case 'school': return row.name || row.site;
+    case 'school': return school_name(row, lang);
     case 'worst': return row.worst_severity ? severity_rank(row.worst_severity) : null;
     case 'devices': return row.devices_total > 0 ? row.devices_online / row.devices_total : null;
     case 'compliance': return typeof row.compliance_rate === 'number' ? row.compliance_rate : null;
@@ -49,12 +49,16 @@ function overview_key(row, column) {
 }
 
 // The rows sorted by a column, ascending or descending; rows without a value last either way,
-// ties in the server's order (the configuration's).
-export function sort_overview(rows, column, dir = 'asc') {
+// ties in the server's order (the configuration's). Names compare naturally (学校2 before
+// 学校10) in the language shown. The column 'priority' is the default order, the worst school
+// first (worst_first), whatever `dir`.
+export function sort_overview(rows, column, dir = 'asc', lang = 'zh') {
+  if (column === 'priority') return worst_first(rows, lang);
   const sign = dir === 'desc' ? -1 : 1;
-  return rows.map((row, i) => ({ row, i, k: overview_key(row, column) })).sort((a, b) => {
+  const collator = name_collator(lang);
+  return rows.map((row, i) => ({ row, i, k: overview_key(row, column, lang) })).sort((a, b) => {
     if (a.k === null || b.k === null) return a.k === b.k ? a.i - b.i : a.k === null ? 1 : -1;
-    const c = typeof a.k === 'string' ? a.k.localeCompare(b.k, 'zh-CN') : a.k - b.k;
+    const c = typeof a.k === 'string' ? collator.compare(a.k, b.k) : a.k - b.k;
     return c !== 0 ? sign * c : a.i - b.i;
   }).map((x) => x.row);
 }
@@ -213,4 +217,98 @@ export function apply_read(notice, msg) {
     r.readers.push({ user, name: String(msg.name ?? user), at: to_ms(msg.at) });
   }
   return notice;
+}
+
+// ---- Hundreds of schools on one screen (issue 19): natural names, search, filters, worst first.
+
+// Names compared as a person reads them: 学校2 before 学校10 before 学校100 (numeric collation),
+// Chinese by pinyin order in Chinese, English names in English. One collator per language.
+const collators = new Map();
+export function name_collator(lang = 'zh') {
+  const key = lang === 'en' ? 'en' : 'zh-CN';
+  if (!collators.has(key)) collators.set(key, new Intl.Collator(key, { numeric: true, sensitivity: 'base' }));
+  return collators.get(key);
+}
+
+// The name a school is shown by in `lang` (as i18n's tr.name): Chinese `name` or English `name_en`.
+export const school_name = (s, lang = 'zh') =>
+  (lang === 'en' ? s.name_en || s.name : s.name || s.name_en) || s.site || s.id || '';
+
+// Sorts schools (anything with site/id, name, name_en) by their shown name, naturally.
+export function sort_by_name(schools, lang = 'zh') {
+  const c = name_collator(lang);
+  return [...schools].sort((a, b) => c.compare(school_name(a, lang), school_name(b, lang)));
+}
+
+// Text as searched: NFKC (full-width digits and letters become ASCII), lower case, no spaces.
+const fold = (v) => String(v ?? '').normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+
+// Whether a school matches what was typed: part of its Chinese name, English name or id.
+// An empty query matches every school.
+export function matches_school(s, query) {
+  const q = fold(query);
+  if (!q) return true;
+  return [s.name, s.name_en, s.site ?? s.id].some((v) => fold(v).includes(q));
+}
+
+// Why an overview row needs attention, as a list of reasons (empty: nothing wrong). `target` is
+// the compliance target as a fraction, the row's compliance_rate a fraction too.
+export function school_problems(row, target = 0.9) {
+  const out = [];
+  if (row.worst_severity) out.push('active');
+  if (row.overdue > 0) out.push('overdue');
+  if (row.reports_overdue > 0) out.push('reports_overdue');
+  if (row.devices_total > 0 && row.devices_online < row.devices_total) out.push('offline');
+  if (typeof row.compliance_rate === 'number' && row.compliance_rate < target) out.push('below_target');
+  return out;
+}
+
+// The status filter's choices: any, one colour (the worst active one), or none active.
+export const overview_statuses = Object.freeze(['all', 'red', 'orange', 'yellow', 'blue', 'none']);
+
+// The overview's rows that pass the search, the status and the "only problems" toggle.
+export function filter_overview(rows, { query = '', status = 'all', problems_only = false, target = 0.9 } = {}) {
+  return rows.filter((r) => matches_school(r, query)
+    && (status === 'all' || (status === 'none' ? !r.worst_severity : r.worst_severity === status))
+    && (!problems_only || school_problems(r, target).length > 0));
+}
+
+// The default order, the worst school first: its worst active colour, then overdue entries,
+// one-hour reports overdue, open entries, devices offline, the lowest compliance (no
+// requirement last); equal schools by name, naturally.
+export function worst_first(rows, lang = 'zh') {
+  const c = name_collator(lang);
+  const sev = (r) => (r.worst_severity ? severity_rank(r.worst_severity) : -1);
+  const n = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const offline = (r) => (r.devices_total > 0 ? n(r.devices_total) - n(r.devices_online) : 0);
+  const rate = (r) => (typeof r.compliance_rate === 'number' ? r.compliance_rate : Infinity);
+  return [...rows].sort((a, b) => sev(b) - sev(a) || n(b.overdue) - n(a.overdue)
+    || n(b.reports_overdue) - n(a.reports_overdue) || n(b.open) - n(a.open) || offline(b) - offline(a)
+    || (rate(a) === rate(b) ? 0 : rate(a) < rate(b) ? -1 : 1)
+    || c.compare(school_name(a, lang), school_name(b, lang)));
+}
+
+// How many rows a long list shows at first, and adds per "show more".
+export const page_size = 50;
+
+// Compliance bars, the worst first: under the target first, then the lowest rate, schools with
+// no requirement last; equal ones by name.
+export function compliance_order(schools, target = 0.9, lang = 'zh') {
+  const c = name_collator(lang);
+  const rate = (s) => (typeof s.rate === 'number' ? s.rate : Infinity);
+  const below = (s) => (rate(s) < target ? 0 : 1);
+  return [...schools].sort((a, b) => below(a) - below(b)
+    || (rate(a) === rate(b) ? 0 : rate(a) < rate(b) ? -1 : 1)
+    || c.compare(school_name(a, lang), school_name(b, lang)));
+}
+
+// A district report's school rows, the worst first: one-hour report breaches, then the lowest
+// availability (unknown last), then by name.
+export function report_schools_order(schools, lang = 'zh') {
+  const c = name_collator(lang);
+  const n = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const avail = (s) => (typeof s.availability === 'number' ? s.availability : Infinity);
+  return [...schools].sort((a, b) => n(b.report_breaches) - n(a.report_breaches)
+    || (avail(a) === avail(b) ? 0 : avail(a) < avail(b) ? -1 : 1)
+    || c.compare(school_name(a, lang), school_name(b, lang)));
 }

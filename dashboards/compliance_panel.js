@@ -4,12 +4,18 @@
 // last seen), and the daily history of GET /api/compliance/daily as a uPlot chart (the district
 // line, one line per school, the target as a dashed line).
 //
+// A district of hundreds of schools: the bars come the worst first (under the target first, the
+// lowest rate first), with a search and the first 50 until "show more"; the missing points are
+// listed for the schools shown, and the chart draws the district and the lowest schools only.
+//
 // For tests: the section carries data-state (loading | ready | error); the district figure
-// data-rate (a fraction), each bar data-rate and data-below.
+// data-rate (a fraction), each bar data-rate and data-below; the bars' list data-total,
+// data-matched and data-shown.
 
 import { clock_time, relative_time } from './format.js';
 import { get_json } from './api.js';
-import { as_fraction, daily_url, day_text, percent_text, to_ms } from './bureau.js';
+import { as_fraction, compliance_order, daily_url, day_text, matches_school, page_size, percent_text, to_ms }
+  from './bureau.js';
 import { el, show_fetch_state } from './form_fields.js';
 
 let uplot_loading = null;
@@ -20,6 +26,9 @@ function load_uplot() {
   });
   return uplot_loading;
 }
+
+// Schools drawn in the history chart besides the district: more lines are unreadable.
+const chart_schools = 8;
 
 const palette = ['#1d4f99', '#1e8e3e', '#8e44ad', '#c0392b', '#16a085', '#d35400', '#2c3e50', '#7f8c8d'];
 const chart_font = '12px "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", system-ui, sans-serif';
@@ -81,14 +90,34 @@ export class compliance_panel {
     head.append(this.title, this.window_note);
     this.message = el(doc, 'p', 'view-message', { role: 'status', 'data-testid': 'compliance-message' });
     this.headline = el(doc, 'div', 'compliance-headline');
+    this.query = '';
+    this.limit = page_size;
+    const bar = el(doc, 'div', 'list-filters');
+    const label = el(doc, 'label', 'list-field list-search');
+    this.search_label = el(doc, 'span');
+    this.search = el(doc, 'input', null, { type: 'search', autocomplete: 'off', 'data-testid': 'compliance-search' });
+    label.append(this.search_label, this.search);
+    this.order_hint = el(doc, 'p', 'view-hint');
+    bar.append(label, this.order_hint);
+    this.count = el(doc, 'p', 'list-count', { 'data-testid': 'compliance-count', 'aria-live': 'polite' });
+    this.search.addEventListener('input', () => {
+      this.query = this.search.value;
+      this.limit = page_size;
+      this.paint_();
+    });
     this.bars = el(doc, 'ul', 'compliance-bars', { 'data-testid': 'compliance-bars' });
+    this.more = el(doc, 'button', 'range list-more', { type: 'button', 'data-testid': 'compliance-more' });
+    this.more.addEventListener('click', () => {
+      this.limit += page_size;
+      this.paint_();
+    });
     this.missing = el(doc, 'div', 'compliance-missing');
     const history = el(doc, 'section', 'compliance-history');
     this.history_title = el(doc, 'h3');
     this.chart_box = el(doc, 'div', 'compliance-chart', { 'data-testid': 'compliance-chart' });
     this.history_message = el(doc, 'p', 'view-hint');
     history.append(this.history_title, this.chart_box, this.history_message);
-    this.root.append(head, this.message, this.headline, this.bars, this.missing, history);
+    this.root.append(head, this.message, this.headline, bar, this.count, this.bars, this.more, this.missing, history);
   }
 
   set_language(tr) {
@@ -153,6 +182,7 @@ export class compliance_panel {
     this.window_note.textContent = typeof w === 'number'
       ? tr.t('compliance_window', { w: w % 60 === 0 ? `${w / 60} ${tr.t('unit_min')}` : `${w} ${tr.t('unit_s')}` }) : '';
     this.paint_headline_();
+    this.paint_list_();
     this.paint_bars_();
     this.paint_missing_();
     this.paint_chart_();
@@ -187,10 +217,36 @@ export class compliance_panel {
     this.headline.replaceChildren(box, facts);
   }
 
+  // The schools in the order shown (the worst first), those matching the search, and the page.
+  paint_list_() {
+    const { tr } = this;
+    this.search_label.textContent = tr.t('list_search');
+    this.search.placeholder = tr.t('list_search_hint');
+    this.order_hint.textContent = tr.t('compliance_order_hint');
+    const all = (this.answer.schools ?? []).map((s) => ({ ...s, rate: this.rate_(s.rate), raw: s }));
+    const ordered = compliance_order(all, this.target_(), tr.lang);
+    const matched = ordered.filter((s) => matches_school(s, this.query));
+    this.ordered = ordered;
+    this.page = matched.slice(0, this.limit).map((s) => s.raw);
+    this.count.textContent = matched.length === all.length
+      ? tr.t('list_count_all', { shown: this.page.length, total: all.length })
+      : tr.t('list_count', { shown: this.page.length, matched: matched.length, total: all.length });
+    const left = matched.length - this.page.length;
+    this.more.hidden = left <= 0;
+    this.more.textContent = tr.t('list_more', { n: Math.min(page_size, left), left });
+    Object.assign(this.bars.dataset, { total: String(all.length), matched: String(matched.length), shown: String(this.page.length) });
+  }
+
   paint_bars_() {
     const { doc, tr } = this;
     const target = this.target_();
-    const items = (this.answer.schools ?? []).map((s) => {
+    if (!this.page.length) {
+      const li = el(doc, 'li', 'view-hint');
+      li.textContent = tr.t('list_none');
+      this.bars.replaceChildren(li);
+      return;
+    }
+    const items = this.page.map((s) => {
       const rate = this.rate_(s.rate);
       const below = rate !== null && rate < target;
       const li = el(doc, 'li', 'compliance-bar', { 'data-testid': `compliance-bar-${s.site}`, 'data-below': String(below) });
@@ -218,7 +274,7 @@ export class compliance_panel {
   paint_missing_() {
     const { doc, tr } = this;
     const parts = [];
-    for (const s of this.answer.schools ?? []) {
+    for (const s of this.page) {
       const missing = (s.points ?? []).filter((p) => p.status !== 'reporting');
       if (!missing.length) continue;
       const rate = this.rate_(s.rate);
@@ -262,7 +318,11 @@ export class compliance_panel {
       return f === null ? null : Math.round(f * 1000) / 10;
     };
     const xs = days.map((d) => Date.parse(`${d.date}T12:00:00Z`) / 1000);
-    const schools = this.answer?.schools ?? [];
+    // The lowest schools only (the district line carries the rest).
+    const schools = (this.ordered ?? []).slice(0, chart_schools).map((s) => s.raw);
+    if ((this.answer?.schools ?? []).length > chart_schools) {
+      this.history_message.textContent = tr.t('compliance_chart_some', { n: schools.length });
+    }
     const target = this.target_() * 100;
     const data = [xs, days.map((d) => scale(d.district)), days.map(() => target)];
     const series = [

@@ -625,6 +625,39 @@ const bureau_words = {
   notice_from_bureau: ['【区教育局通知】', 'Education bureau notice: '],
   duration_part: ['{n} {unit}', '{n} {unit}'],
 };
+// Hundreds of schools on one screen (issue 19): search, filters, counts, bounded lists.
+const district_words = {
+  list_search: ['搜索学校', 'Search schools'],
+  list_search_hint: ['学校名称（中文或英文）或编号', 'School name (Chinese or English) or id'],
+  ov_status: ['状态', 'Status'],
+  ov_status_all: ['全部状态', 'Any status'],
+  ov_status_none: ['无活动告警', 'No active alert'],
+  ov_problems_only: ['只看有问题的学校', 'Only schools with problems'],
+  ov_problems_hint: ['有活动告警、逾期、1小时报告超时、设备离线或达标率低于目标',
+    'An active alert, overdue entries, one-hour reports overdue, devices offline or compliance under the target'],
+  ov_sort: ['排序', 'Sort'],
+  ov_sort_priority: ['最严重的优先', 'Worst first'],
+  ov_refreshing: ['正在更新…', 'Updating…'],
+  list_count: ['显示 {shown} 所，符合条件 {matched} 所，共 {total} 所学校', '{shown} of {matched} matching schools shown · {total} in all'],
+  list_count_all: ['显示 {shown} / {total} 所学校', '{shown} of {total} schools shown'],
+  list_more: ['再显示 {n} 所（还剩 {left} 所）', 'Show {n} more ({left} left)'],
+  list_none: ['没有符合条件的学校', 'No school matches'],
+  list_clear: ['清除筛选', 'Clear filters'],
+  rp_devices_worst: ['最差 {n} 台，共 {total} 台设备 · 完整列表见 CSV', 'Worst {n} of {total} devices · full list in the CSV'],
+  rp_schools_first: ['问题最多的 {n} 所，共 {total} 所学校', 'The {n} worst of {total} schools'],
+  rp_schools_all: ['全部 {total} 所学校，问题最多的在前', 'All {total} schools, the worst first'],
+  rp_show_all: ['显示全部', 'Show all'],
+  rp_show_fewer: ['只显示前 {n} 所', 'Show the first {n} only'],
+  school_filter: ['查找学校', 'Find a school'],
+  school_filter_count: ['{n} / {total} 所', '{n} of {total}'],
+  notice_sites_chosen: ['已选 {n} 所', '{n} chosen'],
+  compliance_order_hint: ['未达标的学校在前，达标率低的在前', 'Schools under the target first, the lowest rate first'],
+  compliance_chart_some: ['图中为达标率最低的 {n} 所学校', 'The chart shows the {n} schools with the lowest rate'],
+};
+for (const [key, [zh, en]] of Object.entries(district_words)) {
+  strings.zh[key] ??= zh;
+  strings.en[key] ??= en;
+}
 for (const [key, [zh, en]] of Object.entries(bureau_words)) {
   strings.zh[key] ??= zh;
   strings.en[key] ??= en;

@@ -4,12 +4,16 @@
 // comes from GET /api/notices and follows /ws: "notice" adds or replaces one, "notice_read"
 // marks a school's receipt read by that user.
 //
+// The schools to send to are a list sorted naturally under a search box (hundreds of schools in
+// a district), with the number chosen; a school hidden by the search stays chosen.
+//
 // For tests: the section carries data-state (loading | ready | error); each notice
 // data-testid notice-{id}, each receipt receipt-{id}-{site} with data-read.
 
 import { clock_time } from './format.js';
 import { get_json, post_json } from './api.js';
-import { apply_read, normalize_notice, notice_body, notice_kinds, notice_problem } from './bureau.js';
+import { apply_read, matches_school, normalize_notice, notice_body, notice_kinds, notice_problem, sort_by_name }
+  from './bureau.js';
 import { refusal_text } from './handling.js';
 import { el, fill_select, option } from './form_fields.js';
 
@@ -54,6 +58,12 @@ export class notices_panel {
     };
     this.sites_box = el(doc, 'fieldset', 'notice-sites wide', { 'data-testid': 'notice-sites' });
     this.sites_legend = el(doc, 'legend');
+    this.sites_filter = el(doc, 'input', 'notice-sites-filter', { type: 'search', autocomplete: 'off',
+      'data-testid': 'notice-sites-filter' });
+    this.sites_chosen = el(doc, 'span', 'notice-sites-chosen', { 'data-testid': 'notice-sites-chosen', 'aria-live': 'polite' });
+    this.sites_list = el(doc, 'div', 'notice-sites-list');
+    this.sites_filter.addEventListener('input', () => this.filter_sites_());
+    this.sites_box.addEventListener('change', () => this.count_sites_());
     form.append(this.sites_box);
     const sms_label = el(doc, 'label', 'check wide');
     this.f.sms.setAttribute('data-testid', 'notice-sms');
@@ -99,6 +109,8 @@ export class notices_panel {
     this.seq++;
     this.list.replaceChildren();
     this.form.reset();
+    this.filter_sites_();
+    this.count_sites_();
     this.form_message.textContent = '';
   }
 
@@ -162,8 +174,17 @@ export class notices_panel {
       return label;
     };
     const all = box('*', tr.t('notice_all'), 'notice-site-all');
-    const items = model.sites.map((s) => box(s.id, tr.name(s), `notice-site-${s.id}`));
-    this.sites_box.replaceChildren(this.sites_legend, all, ...items);
+    const items = sort_by_name(model.sites.map((s) => ({ ...s, site: s.id })), tr.lang).map((s) => {
+      const label = box(s.id, tr.name(s), `notice-site-${s.id}`);
+      label.dataset.site = s.id;
+      return label;
+    });
+    this.sites_filter.placeholder = tr.t('list_search_hint');
+    this.sites_filter.setAttribute('aria-label', tr.t('school_filter'));
+    this.sites_list.replaceChildren(...items);
+    this.sites_box.replaceChildren(this.sites_legend, all, this.sites_filter, this.sites_chosen, this.sites_list);
+    this.filter_sites_();
+    this.count_sites_();
     const all_input = all.querySelector('input');
     const each = items.map((l) => l.querySelector('input'));
     all_input.addEventListener('change', () => {
@@ -173,6 +194,20 @@ export class notices_panel {
       }
     });
     for (const i of each) i.disabled = all_input.checked;
+  }
+
+  // Shows the schools matching the search box; the others stay as they are, only hidden.
+  filter_sites_() {
+    const query = this.sites_filter.value;
+    for (const label of this.sites_list.children) {
+      const s = this.model.site(label.dataset.site) ?? { id: label.dataset.site };
+      label.hidden = !matches_school({ ...s, site: s.id }, query);
+    }
+  }
+
+  count_sites_() {
+    const n = this.chosen_sites_();
+    this.sites_chosen.textContent = n[0] === '*' ? '' : this.tr.t('notice_sites_chosen', { n: n.length });
   }
 
   chosen_sites_() {

@@ -1,15 +1,21 @@
 // 区域总览 (district overview, docs/bureau.md): one row per school from GET /api/overview —
 // worst active colour, open, overdue, one-hour reports overdue, devices online / total,
-// compliance (red under the target of GET /api/compliance), last incident — sortable by each
-// heading (ascending / descending, shown by an arrow and aria-sort), a school's name drilling
-// into it (on_drill). Refreshed while shown, every 30 s, and when asked (entries changed).
+// compliance (red under the target of GET /api/compliance), last incident — the worst school
+// first, sortable by each heading (ascending / descending, shown by an arrow and aria-sort), a
+// school's name drilling into it (on_drill). A district has hundreds of schools: a search (Chinese
+// or English name, id), a status filter, an "only schools with problems" toggle, a count, and the
+// first 50 rows with "show more". Refreshed while shown, 30 s after each answer, and when asked
+// (entries changed); never two requests at once, and the last answer stays on screen meanwhile.
 //
-// For tests: the section carries data-state (loading | ready | error), data-sort and data-dir.
+// For tests: the section carries data-state (loading | ready | error), data-sort, data-dir,
+// data-total (schools in the answer), data-matched (passing the filters), data-shown (rows drawn)
+// and data-refreshing while a newer answer is awaited.
 
 import { clock_time } from './format.js';
 import { get_json } from './api.js';
-import { as_fraction, next_sort, overview_columns, percent_text, sort_overview, to_ms } from './bureau.js';
-import { el, show_fetch_state } from './form_fields.js';
+import { as_fraction, filter_overview, next_sort, overview_columns, overview_statuses, page_size, percent_text,
+         school_problems, sort_overview, to_ms } from './bureau.js';
+import { el, option, show_fetch_state } from './form_fields.js';
 
 const refresh_ms = 30000;
 
@@ -21,9 +27,15 @@ export class overview_panel {
     this.tr = tr;
     this.answer = null;     // {schools, generated_at}
     this.target_raw = 90;   // the server's target (percent); from /api/compliance when it answers
+    this.target_known = false;
     this.error = null;
-    this.sort = { column: 'school', dir: 'asc' };
-    this.seq = 0;
+    this.sort = { column: 'priority', dir: 'desc' };
+    this.filter = { query: '', status: 'all', problems_only: false };
+    this.limit = page_size;
+    this.loading = null;    // the request in flight, if any (one at a time)
+    this.again = false;     // asked again while one was in flight: ask once more when it answers
+    this.shown = false;
+    this.epoch = 0;         // bumped at sign-out: an answer for the last user is dropped
     this.timer = 0;
     this.on_drill = () => {};
     this.build_();
@@ -35,13 +47,61 @@ export class overview_panel {
     this.title = el(doc, 'h2', 'view-title');
     this.hint = el(doc, 'p', 'view-hint');
     this.generated = el(doc, 'p', 'view-hint', { 'data-testid': 'overview-generated' });
-    head.append(this.title, this.hint, this.generated);
+    this.refreshing = el(doc, 'p', 'view-hint overview-refreshing', { 'data-testid': 'overview-refreshing', role: 'status' });
+    head.append(this.title, this.hint, this.generated, this.refreshing);
+
+    // The filters: search, status, problems only, and (on a phone, where headings are hidden) the sort.
+    const bar = el(doc, 'div', 'list-filters', { 'data-testid': 'overview-filters' });
+    const field = (control, cls = '') => {
+      const label = el(doc, 'label', `list-field ${cls}`.trim());
+      const span = el(doc, 'span');
+      label.append(span, control);
+      bar.append(label);
+      return span;
+    };
+    this.search = el(doc, 'input', null, { type: 'search', 'data-testid': 'overview-search', autocomplete: 'off' });
+    this.search_label = field(this.search, 'list-search');
+    this.status = el(doc, 'select', null, { 'data-testid': 'overview-status' });
+    this.status_label = field(this.status);
+    this.sort_select = el(doc, 'select', null, { 'data-testid': 'overview-sort' });
+    this.sort_label = field(this.sort_select, 'narrow-only');
+    this.problems = el(doc, 'button', 'list-toggle', { type: 'button', 'aria-pressed': 'false', 'data-testid': 'overview-problems' });
+    this.clear = el(doc, 'button', 'range list-clear', { type: 'button', 'data-testid': 'overview-clear' });
+    bar.append(this.problems, this.clear);
+    this.count = el(doc, 'p', 'list-count', { 'data-testid': 'overview-count', 'aria-live': 'polite' });
+
+    this.search.addEventListener('input', () => this.refilter_({ query: this.search.value }));
+    this.status.addEventListener('change', () => this.refilter_({ status: this.status.value }));
+    this.problems.addEventListener('click', () => this.refilter_({ problems_only: !this.filter.problems_only }));
+    this.clear.addEventListener('click', () => {
+      this.search.value = '';
+      this.refilter_({ query: '', status: 'all', problems_only: false });
+    });
+    this.sort_select.addEventListener('change', () => {
+      const column = this.sort_select.value;
+      this.sort = column === 'priority' ? { column, dir: 'desc' } : next_sort({ column: '' }, column);
+      this.limit = page_size;
+      this.paint_();
+    });
+
     this.message = el(doc, 'p', 'view-message', { 'data-testid': 'overview-message', role: 'status' });
     this.table = el(doc, 'table', 'bureau-table overview-table', { 'data-testid': 'overview-table' });
     this.thead = el(doc, 'thead');
     this.rows = el(doc, 'tbody', null, { 'data-testid': 'overview-rows' });
     this.table.append(this.thead, this.rows);
-    this.root.append(head, this.message, this.table);
+    this.more = el(doc, 'button', 'range list-more', { type: 'button', 'data-testid': 'overview-more' });
+    this.more.addEventListener('click', () => {
+      this.limit += page_size;
+      this.paint_();
+    });
+    this.root.append(head, bar, this.count, this.message, this.table, this.more);
+  }
+
+  // A filter changed: back to the first page of the new list.
+  refilter_(change) {
+    this.filter = { ...this.filter, ...change };
+    this.limit = page_size;
+    this.paint_();
   }
 
   set_language(tr) {
@@ -50,42 +110,77 @@ export class overview_panel {
   }
 
   show() {
+    this.shown = true;
     this.paint_();
     this.load();
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.load(), refresh_ms);
   }
 
   hide() {
-    clearInterval(this.timer);
+    this.shown = false;
+    clearTimeout(this.timer);
     this.timer = 0;
-    this.seq++;
   }
 
   reset() {
     this.hide();
+    this.epoch++;
+    this.loading = null;
+    this.again = false;
     this.answer = null;
     this.error = null;
+    this.target_known = false;
+    this.filter = { query: '', status: 'all', problems_only: false };
+    this.search.value = '';
+    this.sort = { column: 'priority', dir: 'desc' };
+    this.limit = page_size;
     this.rows.replaceChildren();
   }
 
-  async load() {
-    const seq = ++this.seq;
+  // Asks for the overview unless a request is in flight (then once more after it answers): a
+  // district's answer can take longer than the refresh period, and every answer is kept — the
+  // newest one that arrived is painted, never dropped for a later request.
+  load() {
+    if (this.loading) {
+      this.again = true;
+      return this.loading;
+    }
+    clearTimeout(this.timer);
+    this.timer = 0;
+    const epoch = this.epoch;
     if (!this.answer) this.root.dataset.state = 'loading';
-    const [overview, compliance] = await Promise.all([
-      get_json('/api/overview').catch((e) => ({ ok: false, status: 0, body: { error: e.message } })),
-      get_json('/api/compliance').catch(() => null),
-    ]);
-    if (seq !== this.seq) return;
-    if (compliance?.ok && typeof compliance.body?.target === 'number') {
-      this.target_raw = compliance.body.target;
-    }
-    if (overview.ok && Array.isArray(overview.body?.schools)) {
-      this.answer = overview.body;
-      this.error = null;
-    } else {
-      this.error = overview.body?.error || `HTTP ${overview.status}`;
-    }
+    this.root.dataset.refreshing = 'true';
+    this.paint_refreshing_();
+    if (!this.target_known) this.load_target_(epoch);
+    this.loading = get_json('/api/overview')
+      .catch((e) => ({ ok: false, status: 0, body: { error: e.message } }))
+      .then((overview) => {
+        if (epoch !== this.epoch) return;
+        this.loading = null;
+        if (overview.ok && Array.isArray(overview.body?.schools)) {
+          this.answer = overview.body;
+          this.error = null;
+        } else {
+          this.error = overview.body?.error || `HTTP ${overview.status}`;
+        }
+        delete this.root.dataset.refreshing;
+        this.paint_();
+        if (!this.shown) return;
+        if (this.again) {
+          this.again = false;
+          this.load();
+        } else {
+          this.timer = setTimeout(() => this.load(), refresh_ms);
+        }
+      });
+    return this.loading;
+  }
+
+  // The compliance target (for the red cells and "under target"), asked once, not waited for.
+  async load_target_(epoch) {
+    const compliance = await get_json('/api/compliance').catch(() => null);
+    if (epoch !== this.epoch || !compliance?.ok || typeof compliance.body?.target !== 'number') return;
+    this.target_raw = compliance.body.target;
+    this.target_known = true;
     this.paint_();
   }
 
@@ -94,21 +189,68 @@ export class overview_panel {
     return as_fraction(row.compliance_rate, this.target_raw);
   }
 
+  target_() {
+    return as_fraction(this.target_raw, this.target_raw) ?? 0.9;
+  }
+
+  paint_refreshing_() {
+    this.refreshing.textContent = this.answer && this.root.dataset.refreshing ? this.tr.t('ov_refreshing') : '';
+  }
+
+  paint_controls_() {
+    const { tr } = this;
+    this.search_label.textContent = tr.t('list_search');
+    this.search.placeholder = tr.t('list_search_hint');
+    this.status_label.textContent = tr.t('ov_status');
+    const statuses = overview_statuses.map((s) => option(s,
+      s === 'all' ? tr.t('ov_status_all') : s === 'none' ? tr.t('ov_status_none') : tr.severity_short(s)));
+    this.status.replaceChildren(...statuses);
+    this.status.value = this.filter.status;
+    this.sort_label.textContent = tr.t('ov_sort');
+    this.sort_select.replaceChildren(option('priority', tr.t('ov_sort_priority')),
+      ...overview_columns.map((c) => option(c, tr.t(`ov_${c}`))));
+    this.sort_select.value = this.sort.column;
+    this.problems.textContent = tr.t('ov_problems_only');
+    this.problems.title = tr.t('ov_problems_hint');
+    this.problems.setAttribute('aria-pressed', String(this.filter.problems_only));
+    this.clear.textContent = tr.t('list_clear');
+    this.clear.hidden = !this.filter.query && this.filter.status === 'all' && !this.filter.problems_only;
+  }
+
   paint_() {
     const { tr } = this;
     this.title.textContent = tr.t('overview_title');
     this.hint.textContent = tr.t('overview_hint');
+    this.paint_controls_();
     this.paint_head_();
-    if (!show_fetch_state(this.root, this.message, tr, this.answer, this.error)) return;
+    this.paint_refreshing_();
+    if (!show_fetch_state(this.root, this.message, tr, this.answer, this.error)) {
+      this.count.textContent = '';
+      this.more.hidden = true;
+      return;
+    }
     const generated = to_ms(this.answer.generated_at);
     this.generated.textContent = generated
       ? tr.t('generated_at', { at: clock_time(generated, this.model.sites[0]?.time_zone ?? 'Asia/Shanghai') }) : '';
     const rows = this.answer.schools.map((s) => ({ ...s, compliance_rate: this.rate_(s) }));
-    const sorted = sort_overview(rows, this.sort.column, this.sort.dir);
-    this.rows.replaceChildren(...sorted.map((s) => this.row_(s)));
-    this.root.dataset.state = 'ready';
-    this.root.dataset.sort = this.sort.column;
-    this.root.dataset.dir = this.sort.dir;
+    const matched = filter_overview(rows, { ...this.filter, target: this.target_() });
+    const sorted = sort_overview(matched, this.sort.column, this.sort.dir, tr.lang);
+    const page = sorted.slice(0, this.limit);
+    this.rows.replaceChildren(...page.map((s) => this.row_(s)));
+    this.count.textContent = matched.length === rows.length
+      ? tr.t('list_count_all', { shown: page.length, total: rows.length })
+      : tr.t('list_count', { shown: page.length, matched: matched.length, total: rows.length });
+    if (!matched.length) {
+      this.message.hidden = false;
+      this.message.textContent = tr.t('list_none');
+    }
+    const left = sorted.length - page.length;
+    this.more.hidden = left <= 0;
+    this.more.textContent = tr.t('list_more', { n: Math.min(page_size, left), left });
+    Object.assign(this.root.dataset, {
+      state: 'ready', sort: this.sort.column, dir: this.sort.dir,
+      total: String(rows.length), matched: String(matched.length), shown: String(page.length),
+    });
   }
 
   paint_head_() {
@@ -126,6 +268,7 @@ export class overview_panel {
       b.append(name, ' ', arrow);
       b.addEventListener('click', () => {
         this.sort = next_sort(this.sort, col);
+        this.limit = page_size;
         this.paint_();
         this.thead.querySelector(`[data-testid="overview-sort-${col}"]`)?.focus();
       });
@@ -140,8 +283,11 @@ export class overview_panel {
     const site = this.model.site(s.site);
     const tz = site?.time_zone ?? 'Asia/Shanghai';
     const row = el(doc, 'tr', null, { 'data-testid': `overview-row-${s.site}`, 'data-site': s.site });
+    const problems = school_problems(s, this.target_());
+    if (problems.length) row.dataset.problems = problems.join(' ');
+    // Each cell names its column, for the cards a phone shows instead of the table.
     const cell = (cls) => {
-      const td = el(doc, 'td', cls);
+      const td = el(doc, 'td', cls, { 'data-label': tr.t(`ov_${overview_columns[row.children.length]}`) });
       row.append(td);
       return td;
     };
@@ -181,7 +327,7 @@ export class overview_panel {
     } else {
       comp.textContent = percent_text(s.compliance_rate);
       comp.dataset.rate = String(s.compliance_rate);
-      if (s.compliance_rate < as_fraction(this.target_raw, this.target_raw)) comp.dataset.below = 'true';
+      if (s.compliance_rate < this.target_()) comp.dataset.below = 'true';
     }
     const last = cell('ov-last');
     const li = s.last_incident;

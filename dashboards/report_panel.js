@@ -4,6 +4,11 @@
 // sheet: only the report, on A4, headed by the school, month and generation time, ending with
 // the school leadership's signature line) and 下载 CSV (the same query with format=csv).
 //
+// A district of hundreds of schools: the school picker has a search box (names in either
+// language, or the id) over a list sorted naturally; the district report's devices are the worst
+// ones only (the server sends at most 20 with device_count; the CSV has every device), and its
+// per-school table shows the worst schools first, 20 rows until "show all".
+//
 // For tests: the section carries data-state (loading | ready | error); the alerts' table is
 // data-testid report-alerts (rows data-family, cells data-value); the key figures carry
 // data-testid report-alerts-total, report-ack-median (data-seconds), report-readings-stored
@@ -11,9 +16,12 @@
 
 import { clock_time } from './format.js';
 import { get_json } from './api.js';
-import { alert_table, duration_text, last_month, percent_text, report_colours as colours, report_due, report_url, this_month,
-         to_ms } from './bureau.js';
+import { alert_table, duration_text, last_month, matches_school, percent_text, report_colours as colours, report_due,
+         report_schools_order, report_url, sort_by_name, this_month, to_ms } from './bureau.js';
 import { el, fill_select, option } from './form_fields.js';
+
+// Rows of a district report's per-school table shown before "show all".
+const schools_shown = 20;
 
 const is_object = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -69,8 +77,12 @@ export class report_panel {
     };
     this.month = el(doc, 'input', null, { type: 'month', required: '' });
     this.site = el(doc, 'select');
+    this.site_filter = el(doc, 'input', null, { type: 'search', autocomplete: 'off' });
     this.month_label = field(this.month, 'report-month');
+    this.site_filter_label = field(this.site_filter, 'report-site-filter');
     this.site_label = field(this.site, 'report-site');
+    this.site_filter.addEventListener('input', () => this.paint_controls_());
+    this.all_schools = false;   // the district's per-school table: every row, or the worst 20
     this.show_button = el(doc, 'button', 'range', { type: 'submit', 'data-testid': 'report-show' });
     this.print_button = el(doc, 'button', 'range', { type: 'button', 'data-testid': 'report-print' });
     this.csv_link = el(doc, 'a', 'range report-csv', { 'data-testid': 'report-csv', download: '' });
@@ -79,7 +91,10 @@ export class report_panel {
       ev.preventDefault();
       this.load();
     });
-    this.site.addEventListener('change', () => this.load());
+    this.site.addEventListener('change', () => {
+      this.all_schools = false;
+      this.load();
+    });
     this.month.addEventListener('change', () => this.month.value && this.load());
     this.print_button.addEventListener('click', () => this.doc.defaultView?.print());
     this.message = el(doc, 'p', 'view-message no-print', { role: 'status', 'data-testid': 'report-message' });
@@ -128,10 +143,17 @@ export class report_panel {
     this.print_button.textContent = tr.t('report_print');
     this.csv_link.textContent = tr.t('report_csv');
     this.month.max = this_month(Date.now(), this.time_zone_());
+    this.site_filter_label.textContent = tr.t('school_filter');
+    this.site_filter.placeholder = tr.t('list_search_hint');
+    // The schools matching the search box, by name naturally; the current choice stays listed.
+    const query = this.site_filter.value;
+    const schools = sort_by_name(model.sites.map((s) => ({ ...s, site: s.id })), tr.lang)
+      .filter((s) => matches_school(s, query) || s.id === this.site.value);
     const options = [];
     if (this.user?.all_sites) options.push(option('', tr.t('report_district')));
-    for (const s of model.sites) options.push(option(s.id, tr.name(s)));
+    for (const s of schools) options.push(option(s.id, tr.name(s)));
     fill_select(this.site, options);
+    this.site_filter.title = tr.t('school_filter_count', { n: schools.length, total: model.sites.length });
   }
 
   async load() {
@@ -179,6 +201,10 @@ export class report_panel {
     if (Array.isArray(r.schools) && r.schools.length) parts.push(this.schools_(r));
     parts.push(this.signature_(Boolean(r.site ?? r.asked_site)));
     this.paper.replaceChildren(...parts);
+    this.paper.querySelector('[data-testid="report-schools-toggle"]')?.addEventListener('click', () => {
+      this.all_schools = !this.all_schools;
+      this.paint_();
+    });
     this.root.dataset.state = 'ready';
   }
 
@@ -241,6 +267,8 @@ export class report_panel {
       const tr_row = el(doc, 'tr');
       row.forEach((c, i) => {
         const td = el(doc, i === 0 ? 'th' : 'td', i === 0 ? null : 'num', i === 0 ? { scope: 'row' } : {});
+        // Named after its column, for the cards a phone shows instead of a wide table.
+        if (head[i]) td.setAttribute('data-label', head[i]);
         if (is_object(c)) {
           td.textContent = c.text;
           if (c.testid) td.setAttribute('data-testid', c.testid);
@@ -354,13 +382,27 @@ export class report_panel {
         testid: 'report-readings-stored', attrs: { 'data-value': String(stored) } }],
       [tr.t('rp_school_availability'), percent_text(availability)],
     ], 'report-plain');
-    return this.section_(tr.t('report_devices'), summary,
-      this.table_([tr.t('rp_device'), tr.t('rp_availability'), tr.t('rp_readings')], rows, 'report-devices'));
+    const table = this.table_([tr.t('rp_device'), tr.t('rp_availability'), tr.t('rp_readings')], rows, 'report-devices');
+    table.setAttribute('data-testid', 'report-devices');
+    // A district report lists its worst devices only; the CSV has them all.
+    const total = num(r.device_count);
+    if (r.devices_truncated === true || (total !== null && total > rows.length)) {
+      const note = el(this.doc, 'p', 'report-note', { 'data-testid': 'report-devices-worst',
+        'data-shown': String(rows.length), 'data-total': String(total ?? '') });
+      const csv = el(this.doc, 'a', 'report-csv-link', { href: this.csv_link.href, download: '' });
+      csv.textContent = tr.t('report_csv');
+      note.append(tr.t('rp_devices_worst', { n: rows.length,
+        total: (total ?? rows.length).toLocaleString(tr.lang === 'en' ? 'en' : 'zh-CN') }), ' ', csv);
+      return this.section_(tr.t('report_devices'), summary, note, table);
+    }
+    return this.section_(tr.t('report_devices'), summary, table);
   }
 
   schools_(r) {
     const { tr } = this;
-    const rows = r.schools.filter(is_object).map((s) => {
+    const ordered = report_schools_order(r.schools.filter(is_object), tr.lang);
+    const shown = this.all_schools ? ordered : ordered.slice(0, schools_shown);
+    const rows = shown.map((s) => {
       const name = tr.name({ id: s.site, name: s.name, name_en: s.name_en });
       const alerts = num(s.alerts_total) ?? num(s.alerts?.total) ?? count_of(s.alerts);
       const median = num(s.acknowledge_median_s ?? s.acknowledge?.median_s);
@@ -369,9 +411,20 @@ export class report_panel {
       const readings = num(s.readings_stored);
       return [name, alerts, duration_text(tr, median), breaches, percent_text(avail === null ? null : avail / 100), readings];
     });
-    return this.section_(tr.t('report_schools'), this.table_(
+    const table = this.table_(
       [tr.t('report_school'), tr.t('rp_alerts_total'), `${tr.t('rp_acknowledge')} ${tr.t('rp_median')}`,
-       tr.t('rp_breaches'), tr.t('rp_availability'), tr.t('rp_readings')], rows));
+       tr.t('rp_breaches'), tr.t('rp_availability'), tr.t('rp_readings')], rows, 'report-schools');
+    table.setAttribute('data-testid', 'report-schools');
+    if (ordered.length <= schools_shown) return this.section_(tr.t('report_schools'), table);
+    const bar = el(this.doc, 'p', 'report-note', { 'data-testid': 'report-schools-count',
+      'data-shown': String(shown.length), 'data-total': String(ordered.length) });
+    bar.textContent = this.all_schools ? tr.t('rp_schools_all', { total: ordered.length })
+      : tr.t('rp_schools_first', { n: shown.length, total: ordered.length });
+    const toggle = el(this.doc, 'button', 'range no-print', { type: 'button', 'data-testid': 'report-schools-toggle',
+      'aria-expanded': String(this.all_schools) });
+    toggle.textContent = this.all_schools ? tr.t('rp_show_fewer', { n: schools_shown }) : tr.t('rp_show_all');
+    bar.append(' ', toggle);
+    return this.section_(tr.t('report_schools'), bar, table);
   }
 
   signature_(school) {

@@ -3,8 +3,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alert_table, apply_read, as_fraction, duration_text, last_month, next_sort, normalize_notice, notice_body,
-         notice_problem, percent_text, report_due, report_url, sort_overview, this_month } from '../../dashboards/bureau.js';
+import { alert_table, apply_read, as_fraction, compliance_order, duration_text, filter_overview, last_month,
+         matches_school, next_sort, normalize_notice, notice_body, notice_problem, percent_text, report_due,
+         report_schools_order, report_url, school_problems, sort_by_name, sort_overview, this_month, worst_first }
+  from '../../dashboards/bureau.js';
 import { translator } from '../../dashboards/i18n.js';
 
 const zh = translator('zh');
@@ -101,4 +103,123 @@ test('report alerts: one row per family in the server\'s order, then the totals 
     { rows: [{ family: 'water_beacon', cells: [0, 0, 0, 2, 2] }, { family: 'gas_detector', cells: [1, 0, 0, 0, 1] }],
       total: [1, 0, 0, 2, 3] });
   assert.deepEqual(alert_table(null), { rows: [], total: [0, 0, 0, 0, 0] });
+});
+
+// ---- A district of hundreds of schools (issue 19).
+
+const school = (site, name, more = {}) => ({
+  site, name, name_en: `School ${site}`, worst_severity: null, open: 0, overdue: 0, reports_overdue: 0,
+  devices_online: 13, devices_total: 13, compliance_rate: 1, ...more,
+});
+
+test('names sort naturally: 学校2 before 学校10 before 学校100, in both languages', () => {
+  const rows = ['学校100', '学校10', '学校2', '学校1', '学校0'].map((n) => school(n.slice(2), n, { name_en: `School ${n.slice(2)}` }));
+  assert.deepEqual(sort_by_name(rows, 'zh').map((r) => r.name), ['学校0', '学校1', '学校2', '学校10', '学校100']);
+  assert.deepEqual(sort_by_name(rows, 'en').map((r) => r.name_en), ['School 0', 'School 1', 'School 2', 'School 10', 'School 100']);
+  assert.deepEqual(sort_overview(rows, 'school', 'asc').map((r) => r.name), ['学校0', '学校1', '学校2', '学校10', '学校100']);
+  assert.deepEqual(sort_overview(rows, 'school', 'desc').map((r) => r.name), ['学校100', '学校10', '学校2', '学校1', '学校0']);
+  // English mode sorts by the English name, not the Chinese one.
+  const mixed = [school('a', '乙校', { name_en: 'Alpha 9' }), school('b', '甲校', { name_en: 'Alpha 10' })];
+  assert.deepEqual(sort_overview(mixed, 'school', 'asc', 'en').map((r) => r.site), ['a', 'b']);
+});
+
+test('search: part of the Chinese name, the English name or the id; case and width do not matter', () => {
+  const s = school('gen-0042', '生成学校42', { name_en: 'Generated School 42' });
+  for (const q of ['学校42', '生成', 'generated school', 'SCHOOL 42', 'gen-0042', '０４２', '']) {
+    assert.equal(matches_school(s, q), true, q);
+  }
+  for (const q of ['学校43', 'xh-primary', 'School 421']) assert.equal(matches_school(s, q), false, q);
+  // An id with no names still matches by its id.
+  assert.equal(matches_school({ id: 'bh-middle' }, 'bh-'), true);
+});
+
+test('problems: an active colour, overdue, reports overdue, devices offline, compliance under the target', () => {
+  assert.deepEqual(school_problems(school('a', 'A')), []);
+  assert.deepEqual(school_problems(school('a', 'A', { worst_severity: 'blue' })), ['active']);
+  assert.deepEqual(school_problems(school('a', 'A', { overdue: 2 })), ['overdue']);
+  assert.deepEqual(school_problems(school('a', 'A', { reports_overdue: 1 })), ['reports_overdue']);
+  assert.deepEqual(school_problems(school('a', 'A', { devices_online: 12 })), ['offline']);
+  assert.deepEqual(school_problems(school('a', 'A', { compliance_rate: 0.85 }), 0.9), ['below_target']);
+  assert.deepEqual(school_problems(school('a', 'A', { compliance_rate: 0.9 }), 0.9), [], 'at the target is met');
+  assert.deepEqual(school_problems(school('a', 'A', { compliance_rate: null })), [], 'no requirement is no problem');
+  assert.deepEqual(school_problems(school('a', 'A', { devices_total: 0, devices_online: 0 })), []);
+  // Open entries alone (acknowledged, not overdue, condition cleared) are not a problem.
+  assert.deepEqual(school_problems(school('a', 'A', { open: 3 })), []);
+});
+
+test('filters: search, status (the worst colour, or none), problems only, combined', () => {
+  const rows = [
+    school('s1', '学校1', { worst_severity: 'red', open: 1 }),
+    school('s2', '学校2', { worst_severity: 'yellow' }),
+    school('s3', '学校3', { overdue: 1 }),
+    school('s10', '学校10'),
+    school('s11', '学校11', { compliance_rate: 0.5 }),
+  ];
+  const sites = (f) => filter_overview(rows, f).map((r) => r.site);
+  assert.deepEqual(sites({}), ['s1', 's2', 's3', 's10', 's11']);
+  assert.deepEqual(sites({ query: '学校1' }), ['s1', 's10', 's11']);
+  assert.deepEqual(sites({ status: 'red' }), ['s1']);
+  assert.deepEqual(sites({ status: 'none' }), ['s3', 's10', 's11']);
+  assert.deepEqual(sites({ problems_only: true, target: 0.9 }), ['s1', 's2', 's3', 's11']);
+  assert.deepEqual(sites({ problems_only: true, target: 0.4 }), ['s1', 's2', 's3'], 'the target decides');
+  assert.deepEqual(sites({ problems_only: true, query: '学校1', target: 0.9 }), ['s1', 's11']);
+  assert.deepEqual(sites({ status: 'orange' }), []);
+});
+
+test('worst first: colour, then overdue, reports overdue, open, offline, lowest compliance, then name', () => {
+  const rows = [
+    school('ok10', '学校10'),
+    school('ok2', '学校2'),
+    school('low', '学校5', { compliance_rate: 0.5 }),
+    school('lower', '学校6', { compliance_rate: 0.4 }),
+    school('off', '学校7', { devices_online: 10 }),
+    school('open', '学校8', { open: 4 }),
+    school('rep', '学校9', { reports_overdue: 1 }),
+    school('over', '学校11', { overdue: 3, open: 3 }),
+    school('yellow', '学校12', { worst_severity: 'yellow', overdue: 9 }),
+    school('red', '学校13', { worst_severity: 'red' }),
+    school('red-over', '学校14', { worst_severity: 'red', overdue: 1 }),
+    school('none', '学校15', { compliance_rate: null }),
+  ];
+  const expected = ['red-over', 'red', 'yellow', 'over', 'rep', 'open', 'off', 'lower', 'low', 'ok2', 'ok10', 'none'];
+  assert.deepEqual(worst_first(rows).map((r) => r.site), expected);
+  assert.deepEqual(sort_overview(rows, 'priority', 'asc').map((r) => r.site), expected, 'priority ignores dir');
+  // A click on a heading leaves the default order for that column.
+  assert.deepEqual(next_sort({ column: 'priority', dir: 'desc' }, 'school'), { column: 'school', dir: 'asc' });
+  assert.deepEqual(next_sort({ column: 'priority', dir: 'desc' }, 'worst'), { column: 'worst', dir: 'desc' });
+});
+
+test('compliance bars and a district report\'s schools: the worst first', () => {
+  const c = [
+    { site: 'a', name: '学校10', rate: 0.95 }, { site: 'b', name: '学校2', rate: 0.5 },
+    { site: 'c', name: '学校3', rate: null }, { site: 'd', name: '学校4', rate: 0.8 },
+    { site: 'e', name: '学校1', rate: 0.95 },
+  ];
+  assert.deepEqual(compliance_order(c, 0.9).map((s) => s.site), ['b', 'd', 'e', 'a', 'c']);
+  const r = [
+    { site: 'a', name: '学校1', report_breaches: 0, availability: 99 },
+    { site: 'b', name: '学校2', report_breaches: 2, availability: 100 },
+    { site: 'c', name: '学校3', report_breaches: 0, availability: 50 },
+    { site: 'd', name: '学校4', report_breaches: 0, availability: null },
+    { site: 'e', name: '学校5', report_breaches: 1, availability: 100 },
+  ];
+  assert.deepEqual(report_schools_order(r).map((s) => s.site), ['b', 'e', 'c', 'a', 'd']);
+});
+
+test('the district words: in both languages, no English on the Chinese screen', () => {
+  const keys = ['list_search', 'list_search_hint', 'ov_status', 'ov_status_all', 'ov_status_none', 'ov_problems_only',
+    'ov_problems_hint', 'ov_sort', 'ov_sort_priority', 'ov_refreshing', 'list_count', 'list_count_all', 'list_more',
+    'list_none', 'list_clear', 'rp_devices_worst', 'rp_schools_first', 'rp_schools_all', 'rp_show_all',
+    'rp_show_fewer', 'school_filter', 'school_filter_count', 'notice_sites_chosen', 'compliance_order_hint',
+    'compliance_chart_some'];
+  for (const k of keys) {
+    const z = zh.t(k, { n: 1, total: 2, shown: 1, matched: 1, left: 1 });
+    const e = en.t(k, { n: 1, total: 2, shown: 1, matched: 1, left: 1 });
+    assert.notEqual(z, k, `${k} in Chinese`);
+    assert.notEqual(e, k, `${k} in English`);
+    assert.doesNotMatch(z.replace(/CSV/g, ''), /[A-Za-z]/, `${k}: no Latin letters in Chinese`);
+    assert.doesNotMatch(e, /[\u4e00-\u9fff]/, `${k}: no Chinese in English`);
+  }
+  assert.equal(en.t('rp_devices_worst', { n: 20, total: '10,004' }), 'Worst 20 of 10,004 devices · full list in the CSV');
+  assert.equal(zh.t('list_count_all', { shown: 50, total: 771 }), '显示 50 / 771 所学校');
 });
