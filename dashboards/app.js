@@ -13,6 +13,7 @@ import { translator } from './i18n.js';
 import { live_model } from './state.js';
 import { dashboard_view } from './view.js';
 import { bureau_view } from './bureau_view.js';
+import { desired_watch, same_sites } from './schools.js';
 import { live_connection, socket_url } from './connection.js';
 import { current_user, login_screen } from './login.js';
 import { on_session_lost } from './api.js';
@@ -76,6 +77,28 @@ function show(session) {
   app_root.hidden = session !== 'signed-in';
 }
 
+// The page receives readings only of the schools it shows (docs/alerts.md, "/ws" watch): the
+// school open in the live view, else those the snapshot started with. Asked again after each
+// snapshot (a reconnect starts from the initial set) and each change of the school shown.
+let watch_asked = null;  // the set last asked for, until the answer comes
+function sync_watch() {
+  if (!user || !model.ready) return;
+  const live = !document.querySelector('[data-testid="live-view"]').hidden;
+  const want = desired_watch(model.initial_watch, live ? view.site_filter : '');
+  if (same_sites(want, [...model.watching])) {
+    watch_asked = null;
+    return;
+  }
+  if (watch_asked && same_sites(want, watch_asked)) return;
+  if (connection.send({ type: 'watch', sites: want })) watch_asked = want;
+}
+// After the views followed the address (their listener was added first): another tab.
+window.addEventListener('hashchange', sync_watch);
+view.on_filtered = sync_watch;
+// At district scale a school chosen in the selector, on a card or from an alert: the bureau's
+// drill-down address (#live/SITE), a school user's filter.
+view.on_pick = (site) => (user?.all_sites ? views.go('live', site) : view.filter_sites(site));
+
 const connection = new live_connection(socket_url(window.location), {
   on_message: (msg) => {
     if (!user) return;
@@ -83,10 +106,13 @@ const connection = new live_connection(socket_url(window.location), {
       views.on_message(msg);
       return;
     }
+    // A new snapshot (a reconnect) starts from its own watch set: nothing asked yet.
+    if (msg?.type === 'snapshot') watch_asked = null;
     const change = model.apply(msg, Date.now());
     view.queue(change);
     if (change.structure) views.structure_changed();
     if (change.alerts.length || change.alerts.size) views.alerts_changed();
+    if (msg?.type === 'snapshot' || msg?.type === 'watching') sync_watch();
   },
   on_state: (s) => {
     conn_state = s;

@@ -62,6 +62,15 @@ export class live_connection {
     });
   }
 
+  // Sends a message to the server (a watch) when the socket is open; false otherwise. A page
+  // that reconnects gets a fresh snapshot and says again what it wants then.
+  send(msg) {
+    const ws = this.socket;
+    if (!ws || ws.readyState !== 1) return false;  // 1: OPEN
+    ws.send(JSON.stringify(msg));
+    return true;
+  }
+
   // Closes the socket and reconnects no more (until start()).
   stop() {
     this.stopped = true;

@@ -658,6 +658,25 @@ for (const [key, [zh, en]] of Object.entries(district_words)) {
   strings.zh[key] ??= zh;
   strings.en[key] ??= en;
 }
+// The live view's school cards at district scale (school_cards.js).
+const live_school_words = {
+  sc_search: ['查找学校', 'Find a school'],
+  sc_search_hint: ['输入学校名称', 'Type a school name'],
+  sc_problems_only: ['只看有问题的学校', 'Only schools with problems'],
+  sc_count: ['显示 {shown} 所，符合 {matched} 所，共 {total} 所学校', '{shown} shown · {matched} matching · {total} schools'],
+  sc_none: ['没有符合条件的学校', 'No school matches'],
+  sc_more: ['再显示 {n} 所（还剩 {left} 所）', 'Show {n} more ({left} left)'],
+  sc_normal: ['正常', 'Normal'],
+  sc_unknown: ['暂无汇总', 'No summary yet'],
+  sc_devices: ['在线 {online}/{total} · 离线 {offline} · 告警 {alerting}', 'Online {online}/{total} · offline {offline} · alerting {alerting}'],
+  sc_entries: ['未销号 {open} · 超期 {overdue} · 最近 {last}', 'Open {open} · overdue {overdue} · last {last}'],
+  sc_no_event: ['无', 'none'],
+  sc_loading: ['正在载入该校设备…', "Loading the school's devices…"],
+};
+for (const [key, [zh, en]] of Object.entries(live_school_words)) {
+  strings.zh[key] ??= zh;
+  strings.en[key] ??= en;
+}
 for (const [key, [zh, en]] of Object.entries(bureau_words)) {
   strings.zh[key] ??= zh;
   strings.en[key] ??= en;

@@ -10,6 +10,14 @@
 //
 // Alerts are the open entries of the hazard ledger (docs/alerts.md): one per entry id, each
 // `alert` message replacing the entry whole; an entry whose handling state is `closed` leaves.
+//
+// At district scale the model holds the devices of the schools it watches only (`watching`:
+// the snapshot's, then each `watching` answer replacing the devices whole) and a summary of
+// every school (`schools`, from the snapshot and `school` messages; `change.schools` names those
+// that changed). Readings of schools not watched (still queued when the watch changed) are
+// ignored.
+
+import { normalize_school } from './schools.js';
 
 export const severity_rank = Object.freeze({ blue: 1, yellow: 2, orange: 3, red: 4 });
 export const severities = Object.freeze(['blue', 'yellow', 'orange', 'red']);
@@ -127,7 +135,8 @@ export function normalize_transition(t) {
 }
 
 function empty_change() {
-  return { structure: false, devices: new Set(), alerts: new Set(), feed_order: false };
+  return { structure: false, devices: new Set(), alerts: new Set(), feed_order: false,
+           schools: new Set() };
 }
 
 export class live_model {
@@ -141,6 +150,9 @@ export class live_model {
     this.devices = new Map();         // id → device, in configuration order
     this.alerts = new Map();          // entry id → open ledger entry (normalize_entry)
     this.alerts_by_device_ = new Map();  // device id → Set of alert ids
+    this.watching = new Set();        // schools whose devices are held (readings come for them)
+    this.initial_watch = [];          // the snapshot's watch set, in district order
+    this.schools = new Map();         // site id → summary (schools.js normalize_school)
   }
 
   // Forgets everything (signed out): the next user's snapshot must not meet the last one's data.
@@ -152,6 +164,9 @@ export class live_model {
     this.devices = new Map();
     this.alerts = new Map();
     this.alerts_by_device_ = new Map();
+    this.watching = new Set();
+    this.initial_watch = [];
+    this.schools = new Map();
     return { ...empty_change(), structure: true, feed_order: true };
   }
 
@@ -165,6 +180,8 @@ export class live_model {
       case 'snapshot': return this.apply_snapshot_(msg, now, change);
       case 'reading': return this.apply_reading_(msg.reading, now, change);
       case 'alert': return this.apply_alert_(msg.alert, change);
+      case 'watching': return this.apply_watching_(msg, now, change);
+      case 'school': return this.apply_school_(msg.school, change);
       default:
         this.ignored++;
         return change;
@@ -172,6 +189,9 @@ export class live_model {
   }
 
   site(id) { return this.sites.find((s) => s.id === id) ?? null; }
+
+  // True when the devices of every school are held (a school's page, the sample district).
+  all_watched() { return this.sites.every((s) => this.watching.has(s.id)); }
   device(id) { return this.devices.get(id) ?? null; }
 
   zone(site_id, zone_id) {
@@ -208,14 +228,25 @@ export class live_model {
       (a, b) => (b.raised_at ?? 0) - (a.raised_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  // Figures for the summary strip.
+  // Figures for the summary strip: from the devices when all are held, else from the
+  // schools' summaries.
   counts() {
     const c = { devices: 0, online: 0, offline: 0, unknown: 0, alerting: 0,
                 active: { blue: 0, yellow: 0, orange: 0, red: 0 } };
-    for (const d of this.devices.values()) {
-      c.devices++;
-      c[d.status] = (c[d.status] ?? 0) + 1;
-      if (this.worst_alert(d.id)) c.alerting++;
+    if (!this.all_watched() && this.schools.size) {
+      for (const t of this.schools.values()) {
+        c.devices += t.devices_total;
+        c.online += t.devices_online;
+        c.offline += t.devices_offline;
+        c.alerting += t.devices_alerting;
+      }
+      c.unknown = c.devices - c.online - c.offline;
+    } else {
+      for (const d of this.devices.values()) {
+        c.devices++;
+        c[d.status] = (c[d.status] ?? 0) + 1;
+        if (this.worst_alert(d.id)) c.alerting++;
+      }
     }
     c.open = this.alerts.size;
     c.unacknowledged = 0;
@@ -245,8 +276,32 @@ export class live_model {
         .map((z) => ({ id: z.id, type: String(z.type ?? 'other'), name: String(z.name ?? ''),
                        name_en: String(z.name_en ?? '') })),
     }));
+    this.store_devices_(msg.devices, now);
+    // A server without watch sets (or a message without one) sends every school's devices.
+    this.initial_watch = Array.isArray(msg.watching)
+      ? msg.watching.filter((id) => is_id(id) && this.sites.some((s) => s.id === id))
+      : this.sites.map((s) => s.id);
+    this.watching = new Set(this.initial_watch);
+    this.schools = new Map();
+    for (const t of Array.isArray(msg.schools) ? msg.schools : []) {
+      const school = normalize_school(t);
+      if (school) this.schools.set(school.site, school);
+      else this.ignored++;
+    }
+    this.alerts = new Map();
+    this.alerts_by_device_ = new Map();
+    for (const a of Array.isArray(msg.alerts) ? msg.alerts : []) this.store_alert_(a, change);
+    this.trim_alerts_(change);
+    this.ready = true;
+    change.structure = true;
+    change.feed_order = true;
+    return change;
+  }
+
+  // Replaces the devices whole (a snapshot, a watch answer).
+  store_devices_(list, now) {
     this.devices = new Map();
-    for (const d of msg.devices) {
+    for (const d of list) {
       if (!is_object(d) || !is_id(d.id) || !is_id(d.site) || !is_id(d.zone)) {
         this.ignored++;
         continue;
@@ -268,13 +323,28 @@ export class live_model {
       }
       this.devices.set(device.id, device);
     }
-    this.alerts = new Map();
-    this.alerts_by_device_ = new Map();
-    for (const a of Array.isArray(msg.alerts) ? msg.alerts : []) this.store_alert_(a, change);
-    this.trim_alerts_(change);
-    this.ready = true;
+  }
+
+  // The answer to a watch: the devices of the schools now watched, replacing all others.
+  apply_watching_(msg, now, change) {
+    if (!this.ready || !Array.isArray(msg.sites) || !Array.isArray(msg.devices)) {
+      this.ignored++;
+      return change;
+    }
+    this.watching = new Set(msg.sites.filter(is_id));
+    this.store_devices_(msg.devices, now);
     change.structure = true;
-    change.feed_order = true;
+    return change;
+  }
+
+  apply_school_(t, change) {
+    const school = normalize_school(t);
+    if (!school) {
+      this.ignored++;
+      return change;
+    }
+    this.schools.set(school.site, school);
+    change.schools.add(school.site);
     return change;
   }
 
@@ -283,6 +353,8 @@ export class live_model {
       this.ignored++;
       return change;
     }
+    // Sent before the watch moved away from its school: not shown any more.
+    if (is_id(r.site) && this.ready && !this.watching.has(r.site) && this.site(r.site)) return change;
     let device = this.devices.get(r.device);
     if (!device) {
       // A device the snapshot did not list (configuration reloaded on the server): show it
@@ -379,6 +451,7 @@ export class live_model {
     if (!s) {
       s = { id: site_id, name: '', name_en: '', time_zone: 'Asia/Shanghai', zones: [] };
       this.sites.push(s);
+      this.watching.add(site_id);  // its readings come: it is watched
     }
     if (!s.zones.some((z) => z.id === zone_id)) {
       s.zones.push({ id: zone_id, type: 'other', name: '', name_en: '' });

@@ -2,12 +2,19 @@
 //
 // Changes from the model are merged into one pending set and painted once per animation frame,
 // so a burst of readings costs one repaint of the tiles it touched, not one per message.
+//
+// At district scale (the model does not hold every school's devices) only the schools watched
+// get tiles; without a school chosen the view is the list of school cards (school_cards.js),
+// and choosing one (a card, the selector, an alert's school) calls `on_pick`, which asks for
+// that school (the page's address, then a watch).
 
 import { device_tile } from './tile.js';
 import { alert_feed } from './feed.js';
 import { history_panel } from './history_panel.js';
 import { ledger_panel } from './ledger_panel.js';
 import { severities } from './state.js';
+import { school_cards } from './school_cards.js';
+import { natural_compare } from './schools.js';
 
 const $ = (doc, testid) => doc.querySelector(`[data-testid="${testid}"]`);
 
@@ -18,7 +25,7 @@ export class dashboard_view {
     this.tr = tr;
     this.tiles = new Map();   // device id → device_tile
     this.site_filter = '';    // '' = all schools
-    this.pending = { structure: false, devices: new Set(), alerts: new Set(), feed_order: false };
+    this.pending = empty_pending();
     this.frame = 0;
     this.schools = $(doc, 'schools');
     this.select = $(doc, 'school-select');
@@ -30,8 +37,16 @@ export class dashboard_view {
     this.ledger = new ledger_panel(doc, model, tr);
     const ledger_button = $(doc, 'ledger-open');
     ledger_button.addEventListener('click', () => this.ledger.open(ledger_button));
-    this.select.addEventListener('change', () => this.filter_sites(this.select.value));
+    this.select.addEventListener('change', () => this.pick_(this.select.value));
     this.user = null;
+    this.on_pick = null;  // (site id or '') → void: a school chosen at district scale
+    this.on_filtered = null;  // () → void: the school shown changed
+    const cards_root = doc.createElement('section');
+    cards_root.setAttribute('data-testid', 'school-cards');
+    cards_root.hidden = true;
+    this.schools.before(cards_root);
+    this.cards = new school_cards(doc, cards_root, model, tr);
+    this.cards.on_open = (site) => this.pick_(site);
   }
 
   // The signed-in user: named in the header with their role; the actions offered follow the
@@ -50,6 +65,7 @@ export class dashboard_view {
     this.history.close();
     this.ledger.close();
     this.site_filter = '';
+    this.cards.reset();
     this.feed.set_user(null);
     this.ledger.set_user(null);
     this.user = null;
@@ -79,13 +95,14 @@ export class dashboard_view {
     p.feed_order ||= change.feed_order;
     for (const id of change.devices) p.devices.add(id);
     for (const id of change.alerts) p.alerts.add(id);
+    for (const id of change.schools ?? []) p.schools.add(id);
     if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
   }
 
   flush() {
     this.frame = 0;
     const p = this.pending;
-    this.pending = { structure: false, devices: new Set(), alerts: new Set(), feed_order: false };
+    this.pending = empty_pending();
     const now = Date.now();
     if (p.structure) {
       this.build_();
@@ -93,8 +110,9 @@ export class dashboard_view {
     } else {
       for (const id of p.devices) this.paint_tile_(id, now);
       this.feed.update(this.tr, this.model, p.alerts, p.feed_order);
+      if (p.schools.size && !this.cards.root.hidden) this.cards.paint();
     }
-    if (p.structure || p.devices.size || p.alerts.size) this.paint_summary_();
+    if (p.structure || p.devices.size || p.alerts.size || p.schools.size) this.paint_summary_();
     if (p.alerts.size) {
       this.history.alerts_changed(p.devices);
       this.ledger.alerts_changed(p.alerts);
@@ -108,6 +126,7 @@ export class dashboard_view {
     this.paint_user_();
     this.history.set_language(tr);
     this.ledger.set_language(tr);
+    this.cards.set_language(tr);
     this.queue({ structure: true, devices: [], alerts: [], feed_order: true });
   }
 
@@ -120,8 +139,28 @@ export class dashboard_view {
     }
   }
 
+  // The selector, a card: at district scale the page's address follows (on_pick), which
+  // comes back here through filter_to.
+  pick_(site) {
+    if (this.on_pick && !this.model.all_watched()) this.on_pick(site);
+    else this.filter_sites(site);
+  }
+
+  // The list of school cards is shown instead of tiles: the model lacks devices and no school
+  // is chosen.
+  cards_mode_() {
+    return this.model.ready && !this.model.all_watched() && !this.site_filter;
+  }
+
   filter_sites(site) {
+    const was = this.site_filter;
     this.site_filter = site;
+    if (was !== site) this.on_filtered?.();
+    if (!this.model.all_watched()) {
+      // Another school's tiles, or the cards: rebuilt (only the watched schools have tiles).
+      if (was !== site) this.queue({ structure: true, devices: [], alerts: [], feed_order: false });
+      return;
+    }
     for (const section of this.schools.querySelectorAll('section.school')) {
       section.hidden = site !== '' && section.dataset.site !== site;
     }
@@ -144,6 +183,10 @@ export class dashboard_view {
 
   // Shows a device's tile (from an alert entry): switches the school filter if needed.
   locate(device_id, site_id) {
+    if (!this.model.watching.has(site_id) && this.on_pick) {
+      this.on_pick(site_id);  // its tiles come with the watch; the school is shown then
+      return;
+    }
     if (this.site_filter && this.site_filter !== site_id) {
       this.select.value = '';
       this.filter_sites('');
@@ -184,7 +227,10 @@ export class dashboard_view {
     // School selector: the user's schools only (the snapshot holds nothing else), keeping the
     // current choice when the school still exists. "All schools" only when there is a choice.
     const options = model.sites.length === 1 ? [] : [new Option(tr.t('all_schools'), '')];
-    for (const s of model.sites) options.push(new Option(tr.name(s), s.id));
+    // Hundreds of schools: in natural order (学校2 before 学校10), found by typing.
+    const listed = model.all_watched() ? model.sites
+      : [...model.sites].sort((a, b) => natural_compare(tr.name(a), tr.name(b), tr.lang));
+    for (const s of listed) options.push(new Option(tr.name(s), s.id));
     this.select.replaceChildren(...options);
     if (!model.sites.some((s) => s.id === this.site_filter)) this.site_filter = '';
     this.select.value = this.site_filter || (model.sites.length === 1 ? model.sites[0].id : '');
@@ -204,7 +250,21 @@ export class dashboard_view {
       p.textContent = tr.t('waiting');
       frag.append(p);
     }
+    const cards = this.cards_mode_();
+    this.cards.root.hidden = !cards;
+    this.doc.body.dataset.liveMode = cards ? 'schools' : 'tiles';
+    if (cards) this.cards.paint();
+    if (model.ready && this.site_filter && !model.watching.has(this.site_filter)) {
+      const p = doc.createElement('p');
+      p.className = 'placeholder';
+      p.setAttribute('data-testid', 'school-loading');
+      p.textContent = tr.t('sc_loading');
+      frag.append(p);
+    }
+    // At district scale a section only for the school open, once its devices are held.
+    const partial = model.ready && !model.all_watched();
     for (const site of model.sites) {
+      if (partial && (site.id !== this.site_filter || !model.watching.has(site.id))) continue;
       const section = doc.createElement('section');
       section.className = 'school';
       section.dataset.site = site.id;
@@ -303,4 +363,9 @@ export class dashboard_view {
     }
     this.summary.replaceChildren(...items);
   }
+}
+
+function empty_pending() {
+  return { structure: false, devices: new Set(), alerts: new Set(), feed_order: false,
+           schools: new Set() };
 }
