@@ -1,8 +1,8 @@
-// The district a run uses: the sample's settings, rules and compliance section with N devices
-// spread over generated schools that each copy the sample school's zones and family mix
-// (gas detectors, kitchen cameras, a vendor json_map thermometer, hazmat cabinets, a water
-// beacon, alarm inputs), plus one extra school holding the probe gas detectors whose alerts
-// the latency phases time (they publish nothing else, so background load never moves them).
+// The district a run uses: campus-sim's generated district (sim/district_generator.hpp: the
+// sample's settings, rules and compliance section with N devices spread over generated schools
+// copying the sample school's zones and family mix), plus one extra school holding the probe
+// gas detectors whose alerts the latency phases time (they publish nothing else, so background
+// load never moves them).
 #pragma once
 
 #include <expected>

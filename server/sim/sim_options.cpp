@@ -140,6 +140,28 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
         o.backfill_step = *d;
         step_given = true;
       }
+    } else if (name == "--generate-district" || name == "--sample") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      if (v->empty()) return std::unexpected(fmt::format("{} must not be empty", name));
+      (name == "--sample" ? o.sample : o.generate_district) = std::string(*v);
+    } else if (name == "--devices" || name == "--schools") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      const auto n = parse_number<int>(*v);
+      const int most = name == "--devices" ? max_generated_devices
+                                           : max_generated_devices / 13;
+      if (!n || *n < 1 || *n > most) {
+        return std::unexpected(
+            fmt::format("{} must be a whole number from 1 to {}, got \"{}\"", name, most, *v));
+      }
+      (name == "--devices" ? o.devices : o.schools) = *n;
+    } else if (name == "--absence-period") {
+      auto d = duration_of();
+      if (!d) return std::unexpected(d.error());
+      if (*d < std::chrono::seconds{1})
+        return std::unexpected("--absence-period must be at least 1s");
+      o.absence_period = *d;
     } else if (name == "--data-dir") {
       auto v = value();
       if (!v) return std::unexpected(v.error());
@@ -193,6 +215,20 @@ std::expected<sim_options, std::string> parse_sim_options(std::span<const std::s
     if (!ok) return std::unexpected(ok.error());
   }
   if (o.help) return o;
+  if (o.generating()) {
+    if (o.devices.has_value() == o.schools.has_value())
+      return std::unexpected("--generate-district needs one of --devices N or --schools N");
+    if (!o.config.empty() || !o.scenario.empty() || o.dry_run || o.count || o.duration ||
+        o.backfilling() || !o.site.empty()) {
+      return std::unexpected(
+          "--generate-district writes a file and exits: give it --devices or --schools, and "
+          "optionally --sample, --absence-period and --data-dir (not --config, --scenario, "
+          "--site, --dry-run, --count, --duration or --backfill)");
+    }
+    return o;
+  }
+  if (o.devices || o.schools || !o.sample.empty() || o.absence_period)
+    return std::unexpected("--devices, --schools, --sample and --absence-period need --generate-district");
   if (o.config.empty()) return std::unexpected("--config FILE is required");
   if (!o.username.empty() && o.credentials.empty())
     return std::unexpected("--username needs --credentials FILE (where its password is)");
@@ -260,6 +296,21 @@ History backfill (no broker), then exit:
                        readings, and their simulated handling, go into the data dir's ledger.db
   --data-dir DIR       overrides the configuration's data_dir (as campus-shield serve does)
   (--site and --seed apply too)
+
+A generated district (no broker), then exit:
+  --generate-district FILE
+                       write a district of generated schools to FILE: the sample's settings,
+                       rules and compliance section, each school a copy of the sample school's
+                       six zones and 13 devices (10,000 devices: 769 full schools and one of 3);
+                       no duty roster and no SMS. `campus-shield check-config FILE` accepts it
+  --devices N          how many devices (1 to 1,000,000)
+  --schools N          instead of --devices: N full schools (13 devices each)
+  --sample FILE        the district to copy settings and rules from (default: the source
+                       tree's config/district.yaml)
+  --absence-period D   the period of every absence ("device offline") rule, instead of the
+                       sample's 5m / 2m
+  --data-dir DIR       the file's data_dir, relative to FILE (default: FILE's name without
+                       .yaml, plus "-data")
 
 Scenarios (for --site ID, default the first site), run once, then exit:
   --scenario NAME      gas-leak | cabinet-door-night | pond-intrusion | camera-offline |

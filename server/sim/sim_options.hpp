@@ -45,7 +45,17 @@ struct sim_options {
   bool ledger = true;                    // --no-ledger: history only, no ledger.db
   std::filesystem::path data_dir;        // --data-dir: overrides the configuration's data_dir
   bool help = false;                     // --help
+  // --generate-district FILE: write a generated district of --devices N (or about --schools N)
+  // devices to FILE and exit; --sample FILE names the district whose settings and rules it
+  // copies (default: the source tree's config/district.yaml), --absence-period D shortens the
+  // absence rules, --data-dir DIR sets the file's data_dir (default: FILE's name + "-data").
+  std::filesystem::path generate_district;
+  std::optional<int> devices;            // --devices N
+  std::optional<int> schools;            // --schools N
+  std::filesystem::path sample;          // --sample FILE
+  std::optional<core::duration> absence_period;  // --absence-period D
 
+  bool generating() const { return !generate_district.empty(); }
   bool backfilling() const { return backfill.has_value() || backfill_from.has_value(); }
 };
 
@@ -53,6 +63,9 @@ struct sim_options {
 std::expected<sim_options, std::string> parse_sim_options(std::span<const std::string_view> args);
 
 std::string sim_usage();
+
+// The most devices --generate-district writes (100,000 is the largest district benchmarked).
+inline constexpr int max_generated_devices = 1'000'000;
 
 // The longest --backfill: the SQLite backend's default retention.
 inline constexpr core::duration max_backfill{400LL * 24 * 60 * 60 * 1000};

@@ -170,5 +170,51 @@ TEST(sim_options, backfill_from_a_date_and_without_the_ledger) {
   EXPECT_TRUE(plain->backfilling());
 }
 
+TEST(sim_options, generate_district_with_devices_or_schools) {
+  const auto o = parse_sim_options(std::vector<std::string_view>{
+      "--generate-district", "var/d.yaml", "--devices", "10000", "--absence-period", "30s",
+      "--sample", "other.yaml", "--data-dir", "d-data"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_TRUE(o->generating());
+  EXPECT_EQ(o->generate_district, "var/d.yaml");
+  EXPECT_EQ(o->devices, 10000);
+  EXPECT_FALSE(o->schools);
+  EXPECT_EQ(o->absence_period, std::chrono::seconds{30});
+  EXPECT_EQ(o->sample, "other.yaml");
+  EXPECT_EQ(o->data_dir, "d-data");
+  const auto schools = parse_sim_options(
+      std::vector<std::string_view>{"--generate-district=d.yaml", "--schools=800"});
+  ASSERT_TRUE(schools) << schools.error();
+  EXPECT_EQ(schools->schools, 800);
+}
+
+TEST(sim_options, generate_district_mistakes_are_named) {
+  auto error_of = [](std::vector<std::string_view> args) {
+    const auto o = parse_sim_options(args);
+    return o ? std::string("accepted") : o.error();
+  };
+  EXPECT_NE(error_of({"--generate-district", "d.yaml"}).find("one of --devices N or --schools N"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--generate-district", "d.yaml", "--devices", "10", "--schools", "1"})
+                .find("one of --devices N or --schools N"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--generate-district", "d.yaml", "--devices", "0"}).find("from 1 to"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--generate-district", "d.yaml", "--devices", "ten"}).find("\"ten\""),
+            std::string::npos);
+  EXPECT_NE(error_of({"--generate-district", "d.yaml", "--devices", "2000000"}).find("1000000"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--generate-district", "d.yaml", "--devices", "10", "--absence-period",
+                      "500ms"})
+                .find("at least 1s"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--generate-district", "d.yaml", "--devices", "10", "--config", "x.yaml"})
+                .find("writes a file and exits"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config", "d.yaml", "--devices", "10"}).find("need --generate-district"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--generate-district", ""}).find("must not be empty"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace campus::sim
