@@ -251,6 +251,13 @@ export function matches_school(s, query) {
   return [s.name, s.name_en, s.site ?? s.id].some((v) => fold(v).includes(q));
 }
 
+// Devices of an overview row that are offline: the server's count (devices_offline), or for an
+// answer without it those not online.
+export function devices_offline(row) {
+  if (typeof row.devices_offline === 'number') return row.devices_offline;
+  return row.devices_total > 0 && typeof row.devices_online === 'number' ? row.devices_total - row.devices_online : 0;
+}
+
 // Why an overview row needs attention, as a list of reasons (empty: nothing wrong). `target` is
 // the compliance target as a fraction, the row's compliance_rate a fraction too.
 export function school_problems(row, target = 0.9) {
@@ -258,7 +265,7 @@ export function school_problems(row, target = 0.9) {
   if (row.worst_severity) out.push('active');
   if (row.overdue > 0) out.push('overdue');
   if (row.reports_overdue > 0) out.push('reports_overdue');
-  if (row.devices_total > 0 && row.devices_online < row.devices_total) out.push('offline');
+  if (devices_offline(row) > 0) out.push('offline');
   if (typeof row.compliance_rate === 'number' && row.compliance_rate < target) out.push('below_target');
   return out;
 }
@@ -280,10 +287,9 @@ export function worst_first(rows, lang = 'zh') {
   const c = name_collator(lang);
   const sev = (r) => (r.worst_severity ? severity_rank(r.worst_severity) : -1);
   const n = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-  const offline = (r) => (r.devices_total > 0 ? n(r.devices_total) - n(r.devices_online) : 0);
   const rate = (r) => (typeof r.compliance_rate === 'number' ? r.compliance_rate : Infinity);
   return [...rows].sort((a, b) => sev(b) - sev(a) || n(b.overdue) - n(a.overdue)
-    || n(b.reports_overdue) - n(a.reports_overdue) || n(b.open) - n(a.open) || offline(b) - offline(a)
+    || n(b.reports_overdue) - n(a.reports_overdue) || n(b.open) - n(a.open) || devices_offline(b) - devices_offline(a)
     || (rate(a) === rate(b) ? 0 : rate(a) < rate(b) ? -1 : 1)
     || c.compare(school_name(a, lang), school_name(b, lang)));
 }

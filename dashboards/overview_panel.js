@@ -112,7 +112,8 @@ export class overview_panel {
   show() {
     this.shown = true;
     this.paint_();
-    this.load();
+    // An answer on its way is as fresh as a new one; the next is asked 30 s after it.
+    if (!this.loading) this.load();
   }
 
   hide() {

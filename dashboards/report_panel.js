@@ -119,6 +119,7 @@ export class report_panel {
 
   // Shows the report, optionally of a school (the drill-down's link).
   show(site = null) {
+    if (site !== null) this.site_filter.value = '';
     this.paint_controls_();
     if (site !== null && [...this.site.options].some((o) => o.value === site)) this.site.value = site;
     if (!this.month.value) this.month.value = last_month(Date.now(), this.time_zone_());

@@ -143,6 +143,9 @@ test('problems: an active colour, overdue, reports overdue, devices offline, com
   assert.deepEqual(school_problems(school('a', 'A', { compliance_rate: 0.9 }), 0.9), [], 'at the target is met');
   assert.deepEqual(school_problems(school('a', 'A', { compliance_rate: null })), [], 'no requirement is no problem');
   assert.deepEqual(school_problems(school('a', 'A', { devices_total: 0, devices_online: 0 })), []);
+  // The server's count of offline devices when it gives one: never heard is not offline.
+  assert.deepEqual(school_problems(school('a', 'A', { devices_online: 0, devices_offline: 0 })), []);
+  assert.deepEqual(school_problems(school('a', 'A', { devices_online: 10, devices_offline: 1 })), ['offline']);
   // Open entries alone (acknowledged, not overdue, condition cleared) are not a problem.
   assert.deepEqual(school_problems(school('a', 'A', { open: 3 })), []);
 });
