@@ -342,6 +342,21 @@ void alert_ledger::slice(std::vector<std::string> sites, core::time_point from,
   }
 }
 
+void alert_ledger::latest_by_site(ledger_callback<std::vector<ledger_entry>> done) {
+  if (!post([this, done] {
+        auto read = db_.latest_by_site();
+        if (!read) {
+          storage_errors_.inc();
+          return done(std::unexpected(read.error()));
+        }
+        const auto now = clock_.now();
+        for (auto& e : *read) e.overdue = e.overdue_at(now);
+        done(std::move(*read));
+      })) {
+    done(std::unexpected(stopped_error()));
+  }
+}
+
 void alert_ledger::overdue(ledger_callback<std::vector<ledger_entry>> done) {
   if (!post([this, done] {
         const auto now = clock_.now();

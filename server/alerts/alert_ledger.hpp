@@ -91,6 +91,9 @@ class alert_ledger {
   // transitions (also those outside the period). Two statements whatever the entry count.
   void slice(std::vector<std::string> sites, core::time_point from, core::time_point to,
              ledger_callback<ledger_slice> done);
+  // The latest raised entry of every site that has one, in any state, by site: one query
+  // however many schools (the bureau's overview).
+  void latest_by_site(ledger_callback<std::vector<ledger_entry>> done);
   // The open entries whose deadline has passed; refreshes campus_ledger_overdue. The server
   // calls it from a periodic timer (the ledger itself has no timers).
   void overdue(ledger_callback<std::vector<ledger_entry>> done);

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_by_raised ON entries(raised_at);
 CREATE INDEX IF NOT EXISTS entries_by_handling ON entries(handling);
+CREATE INDEX IF NOT EXISTS entries_by_site_raised ON entries(site, raised_at, id);
 CREATE TABLE IF NOT EXISTS transitions (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   entry_id INTEGER NOT NULL REFERENCES entries(id),
@@ -296,6 +297,15 @@ ledger_result<std::vector<ledger_entry>> ledger_database::select_entries(
 
 ledger_result<std::vector<ledger_entry>> ledger_database::load_open() {
   return select_entries("WHERE handling != 'closed' ORDER BY id", {});
+}
+
+ledger_result<std::vector<ledger_entry>> ledger_database::latest_by_site() {
+  // One statement: the window walks the (site, raised_at, id) index once, whatever the
+  // number of schools.
+  return select_entries(
+      "WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY site ORDER BY "
+      "raised_at DESC, id DESC) AS newest FROM entries) WHERE newest = 1) ORDER BY site",
+      {});
 }
 
 ledger_result<std::optional<ledger_entry>> ledger_database::load(std::int64_t id) {

@@ -39,6 +39,8 @@ class ledger_database {
   // `now` decides overdue_only; entries come newest raised first.
   ledger_result<ledger_page> query(const ledger_filter& f, core::time_point now);
   ledger_result<std::vector<ledger_transition>> transitions_of(std::int64_t entry_id);
+  // The latest raised entry of every site that has one (ties: the higher id), by site.
+  ledger_result<std::vector<ledger_entry>> latest_by_site();
   // Entries of `sites` (empty = all) with raised_at < to and (closed_at null or ≥ from), and
   // all their transitions: two statements in one read transaction, whatever the entry count.
   ledger_result<ledger_slice> slice(const std::vector<std::string>& sites, core::time_point from,

@@ -55,7 +55,10 @@ application::application(config::district d, notify::duty::duty_result duty,
       metrics_);
 }
 
-application::~application() = default;
+application::~application() {
+  // Its thread reads the desk and the ledger, which go before it.
+  if (figures_) figures_->stop();
+}
 
 std::expected<void, std::string> application::open_incidents() {
   // The duty and sms sections were validated with the rest of the file (main.cpp); a file
@@ -85,9 +88,14 @@ std::expected<void, std::string> application::open_incidents() {
   if (!ledger) return std::unexpected("the alert ledger " + path + ": " + ledger.error().message);
   ledger_ = std::move(*ledger);
 
-  http_.set_bureau(ledger_.get(), policy);  // a copy: escalations in the monthly report
   desk_ = std::make_unique<incident::incident_desk>(io_, *ledger_, state_, roster_.get(),
-                                                    std::move(policy), clock_, metrics_);
+                                                    policy, clock_, metrics_);
+  // The bureau's live figures keep a thread of their own: no overview or compliance request
+  // runs on the loop that carries alarms.
+  figures_ = std::make_unique<bureau::district_figures>(state_, clock_, metrics_);
+  figures_->set_sources(desk_.get(), ledger_.get());
+  // The policy again (a copy): escalations in the monthly report.
+  http_.set_bureau(ledger_.get(), std::move(policy), figures_.get());
   auto outbox = std::make_unique<incident::sms_outbox>(
       desk_->strand(), *gateway_, sms_.template_options, sms_.language, sms_.rate_limit, clock_,
       metrics_);
@@ -123,8 +131,6 @@ void application::schedule_tick() {
   tick_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     pipeline_.on_tick();
-    // Compliance gauges once a minute: live state only, no disk.
-    if (++ticks_ % 60 == 0) http_.refresh_compliance();
     schedule_tick();
   });
 }
@@ -160,7 +166,7 @@ int application::run() {
             district_.sites.size(), district_.devices.size(), district_.rules.size(),
             district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);
   desk_->start();
-  http_.refresh_compliance();
+  figures_->start();
   // What start-up built and dropped on the way (copies, the sites' and rules' scratch) goes
   // back to the system: glibc releases free pages inside the heap too, not only at its top.
   ::malloc_trim(0);
@@ -178,6 +184,7 @@ int application::run() {
     grace->async_wait([this, grace](boost::system::error_code) { io_.stop(); });
   });
   io_.run();
+  figures_->stop();
   // The board's last answers go nowhere now; what it was handed is committed before it stops.
   if (notices_) notices_->stop();
   // Nothing is fed any more. Messages still with the gateway stay with it (an smstools spool

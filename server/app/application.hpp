@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "app/history_feed.hpp"
+#include "bureau/district_figures.hpp"
 #include "config/district.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
@@ -74,6 +75,8 @@ class application {
   // Declared after io_ so they go first: a ledger or gateway answer may still be posted to the
   // io_context while they stop. The gateway goes before the desk (its answers use the desk's
   // outbox), the desk before the ledger.
+  // Before the ledger and the desk it reads: stopped (its thread joined) before they go.
+  std::unique_ptr<bureau::district_figures> figures_;
   std::unique_ptr<alerts::alert_ledger> ledger_;
   std::unique_ptr<incident::incident_desk> desk_;
   std::unique_ptr<notify::sms::sms_gateway> gateway_;
@@ -84,7 +87,6 @@ class application {
   std::unique_ptr<notice::notice_sender> notice_sender_;
   std::unique_ptr<notice::notice_board> notices_;  // null when notices.db could not be opened
   boost::asio::steady_timer tick_;
-  std::uint64_t ticks_ = 0;  // loop only
   boost::asio::signal_set signals_;
 };
 

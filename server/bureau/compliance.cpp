@@ -1,6 +1,6 @@
 #include "bureau/compliance.hpp"
 
-#include <map>
+#include <unordered_map>
 
 namespace campus::bureau {
 
@@ -18,58 +18,95 @@ std::optional<double> percent(double part, double whole) {
   return 100.0 * part / whole;
 }
 
-std::vector<compliance_point> required_points(const config::district& d, const config::site& s) {
-  std::vector<compliance_point> out;
-  for (const auto& z : s.zones) {
-    auto req = d.compliance.required.find(z.type);
-    if (req == d.compliance.required.end()) continue;
-    for (const auto& family : req->second) {
-      compliance_point base{z.id, z.name, z.name_en, z.type, family, {}, {}, {},
-                            point_status::not_installed, std::nullopt};
-      bool any = false;
-      for (const auto& dev : d.devices) {
-        if (dev.site != s.id || dev.zone != z.id || dev.family != family) continue;
-        compliance_point p = base;
-        p.device = dev.id;
-        p.device_name = dev.name;
-        p.device_name_en = dev.name_en;
-        p.status = point_status::silent;  // until assess() hears from it
-        out.push_back(std::move(p));
-        any = true;
+compliance_plan::compliance_plan(const config::district& d) : d_(d) {
+  // Devices grouped by site, zone and family in one pass; then each required family of each
+  // zone looks its devices up instead of scanning the district.
+  std::unordered_map<std::string, std::vector<std::size_t>> grouped;
+  const auto key = [](std::string_view site, std::string_view zone, std::string_view family) {
+    std::string k;
+    k.reserve(site.size() + zone.size() + family.size() + 2);
+    k.append(site).append(1, '\n').append(zone).append(1, '\n').append(family);
+    return k;
+  };
+  for (std::size_t i = 0; i < d.devices.size(); ++i) {
+    const auto& dev = d.devices[i];
+    grouped[key(dev.site, dev.zone, dev.family)].push_back(i);
+  }
+  for (const auto& s : d.sites) {
+    auto& points = by_site_[s.id];
+    for (const auto& z : s.zones) {
+      auto req = d.compliance.required.find(z.type);
+      if (req == d.compliance.required.end()) continue;
+      for (const auto& family : req->second) {
+        auto it = grouped.find(key(s.id, z.id, family));
+        if (it == grouped.end()) {
+          points.push_back(planned_point{&z, &family, npos});
+          continue;
+        }
+        for (std::size_t i : it->second) points.push_back(planned_point{&z, &family, i});
       }
-      if (!any) out.push_back(std::move(base));
     }
+  }
+}
+
+const std::vector<compliance_plan::planned_point>* compliance_plan::planned(
+    const config::site& s) const {
+  auto it = by_site_.find(s.id);
+  return it == by_site_.end() ? nullptr : &it->second;
+}
+
+compliance_point compliance_plan::point(const planned_point& p) const {
+  compliance_point out{p.zone->id, p.zone->name, p.zone->name_en, p.zone->type, *p.family,
+                       {},         {},           {},              point_status::not_installed,
+                       std::nullopt};
+  if (p.device != npos) {
+    const auto& dev = d_.devices[p.device];
+    out.device = dev.id;
+    out.device_name = dev.name;
+    out.device_name_en = dev.name_en;
+    out.status = point_status::silent;  // until assess() hears from it
   }
   return out;
 }
 
-compliance_figures assess_compliance(const config::district& d,
-                                     const std::vector<const config::site*>& sites,
-                                     const std::vector<ingest::device_snapshot>& devices,
-                                     core::time_point now) {
-  std::map<std::string_view, const ingest::device_snapshot*> by_id;
-  for (const auto& dev : devices) by_id[dev.id] = &dev;
+std::vector<compliance_point> compliance_plan::points_of(const config::site& s) const {
+  std::vector<compliance_point> out;
+  if (const auto* planned_points = planned(s)) {
+    out.reserve(planned_points->size());
+    for (const auto& p : *planned_points) out.push_back(point(p));
+  }
+  return out;
+}
 
+compliance_figures compliance_plan::assess(const std::vector<const config::site*>& sites,
+                                           const std::vector<ingest::device_presence>& presence,
+                                           core::time_point now) const {
   compliance_figures f;
-  f.target_pct = d.compliance.target_pct;
-  f.reporting_window = d.compliance.reporting_window;
+  f.target_pct = d_.compliance.target_pct;
+  f.reporting_window = d_.compliance.reporting_window;
   f.generated_at = now;
+  f.schools.reserve(sites.size());
   for (const config::site* s : sites) {
     school_compliance school{s->id, s->name, s->name_en, 0, 0, 0, std::nullopt, false, {}};
-    school.points = required_points(d, *s);
-    for (auto& p : school.points) {
-      ++school.required;
-      if (p.status == point_status::not_installed) continue;
-      ++school.installed;
-      auto it = by_id.find(p.device);
-      if (it == by_id.end()) continue;
-      const ingest::device_snapshot& dev = *it->second;
-      p.last_seen = dev.last_seen;
-      // A last message stamped a little ahead of now (clock skew) still counts as recent.
-      if (dev.last_seen && now - *dev.last_seen <= d.compliance.reporting_window &&
-          dev.status != "offline") {
-        p.status = point_status::reporting;
-        ++school.reporting;
+    if (const auto* planned_points = planned(*s)) {
+      school.points.reserve(planned_points->size());
+      for (const auto& planned_point : *planned_points) {
+        compliance_point p = point(planned_point);
+        ++school.required;
+        if (p.status != point_status::not_installed) {
+          ++school.installed;
+          if (planned_point.device < presence.size()) {
+            const ingest::device_presence& dev = presence[planned_point.device];
+            p.last_seen = dev.last_seen;
+            // A last message stamped a little ahead of now (clock skew) still counts as recent.
+            if (dev.last_seen && now - *dev.last_seen <= d_.compliance.reporting_window &&
+                dev.status != ingest::device_status::offline) {
+              p.status = point_status::reporting;
+              ++school.reporting;
+            }
+          }
+        }
+        school.points.push_back(std::move(p));
       }
     }
     school.rate = percent(school.reporting, school.required);
@@ -82,6 +119,30 @@ compliance_figures assess_compliance(const config::district& d,
   }
   f.district.rate = percent(f.district.reporting, f.district.required);
   return f;
+}
+
+std::vector<compliance_point> required_points(const config::district& d, const config::site& s) {
+  return compliance_plan(d).points_of(s);
+}
+
+compliance_figures assess_compliance(const config::district& d,
+                                     const std::vector<const config::site*>& sites,
+                                     const std::vector<ingest::device_snapshot>& devices,
+                                     core::time_point now) {
+  // The snapshots by id, as presence in configuration order.
+  std::unordered_map<std::string_view, const ingest::device_snapshot*> by_id;
+  for (const auto& dev : devices) by_id.emplace(dev.id, &dev);
+  std::vector<ingest::device_presence> presence(d.devices.size());
+  for (std::size_t i = 0; i < d.devices.size(); ++i) {
+    auto it = by_id.find(d.devices[i].id);
+    if (it == by_id.end()) continue;
+    const auto& snap = *it->second;
+    presence[i].last_seen = snap.last_seen;
+    presence[i].status = snap.status == "online"    ? ingest::device_status::online
+                         : snap.status == "offline" ? ingest::device_status::offline
+                                                    : ingest::device_status::unknown;
+  }
+  return compliance_plan(d).assess(sites, presence, now);
 }
 
 }  // namespace campus::bureau

@@ -7,8 +7,11 @@
 // when its device was heard within the reporting window and is not offline.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/district.hpp"
@@ -61,8 +64,39 @@ struct compliance_figures {
   std::vector<school_compliance> schools;
 };
 
+// Every school's required points, from the configuration alone: built once, in one pass over
+// the devices (grouped by site, zone and family), then judged as often as asked. Holds
+// references into `d`, which must outlive it.
+class compliance_plan {
+ public:
+  explicit compliance_plan(const config::district& d);
+
+  // A school's points: every status `not_installed` (no device) or `silent` (a device, to be
+  // judged by assess()). Empty for a site the district does not have.
+  std::vector<compliance_point> points_of(const config::site& s) const;
+
+  // Compliance of `sites` (in that order) at `now`. `presence` is live_state::presence(): one
+  // entry per configured device in configuration order; a device heard never is silent.
+  compliance_figures assess(const std::vector<const config::site*>& sites,
+                            const std::vector<ingest::device_presence>& presence,
+                            core::time_point now) const;
+
+ private:
+  struct planned_point {
+    const config::zone* zone;
+    const std::string* family;
+    std::size_t device;  // index in d.devices; npos when not installed
+  };
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  const std::vector<planned_point>* planned(const config::site& s) const;
+  compliance_point point(const planned_point& p) const;
+
+  const config::district& d_;
+  std::unordered_map<std::string_view, std::vector<planned_point>> by_site_;
+};
+
 // A school's points from the configuration alone (every status `not_installed`, the installed
-// ones to be judged by assess()).
+// ones to be judged by assess()). For one school; many schools: a compliance_plan.
 std::vector<compliance_point> required_points(const config::district& d, const config::site& s);
 
 // Compliance of `sites` (in that order) at `now`, judging each point from `devices` (live

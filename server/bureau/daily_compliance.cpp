@@ -17,11 +17,16 @@ std::int64_t hours_heard(const hourly_activity& activity, const std::string& dev
                          core::time_point from, core::time_point end) {
   auto it = activity.find(device);
   if (it == activity.end()) return 0;
-  std::set<std::int64_t> hours;
+  // Buckets come in time order, so equal hours are adjacent: counted without a set.
+  std::int64_t heard = 0;
+  std::int64_t last_hour = -1;
   for (auto b = it->second.lower_bound(from); b != it->second.end() && b->first < end; ++b) {
-    if (b->second > 0) hours.insert((b->first - from) / hour);
+    if (b->second <= 0) continue;
+    const std::int64_t h = (b->first - from) / hour;
+    if (h != last_hour) ++heard;
+    last_hour = h;
   }
-  return static_cast<std::int64_t>(hours.size());
+  return heard;
 }
 
 }  // namespace
@@ -44,8 +49,9 @@ std::vector<daily_rate> daily_compliance(const config::district& d,
                                          std::chrono::year_month_day first,
                                          std::chrono::year_month_day last,
                                          const hourly_activity& activity, core::time_point now) {
+  const compliance_plan plan(d);
   std::vector<std::pair<const config::site*, std::vector<compliance_point>>> points;
-  for (const auto* s : sites) points.emplace_back(s, required_points(d, *s));
+  for (const auto* s : sites) points.emplace_back(s, plan.points_of(*s));
 
   std::vector<daily_rate> out;
   for (std::chrono::sys_days day{first}; day <= std::chrono::sys_days{last};

@@ -2,6 +2,8 @@
 
 #include <boost/json/array.hpp>
 
+#include <algorithm>
+
 #include "alerts/ledger_entry.hpp"
 
 namespace campus::bureau {
@@ -55,7 +57,26 @@ json::object durations(const duration_figures& d, const char* missing_key) {
           {missing_key, d.not_done}};
 }
 
-void put_figures(json::object& o, const report_figures& f) {
+// The `limit` devices with the lowest availability (a device with none yet after those with
+// one; then fewer readings; then id), for a district report: the CSV keeps them all.
+std::vector<const device_availability*> worst_devices(const std::vector<device_availability>& all,
+                                                      std::size_t limit) {
+  std::vector<const device_availability*> out;
+  out.reserve(all.size());
+  for (const auto& d : all) out.push_back(&d);
+  const auto worse = [](const device_availability* a, const device_availability* b) {
+    if (a->availability.has_value() != b->availability.has_value()) return a->availability.has_value();
+    if (a->availability && *a->availability != *b->availability) return *a->availability < *b->availability;
+    if (a->readings != b->readings) return a->readings < b->readings;
+    return a->device < b->device;
+  };
+  const std::size_t n = std::min(limit, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), out.end(), worse);
+  out.resize(n);
+  return out;
+}
+
+void put_figures(json::object& o, const report_figures& f, bool district) {
   json::object by_family;
   for (const auto& [family, c] : f.alerts_by_family) {
     by_family[family.empty() ? "unknown" : family] = counts(c);
@@ -72,8 +93,17 @@ void put_figures(json::object& o, const report_figures& f) {
   o["hazards"] = json::object{{"carried_in", ref_list(f.carried_in)},
                               {"carried_over", ref_list(f.carried_over)},
                               {"overdue", ref_list(f.overdue)}};
+  // A school's report lists every device; the district's only the worst (a district of ten
+  // thousand devices would be a page 300,000 px tall), with the count of all of them.
+  std::vector<const device_availability*> listed;
+  if (district) {
+    listed = worst_devices(f.devices, district_devices_listed);
+  } else {
+    for (const auto& d : f.devices) listed.push_back(&d);
+  }
   json::array devices;
-  for (const auto& d : f.devices) {
+  for (const auto* dp : listed) {
+    const auto& d = *dp;
     devices.push_back(json::object{{"device", d.device},
                                    {"site", d.site},
                                    {"name", d.name},
@@ -85,6 +115,8 @@ void put_figures(json::object& o, const report_figures& f) {
                                    {"readings", d.readings}});
   }
   o["devices"] = std::move(devices);
+  o["device_count"] = f.devices.size();
+  o["devices_truncated"] = listed.size() < f.devices.size();
   o["availability"] = rate(f.availability);
   o["readings_stored"] = f.readings_stored;
 }
@@ -177,6 +209,8 @@ json::object to_json(const overview& o) {
         {"overdue", r.overdue},
         {"reports_overdue", r.reports_overdue},
         {"devices_online", r.devices_online},
+        {"devices_offline", r.devices_offline},
+        {"devices_alerting", r.devices_alerting},
         {"devices_total", r.devices_total},
         {"points_required", r.points_required},
         {"points_reporting", r.points_reporting},
@@ -211,7 +245,7 @@ json::object to_json(const monthly_report& r) {
   o["generated_at"] = core::to_epoch_ms(r.generated_at);
   o["from"] = core::to_epoch_ms(r.month_bounds.from);
   o["to"] = core::to_epoch_ms(r.month_bounds.to);
-  put_figures(o, r.figures);
+  put_figures(o, r.figures, r.district);
   json::array schools;
   if (r.district) {
     for (const auto& s : r.schools) schools.push_back(summary(s));

@@ -15,6 +15,9 @@ namespace campus::bureau {
 boost::json::object to_json(const compliance_figures& f);
 boost::json::object to_json(const overview& o);
 boost::json::object daily_json(double target_pct, const std::vector<daily_rate>& days);
+// A district report lists this many devices, the worst (`device_count` says how many there
+// are, `devices_truncated` whether some were left out); a school's report lists them all.
+inline constexpr std::size_t district_devices_listed = 20;
 boost::json::object to_json(const monthly_report& r);
 
 }  // namespace campus::bureau

@@ -205,12 +205,17 @@ report_figures school_figures(const config::district& d, const config::site& s, 
     if (dev.site != s.id) continue;
     device_availability a{dev.id, dev.site, dev.name, dev.name_en, dev.family, hours, 0, std::nullopt, 0};
     if (auto it = in.activity.find(dev.id); it != in.activity.end()) {
-      std::set<std::int64_t> heard;
+      // Buckets come in time order, so equal hours are adjacent: counted without a set.
+      int heard = 0;
+      std::int64_t last_hour = -1;
       for (auto b = it->second.lower_bound(m.from); b != it->second.end() && b->first < m.to; ++b) {
         a.readings += b->second;
-        if (b->first < end && b->second > 0) heard.insert((b->first - m.from) / hour);
+        if (b->first >= end || b->second <= 0) continue;
+        const std::int64_t h = (b->first - m.from) / hour;
+        if (h != last_hour) ++heard;
+        last_hour = h;
       }
-      a.hours_heard = static_cast<int>(heard.size());
+      a.hours_heard = heard;
     }
     a.availability = percent(a.hours_heard, a.hours);
     f.readings_stored += a.readings;

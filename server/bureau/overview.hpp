@@ -9,6 +9,7 @@
 
 #include "alerts/ledger_entry.hpp"
 #include "bureau/compliance.hpp"
+#include "bureau/school_tally.hpp"
 #include "core/severity.hpp"
 #include "incident/entry_view.hpp"
 #include "ingest/live_state.hpp"
@@ -24,6 +25,8 @@ struct overview_row {
   int overdue = 0;          // open entries past their deadline
   int reports_overdue = 0;  // orange/red entries whose one-hour report is overdue
   int devices_online = 0;
+  int devices_offline = 0;   // judged silent, or said so themselves
+  int devices_alerting = 0;  // with an active rule alert
   int devices_total = 0;
   int points_required = 0;
   int points_reporting = 0;
@@ -36,12 +39,11 @@ struct overview {
   std::vector<overview_row> schools;
 };
 
-// `open` is the desk's board (every open entry); `last` the latest raised entry per site;
-// `compliance` covers the same schools, in the same order.
+// `tallies` and `compliance` cover the same schools, in the same order; `last` holds the
+// latest raised entry per site.
 overview build_overview(const compliance_figures& compliance,
-                        const std::vector<ingest::device_snapshot>& devices,
-                        const std::vector<incident::entry_view>& open,
-                        const std::map<std::string, alerts::ledger_entry>& last,
+                        const std::vector<const school_tally*>& tallies,
+                        const std::map<std::string, alerts::ledger_entry, std::less<>>& last,
                         core::time_point now);
 
 }  // namespace campus::bureau

@@ -79,6 +79,22 @@ std::optional<device_snapshot> live_state::device(std::string_view id) const {
   return std::nullopt;
 }
 
+std::vector<device_presence> live_state::presence() const {
+  std::vector<device_presence> out;
+  std::lock_guard lock(mutex_);
+  out.reserve(devices_.size());
+  for (const auto& d : devices_) {
+    const auto status = d.status == "online"    ? device_status::online
+                         : d.status == "offline" ? device_status::offline
+                                                 : device_status::unknown;
+    out.push_back(device_presence{status, d.last_seen, false});
+  }
+  for (const auto& [id, a] : active_) {
+    if (auto it = index_.find(a.device); it != index_.end()) out[it->second].alerting = true;
+  }
+  return out;
+}
+
 std::vector<rules::alert> live_state::active_alerts() const {
   std::lock_guard lock(mutex_);
   std::vector<rules::alert> out;

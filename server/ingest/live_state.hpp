@@ -3,6 +3,7 @@
 // other strands, hence the mutex; readers get copies.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -43,6 +44,16 @@ struct device_snapshot {
   std::map<std::string, last_value, std::less<>> values;
 };
 
+// What the bureau's figures need of a device, a few bytes: copied for the whole district in one
+// pass under the mutex, where device_snapshot would copy every value and name.
+enum class device_status : std::uint8_t { unknown, online, offline };
+
+struct device_presence {
+  device_status status = device_status::unknown;
+  std::optional<core::time_point> last_seen;  // arrival time of its last message
+  bool alerting = false;                      // an active rule alert names it
+};
+
 class live_state {
  public:
   explicit live_state(const config::district& d);
@@ -60,6 +71,8 @@ class live_state {
   std::vector<device_snapshot> devices_of(
       const std::function<bool(std::string_view site)>& visible) const;
   std::optional<device_snapshot> device(std::string_view id) const;
+  // One entry per configured device, in configuration order: entry i is district().devices[i].
+  std::vector<device_presence> presence() const;
   std::vector<rules::alert> active_alerts() const;
   const config::district& district() const { return district_; }
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <map>
+#include <unordered_set>
 #include <optional>
 
 #include "bureau/compliance.hpp"
@@ -52,18 +53,30 @@ std::vector<std::string> site_ids(const std::vector<const config::site*>& sites)
 
 std::vector<std::string> devices_of(const config::district& d,
                                     const std::vector<const config::site*>& sites) {
+  std::unordered_set<std::string_view> wanted;
+  wanted.reserve(sites.size());
+  for (const auto* s : sites) wanted.insert(s->id);
   std::vector<std::string> out;
   for (const auto& dev : d.devices)
-    for (const auto* s : sites)
-      if (dev.site == s->id) out.push_back(dev.id);
+    if (wanted.contains(dev.site)) out.push_back(dev.id);
   return out;
 }
 
-bureau::hourly_activity rekey(const std::vector<history::device_activity>& in) {
+// Hands a finished answer from the report thread to the session's strand.
+void answer_on(const boost::asio::any_io_executor& strand, const reply_handler& reply,
+               string_response res) {
+  boost::asio::post(strand, [reply, res = std::move(res)]() mutable { reply(std::move(res)); });
+}
+
+// The store's answer by device; each device's buckets are freed as they are copied, so a
+// district month is held about once, not twice.
+bureau::hourly_activity rekey(std::vector<history::device_activity>& in) {
   bureau::hourly_activity out;
-  for (const auto& a : in) {
+  for (auto& a : in) {
     auto& hours = out[a.device];
-    for (const auto& b : a.buckets) hours[b.start] += b.readings;
+    hours.reserve(hours.size() + a.buckets.size());
+    for (const auto& b : a.buckets) hours[b.start] += b.readings;  // in time order: appended
+    std::vector<history::activity_bucket>().swap(a.buckets);
   }
   return out;
 }
@@ -79,36 +92,17 @@ struct report_gathering {
 
 bureau_api::bureau_api(const ingest::live_state& state, core::metrics& metrics)
     : state_(state),
-      metrics_(metrics),
       policy_(std::make_shared<const notify::duty::escalation_policy>(
           notify::duty::escalation_policy::seed_default())),
       reports_json_(metrics.get("campus_reports_generated_total", "format=\"json\"")),
-      reports_csv_(metrics.get("campus_reports_generated_total", "format=\"csv\"")),
-      district_rate_(metrics.get("campus_compliance_district_rate")) {
+      reports_csv_(metrics.get("campus_reports_generated_total", "format=\"csv\"")) {
   metrics.describe("campus_reports_generated_total", "counter",
                    "Monthly safety reports answered, by format.");
-  metrics.describe("campus_compliance_rate", "gauge",
-                   "Smart-security compliance of each school now, whole percent.");
-  metrics.describe("campus_compliance_district_rate", "gauge",
-                   "Smart-security compliance of the district now, whole percent.");
 }
 
 bool bureau_api::serves(std::string_view path) {
   return path == "/api/overview" || path == "/api/compliance" ||
          path == "/api/compliance/daily" || path == "/api/reports/monthly";
-}
-
-void bureau_api::refresh_gauges() const {
-  const auto& d = state_.district();
-  std::vector<const config::site*> all;
-  for (const auto& s : d.sites) all.push_back(&s);
-  auto f = bureau::assess_compliance(d, all, state_.devices(), core::system_clock{}.now());
-  for (const auto& s : f.schools) {
-    if (!s.rate) continue;  // nothing required: no rate to show
-    metrics_.get("campus_compliance_rate", fmt::format("site=\"{}\"", s.site))
-        .set(std::llround(*s.rate));
-  }
-  if (f.district.rate) district_rate_.set(std::llround(*f.district.rate));
 }
 
 route_result bureau_api::handle(request&& req, const request_target& target,
@@ -130,55 +124,33 @@ route_result bureau_api::handle(request&& req, const request_target& target,
 route_result bureau_api::compliance(request&& req, const request_target& target,
                                     const auth::principal& who) const {
   if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
-  const auto& d = state_.district();
-  auto f = bureau::assess_compliance(d, sites_of(d, who), state_.devices(),
-                                     core::system_clock{}.now());
-  return json_response(req, http::status::ok, bureau::to_json(f));
+  return from_figures(std::move(req), who, &bureau::district_figures::compliance_json);
 }
 
 route_result bureau_api::overview(request&& req, const request_target& target,
                                   const auth::principal& who) const {
   if (auto bad = target.unknown_param({})) return json_error(req, http::status::bad_request, *bad);
-  alerts::alert_ledger* ledger = ledger_.load();
-  const incident::incident_desk* desk = desk_.load();
-  if (!ledger || !desk) return unavailable(req, "the alert ledger is not available");
-  const auto& d = state_.district();
-  auto sites = sites_of(d, who);
-  // The live parts are read now; the last incident of each school comes from the ledger.
-  auto devices = state_.devices();
-  auto open = desk->open_entries();
-  const auto now = core::system_clock{}.now();
-  auto f = bureau::assess_compliance(d, sites, devices, now);
-  return deferred_response([ledger, sites = site_ids(sites), req = std::move(req),
-                            f = std::move(f), devices = std::move(devices),
-                            open = std::move(open), now](
-                               const boost::asio::any_io_executor& strand, reply_handler reply) {
-    struct gathering {
-      std::map<std::string, alerts::ledger_entry> last;
-      std::size_t waiting = 0;
-      bool failed = false;
-    };
-    auto g = std::make_shared<gathering>();
-    g->waiting = sites.size();
-    auto finish = [req, f, devices, open, now, reply, g] {
-      if (g->failed) return reply(unavailable(req, "the alert ledger could not be read"));
-      auto o = bureau::build_overview(f, devices, open, g->last, now);
-      reply(json_response(req, http::status::ok, bureau::to_json(o)));
-    };
-    if (sites.empty()) return finish();
-    for (const auto& site : sites) {
-      alerts::ledger_filter filter;
-      filter.sites = {site};
-      filter.limit = 1;  // newest raised first
-      ledger->list(std::move(filter), [strand, g, site, finish](alerts::ledger_result<alerts::ledger_page> r) {
-        // On the ledger's thread: carry the answer to the strand, where `g` lives.
-        boost::asio::post(strand, [g, site, finish, r = std::move(r)] {
-          if (!r) g->failed = true;
-          else if (!r->entries.empty()) g->last[site] = r->entries.front();
-          if (--g->waiting == 0) finish();
-        });
+  return from_figures(std::move(req), who, &bureau::district_figures::overview_json);
+}
+
+route_result bureau_api::from_figures(request&& req, const auth::principal& who,
+                                      figures_call call) const {
+  bureau::district_figures* figures = figures_.load();
+  if (!figures) return unavailable(req, "the district's figures are not available");
+  bureau::figures_scope scope;
+  scope.whole_district = who.all_sites;
+  if (!scope.whole_district) scope.sites = site_ids(sites_of(state_.district(), who));
+  // Computed on the figures' own thread (shared with every request of the same moment); the
+  // answer comes back to the session's strand.
+  return deferred_response([figures, call, scope = std::move(scope), req = std::move(req)](
+                               const boost::asio::any_io_executor& strand,
+                               reply_handler reply) mutable {
+    (figures->*call)(std::move(scope), [strand, reply, req](bureau::district_figures::json_answer a) {
+      boost::asio::post(strand, [reply, req, a = std::move(a)] {
+        if (!a) return reply(unavailable(req, a.error()));
+        reply(text_response(req, http::status::ok, **a, "application/json"));
       });
-    }
+    });
   });
 }
 
@@ -216,18 +188,26 @@ route_result bureau_api::daily(request&& req, const request_target& target,
   auto range = bureau::daily_range(sites, first, last, now);
   history::activity_query q{range.from, range.to, std::chrono::hours{1}, devices_of(d, sites)};
   return deferred_response([store, &d, sites, first, last, now, target_pct, q = std::move(q),
-                            req = std::move(req)](const boost::asio::any_io_executor& strand,
-                                                  reply_handler reply) {
-    auto compute = [&d, sites, first, last, now, target_pct, req,
-                    reply](const history::activity_result& r) {
-      if (!r) return reply(unavailable(req, "history could not be read: " + r.error()));
+                            work = reports_->get_executor(), req = std::move(req)](
+                               const boost::asio::any_io_executor& strand, reply_handler reply) {
+    // Computed on the report thread, not the session's strand: a district's month of hours
+    // is work the loop that carries alarms must not do.
+    auto compute = [&d, sites, first, last, now, target_pct, req, strand,
+                    reply](history::activity_result& r) {
+      if (!r) return answer_on(strand, reply, unavailable(req, "history could not be read: " + r.error()));
       auto rows = bureau::daily_compliance(d, sites, first, last, rekey(*r), now);
-      reply(json_response(req, http::status::ok, bureau::daily_json(target_pct, rows)));
+      answer_on(strand, reply,
+                json_response(req, http::status::ok, bureau::daily_json(target_pct, rows)));
     };
-    if (q.to <= q.from || q.devices.empty()) return compute(std::vector<history::device_activity>{});
-    store->activity(q, [strand, compute](history::activity_result r) {
-      // On the store's thread: compute on the session's strand.
-      boost::asio::post(strand, [compute, r = std::move(r)] { compute(r); });
+    if (q.to <= q.from || q.devices.empty()) {
+      return boost::asio::post(work, [compute]() mutable {
+        history::activity_result none{std::vector<history::device_activity>{}};
+        compute(none);
+      });
+    }
+    store->activity(q, [work, compute](history::activity_result r) {
+      // On the store's thread: compute on the report thread.
+      boost::asio::post(work, [compute, r = std::move(r)]() mutable { compute(r); });
     });
   });
 }
@@ -285,8 +265,15 @@ route_result bureau_api::monthly(request&& req, const request_target& target,
   }
   (csv ? reports_csv_ : reports_json_).inc();
   return deferred_response([ledger, store, &d, sites, district_view, month, whole, now, csv,
-                            policy = policy_, req = std::move(req)](
-                               const boost::asio::any_io_executor& strand, reply_handler reply) {
+                            policy = policy_, pool = reports_, req = std::move(req)](
+                               const boost::asio::any_io_executor& session_strand,
+                               reply_handler session_reply) {
+    // Both answers are gathered, and the report computed, on a strand of the report thread,
+    // not the session's: a district's month is work the loop that carries alarms must not do.
+    const boost::asio::any_io_executor strand = boost::asio::make_strand(pool->get_executor());
+    const reply_handler reply = [session_strand, session_reply](string_response res) {
+      answer_on(session_strand, session_reply, std::move(res));
+    };
     auto g = std::make_shared<report_gathering>();
     auto finish = [&d, sites, district_view, month, now, csv, policy, req, reply, g] {
       if (!g->slice || !g->activity) return;  // the other answer is still to come
@@ -298,6 +285,7 @@ route_result bureau_api::monthly(request&& req, const request_target& target,
         return reply(unavailable(req, "history could not be read: " + g->activity->error()));
       }
       const auto activity = rekey(**g->activity);
+      g->activity.reset();  // the store's copy, freed before the report is built
       const bureau::report_sources in{(*g->slice)->entries, (*g->slice)->transitions, activity,
                                       *policy, now};
       auto r = bureau::build_monthly_report(d, month, sites, district_view, in);

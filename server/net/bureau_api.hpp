@@ -3,20 +3,24 @@
 //   GET /api/compliance                                 compliance now, every point
 //   GET /api/compliance/daily?from=YYYY-MM-DD&to=YYYY-MM-DD   per day (default the last 30)
 //   GET /api/reports/monthly?month=YYYY-MM[&site=ID][&format=csv]
-// Each shows only the user's schools. Compliance now is computed at once from live_state; the
+// Each shows only the user's schools. The overview and compliance now come from
+// bureau::district_figures, which computes them on its own thread, shared by every request of
+// the same second (the whole district's JSON is made once for all the bureau's users). The
 // others are deferred: the ledger (its worker thread) and the history store (its own thread)
 // are asked in parallel, each answer is posted to the session's strand, and the figures are
-// computed there once both have arrived — the loop never waits on a disk. 503 when the ledger
-// or history is missing or fails.
+// computed there once both have arrived — the loop never waits on a disk. 503 when a source
+// is missing or fails.
 #pragma once
+
+#include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <memory>
 
 #include "alerts/alert_ledger.hpp"
+#include "bureau/district_figures.hpp"
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
-#include "incident/incident_desk.hpp"
 #include "ingest/live_state.hpp"
 #include "net/request_context.hpp"
 #include "net/request_target.hpp"
@@ -28,15 +32,14 @@ namespace campus::net {
 class bureau_api {
  public:
   // `state` and `metrics` must outlive the api and every request it defers.
-  // Metrics: campus_compliance_rate{site}, campus_compliance_district_rate (whole percents,
-  // see refresh_gauges), campus_reports_generated_total{format}.
+  // Metrics: campus_reports_generated_total{format}.
   bureau_api(const ingest::live_state& state, core::metrics& metrics);
 
   // Sources; each must outlive the requests it is given. nullptr: the routes that need it
   // answer 503. The policy (whose second step defines an escalation) is set before serving.
   void set_history(history::history_store* store) { history_.store(store); }
   void set_ledger(alerts::alert_ledger* ledger) { ledger_.store(ledger); }
-  void set_desk(const incident::incident_desk* desk) { desk_.store(desk); }
+  void set_figures(bureau::district_figures* figures) { figures_.store(figures); }
   void set_policy(notify::duty::escalation_policy policy) {
     policy_ = std::make_shared<const notify::duty::escalation_policy>(std::move(policy));
   }
@@ -47,10 +50,6 @@ class bureau_api {
   route_result handle(request&& req, const request_target& target,
                       const request_context& ctx) const;
 
-  // Recomputes the compliance gauges from live_state (cheap: no disk); the application calls
-  // it every minute on its loop. Any thread.
-  void refresh_gauges() const;
-
  private:
   route_result overview(request&& req, const request_target& target,
                         const auth::principal& who) const;
@@ -60,16 +59,19 @@ class bureau_api {
                      const auth::principal& who) const;
   route_result monthly(request&& req, const request_target& target,
                        const auth::principal& who) const;
+  using figures_call = void (bureau::district_figures::*)(bureau::figures_scope,
+                                                          bureau::district_figures::json_handler);
+  route_result from_figures(request&& req, const auth::principal& who, figures_call call) const;
 
   const ingest::live_state& state_;
-  core::metrics& metrics_;
   std::atomic<history::history_store*> history_{nullptr};
   std::atomic<alerts::alert_ledger*> ledger_{nullptr};
-  std::atomic<const incident::incident_desk*> desk_{nullptr};
+  std::atomic<bureau::district_figures*> figures_{nullptr};
   std::shared_ptr<const notify::duty::escalation_policy> policy_;
+  // The thread the daily compliance and monthly reports are computed on (never the loop).
+  std::shared_ptr<boost::asio::thread_pool> reports_ = std::make_shared<boost::asio::thread_pool>(1);
   core::metrics::counter& reports_json_;
   core::metrics::counter& reports_csv_;
-  core::metrics::counter& district_rate_;
 };
 
 }  // namespace campus::net

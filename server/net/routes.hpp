@@ -52,16 +52,15 @@ class routes {
   // See alerts_api::set_desk.
   void set_incidents(incident::incident_desk* desk) {
     alerts_.set_desk(desk);
-    bureau_.set_desk(desk);
   }
-  // The ledger the bureau's reports read and the escalation policy they judge by (see
-  // bureau_api); before the server starts.
-  void set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy) {
+  // The ledger the bureau's reports read, the escalation policy they judge by and the live
+  // figures (overview, compliance) (see bureau_api); before the server starts.
+  void set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy,
+                  bureau::district_figures* figures) {
     bureau_.set_ledger(ledger);
     bureau_.set_policy(std::move(policy));
+    bureau_.set_figures(figures);
   }
-  // See bureau_api::refresh_gauges.
-  void refresh_compliance() const { bureau_.refresh_gauges(); }
   // See notices_api::set_board.
   void set_notices(notice::notice_board* board) { notices_.set_board(board); }
   // See roster_api::set_roster.

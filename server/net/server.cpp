@@ -68,11 +68,10 @@ void server::set_authenticator(auth::authenticator* a) {
 
 void server::set_roster(const notify::duty::roster* r) { ctx_->http_routes.set_roster(r); }
 
-void server::set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy) {
-  ctx_->http_routes.set_bureau(ledger, std::move(policy));
+void server::set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy,
+                        bureau::district_figures* figures) {
+  ctx_->http_routes.set_bureau(ledger, std::move(policy), figures);
 }
-
-void server::refresh_compliance() { ctx_->http_routes.refresh_compliance(); }
 
 void server::set_notices(notice::notice_board* board) {
   ctx_->http_routes.set_notices(board);

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "auth/authenticator.hpp"
+#include "bureau/district_figures.hpp"
 #include "config/district.hpp"
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
@@ -75,11 +76,11 @@ class server {
   // How long a history query may take before the client gets 504 and the connection closes
   // (default 60 s). Applies to queries started afterwards.
   void set_reply_timeout(std::chrono::milliseconds timeout);
-  // The ledger the bureau's figures read (monthly report, overview) and the escalation policy
-  // that defines an escalation; call before start(). nullptr: those routes answer 503.
-  void set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy);
-  // Recomputes the compliance gauges from live state (cheap); call every minute. Any thread.
-  void refresh_compliance();
+  // The ledger the monthly report reads, the escalation policy that defines an escalation, and
+  // the live figures (overview, compliance); call before start(). nullptr: those routes
+  // answer 503.
+  void set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy,
+                  bureau::district_figures* figures);
 
   // The notice board: /api/notices goes to it, and the hub announces its notices and read
   // receipts on /ws. Call before start(); the board must outlive the server's sessions, and

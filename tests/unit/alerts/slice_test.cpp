@@ -161,5 +161,33 @@ TEST_F(slice_test, stopped_ledger_answers_stopped) {
   EXPECT_EQ(s.error().what, ledger_error::code::stopped);
 }
 
+TEST_F(slice_test, latest_by_site_is_each_schools_newest_entry_in_any_state) {
+  EXPECT_TRUE(wait_for<std::vector<ledger_entry>>([&](auto done) {
+                ledger_->latest_by_site(std::move(done));
+              })->empty());
+  const auto first = raise_at(t0_, "gas-1");
+  const auto closed_later = raise_at(t0_ + 10min, "gas-2");
+  clock_.set(t0_ + 20min);
+  handle_and_close_at(closed_later, t0_ + 30min);  // the newest of school-1, closed since
+  const auto other = raise_at(t0_ + 5min, "gas-9", "school-2");
+  // Two raised at the same instant: the later entry (higher id) is the latest.
+  const auto tie_a = raise_at(t0_ + 1h, "gas-7", "school-3");
+  const auto tie_b = raise_at(t0_ + 1h, "gas-8", "school-3");
+  (void)first;
+  (void)tie_a;
+
+  auto latest = wait_for<std::vector<ledger_entry>>(
+      [&](auto done) { ledger_->latest_by_site(std::move(done)); });
+  ASSERT_TRUE(latest.has_value()) << latest.error().message;
+  ASSERT_EQ(latest->size(), 3u);
+  EXPECT_EQ((*latest)[0].site, "school-1");
+  EXPECT_EQ((*latest)[0].id, closed_later);
+  EXPECT_EQ((*latest)[0].state, handling::closed);
+  EXPECT_EQ((*latest)[1].site, "school-2");
+  EXPECT_EQ((*latest)[1].id, other);
+  EXPECT_EQ((*latest)[2].site, "school-3");
+  EXPECT_EQ((*latest)[2].id, tie_b);
+}
+
 }  // namespace
 }  // namespace campus::alerts::test

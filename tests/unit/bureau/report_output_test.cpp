@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <tuple>
 
 #include "bureau/figures_json.hpp"
@@ -84,6 +86,42 @@ TEST(report_output, json_has_every_section_and_csv_is_excel_ready) {
             std::string::npos)
       << csv;
   EXPECT_EQ(report_csv_filename(*r, true), "safety-report_2026-10_a.csv");
+}
+
+TEST(report_output, a_district_report_lists_the_worst_devices_and_counts_them_all) {
+  monthly_report r;
+  r.month = std::chrono::year{2026} / 10;
+  r.district = true;
+  // 25 devices: availability 100, 99, … 76 %; one never measured (no hours yet) and two tied
+  // at the lowest, told apart by their readings.
+  for (int i = 0; i < 25; ++i) {
+    device_availability a;
+    a.device = fmt::format("dev-{:02}", i);
+    a.site = "a";
+    a.hours = 100;
+    a.hours_heard = 100 - i;
+    a.availability = 100.0 - i;
+    a.readings = 1000 + i;
+    r.figures.devices.push_back(a);
+  }
+  r.figures.devices[3].availability = 76.0;  // tied with dev-24, fewer readings: worse
+  r.figures.devices[5].availability.reset();  // nothing measured: after every measured one
+  r.figures.devices[5].hours = 0;
+  auto j = to_json(r);
+  EXPECT_EQ(j.at("device_count").as_uint64(), 25u);
+  EXPECT_TRUE(j.at("devices_truncated").as_bool());
+  const auto& listed = j.at("devices").as_array();
+  ASSERT_EQ(listed.size(), district_devices_listed);
+  EXPECT_EQ(listed[0].at("device").as_string(), "dev-03");
+  EXPECT_EQ(listed[1].at("device").as_string(), "dev-24");
+  EXPECT_EQ(listed[2].at("device").as_string(), "dev-23");
+  for (const auto& d : listed) EXPECT_NE(d.at("device").as_string(), "dev-05");
+
+  // A school's report keeps every device.
+  r.district = false;
+  auto school = to_json(r);
+  EXPECT_EQ(school.at("devices").as_array().size(), 25u);
+  EXPECT_FALSE(school.at("devices_truncated").as_bool());
 }
 
 TEST(report_output, compliance_json_names_points_and_nulls_what_is_missing) {
