@@ -6,7 +6,8 @@
 //
 // A district of hundreds of schools: the bars come the worst first (under the target first, the
 // lowest rate first), with a search and the first 50 until "show more"; the missing points are
-// listed for the schools shown, and the chart draws the district and the lowest schools only.
+// listed for the schools shown (folded when more than three schools miss points), and the chart
+// draws the district and the lowest schools only.
 //
 // For tests: the section carries data-state (loading | ready | error); the district figure
 // data-rate (a fraction), each bar data-rate and data-below; the bars' list data-total,
@@ -271,19 +272,41 @@ export class compliance_panel {
     this.bars.replaceChildren(...items);
   }
 
+  // The missing points of the schools shown, one folded section each (a district's page would
+  // otherwise hold hundreds of rows): open when few schools miss points, or when opened before;
+  // a section's table is made when it is opened.
   paint_missing_() {
     const { doc, tr } = this;
+    this.opened ??= new Set();
     const parts = [];
+    const missing_of = (s) => (s.points ?? []).filter((p) => p.status !== 'reporting');
+    const few = this.page.filter((s) => missing_of(s).length).length <= 3;
     for (const s of this.page) {
-      const missing = (s.points ?? []).filter((p) => p.status !== 'reporting');
+      const missing = missing_of(s);
       if (!missing.length) continue;
       const rate = this.rate_(s.rate);
-      const section = el(doc, 'section', 'missing-school', { 'data-testid': `compliance-missing-${s.site}` });
+      const section = el(doc, 'details', 'missing-school', { 'data-testid': `compliance-missing-${s.site}` });
       if (rate !== null && rate < this.target_()) section.dataset.below = 'true';
-      const h = el(doc, 'h3');
+      const h = el(doc, 'summary');
       h.textContent = `${tr.name({ id: s.site, name: s.name, name_en: s.name_en })} · ${tr.t('compliance_missing')} (${missing.length})`;
-      const tz = this.model.site(s.site)?.time_zone ?? 'Asia/Shanghai';
-      section.append(h, points_table(doc, tr, s, { time_zone: tz }));
+      section.append(h);
+      const fill = () => {
+        if (section.querySelector('table')) return;
+        const tz = this.model.site(s.site)?.time_zone ?? 'Asia/Shanghai';
+        section.append(points_table(doc, tr, s, { time_zone: tz }));
+      };
+      section.addEventListener('toggle', () => {
+        if (section.open) {
+          this.opened.add(s.site);
+          fill();
+        } else {
+          this.opened.delete(s.site);
+        }
+      });
+      if (few || this.opened.has(s.site)) {
+        section.open = true;
+        fill();
+      }
       parts.push(section);
     }
     if (!parts.length) {
