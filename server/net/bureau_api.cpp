@@ -90,10 +90,12 @@ struct report_gathering {
 
 }  // namespace
 
-bureau_api::bureau_api(const ingest::live_state& state, core::metrics& metrics)
+bureau_api::bureau_api(const ingest::live_state& state, core::metrics& metrics,
+                       std::shared_ptr<boost::asio::thread_pool> work)
     : state_(state),
       policy_(std::make_shared<const notify::duty::escalation_policy>(
           notify::duty::escalation_policy::seed_default())),
+      reports_(std::move(work)),
       reports_json_(metrics.get("campus_reports_generated_total", "format=\"json\"")),
       reports_csv_(metrics.get("campus_reports_generated_total", "format=\"csv\"")) {
   metrics.describe("campus_reports_generated_total", "counter",

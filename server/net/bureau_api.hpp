@@ -33,7 +33,9 @@ class bureau_api {
  public:
   // `state` and `metrics` must outlive the api and every request it defers.
   // Metrics: campus_reports_generated_total{format}.
-  bureau_api(const ingest::live_state& state, core::metrics& metrics);
+  // `work`: the thread the daily compliance and the monthly reports are computed on.
+  bureau_api(const ingest::live_state& state, core::metrics& metrics,
+             std::shared_ptr<boost::asio::thread_pool> work);
 
   // Sources; each must outlive the requests it is given. nullptr: the routes that need it
   // answer 503. The policy (whose second step defines an escalation) is set before serving.
@@ -69,7 +71,7 @@ class bureau_api {
   std::atomic<bureau::district_figures*> figures_{nullptr};
   std::shared_ptr<const notify::duty::escalation_policy> policy_;
   // The thread the daily compliance and monthly reports are computed on (never the loop).
-  std::shared_ptr<boost::asio::thread_pool> reports_ = std::make_shared<boost::asio::thread_pool>(1);
+  std::shared_ptr<boost::asio::thread_pool> reports_;
   core::metrics::counter& reports_json_;
   core::metrics::counter& reports_csv_;
 };

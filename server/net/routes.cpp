@@ -1,5 +1,6 @@
 #include "net/routes.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/json/object.hpp>
 
 #include "net/access.hpp"
@@ -12,7 +13,7 @@ routes::routes(const ingest::live_state& state, core::metrics& metrics,
       alerts_(state.district()),
       history_(state.district(), metrics),
       notices_(state.district(), metrics),
-      bureau_(state, metrics),
+      bureau_(state, metrics, work_),
       roster_(state),
       files_(std::move(dashboards_dir)),
       metrics_(metrics) {
@@ -74,12 +75,29 @@ route_result routes::handle(request&& req, const request_context& ctx) const {
     if (alerts_.ready() && alerts_api::serves(path)) {
       return alerts_.handle(std::move(req), *target, ctx);
     }
+    if (path == "/api/devices" && req.method() == http::verb::get && !target->param("site")) {
+      return devices_off_loop(std::move(req), *target, who);
+    }
     return api_.handle(req, *target, who);
   }
   if (path == "/ws") {
     return json_error(req, http::status::bad_request, "/ws expects a WebSocket upgrade");
   }
   return files_.serve(req, path);
+}
+
+route_result routes::devices_off_loop(request&& req, const request_target& target,
+                                      const auth::principal& who) const {
+  // Every device of every school the user sees: megabytes for a district, serialised on the
+  // work thread so that the loop carrying alarms never waits for it.
+  return deferred_response([api = &api_, work = work_->get_executor(), req = std::move(req),
+                            target, who](const boost::asio::any_io_executor& strand,
+                                         reply_handler reply) {
+    boost::asio::post(work, [api, req, target, who, strand, reply] {
+      auto res = api->handle(req, target, who);
+      boost::asio::post(strand, [reply, res = std::move(res)]() mutable { reply(std::move(res)); });
+    });
+  });
 }
 
 }  // namespace campus::net

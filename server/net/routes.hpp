@@ -5,6 +5,8 @@
 // its user (docs/security.md).
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <boost/beast/http/message_generator.hpp>
 
 #include <filesystem>
@@ -67,6 +69,12 @@ class routes {
   void set_roster(const notify::duty::roster* r) { roster_.set_roster(r); }
 
  private:
+  // One thread for answers too big to build on the loop (a district's devices, its daily
+  // compliance and monthly reports): before the apis that post to it.
+  route_result devices_off_loop(request&& req, const request_target& target,
+                                const auth::principal& who) const;
+
+  std::shared_ptr<boost::asio::thread_pool> work_ = std::make_shared<boost::asio::thread_pool>(1);
   denial_log denials_;  // before the apis that record into it
   api api_;
   session_api sessions_;
