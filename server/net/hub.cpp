@@ -35,7 +35,7 @@ void hub::on_reading(const core::reading& r) {
   // Most readings have no taker (no client of that school is connected): nothing is built
   // for them. One key per device, metric and subject: a newer reading supersedes a queued
   // older one.
-  auto targets = takers(r.site);
+  auto targets = takers(r.site, true);
   if (targets.empty()) return;
   auto key = std::make_shared<const std::string>(r.device + '\n' + r.metric + '\n' + r.subject);
   send_all(targets, std::make_shared<const std::string>(messages::reading_message(r)), key);
@@ -57,7 +57,19 @@ void hub::on_entry(const incident::entry_view& view, std::string_view event,
            nullptr);
 }
 
-std::vector<std::shared_ptr<websocket_session>> hub::takers(std::string_view site) const {
+void hub::on_schools(const std::vector<bureau::school_tally>& changed) {
+  for (const auto& t : changed) {
+    auto targets = takers(t.site);
+    if (targets.empty()) continue;
+    // One newline, never two: a reading's key (device, metric, subject) has two, so the two
+    // kinds of key never meet. Bounded: one key per school, so never dropped.
+    send_all(targets, std::make_shared<const std::string>(messages::school_message(t)),
+             std::make_shared<const std::string>("school\n" + t.site), true);
+  }
+}
+
+std::vector<std::shared_ptr<websocket_session>> hub::takers(std::string_view site,
+                                                            bool watching) const {
   std::vector<std::shared_ptr<websocket_session>> out;
   std::lock_guard lock(mutex_);
   if (sessions_.empty()) return out;
@@ -67,6 +79,7 @@ std::vector<std::shared_ptr<websocket_session>> hub::takers(std::string_view sit
   // revived.
   for (auto* s : sessions_) {
     if (!s->may_see(site)) continue;
+    if (watching && !s->watches(site)) continue;
     if (auto alive = s->weak_from_this().lock()) out.push_back(std::move(alive));
   }
   return out;
@@ -74,8 +87,8 @@ std::vector<std::shared_ptr<websocket_session>> hub::takers(std::string_view sit
 
 void hub::send_all(const std::vector<std::shared_ptr<websocket_session>>& targets,
                    const std::shared_ptr<const std::string>& message,
-                   const std::shared_ptr<const std::string>& coalesce_key) {
-  for (const auto& s : targets) s->send(message, coalesce_key);
+                   const std::shared_ptr<const std::string>& coalesce_key, bool key_bounded) {
+  for (const auto& s : targets) s->send(message, coalesce_key, key_bounded);
 }
 
 void hub::on_notice(const notice::notice& n) {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "bureau/school_tally.hpp"
 #include "core/metrics.hpp"
 #include "incident/incident_listener.hpp"
 #include "ingest/event_sink.hpp"
@@ -46,6 +47,12 @@ class hub final : public ingest::event_sink,
                 const std::vector<alerts::ledger_transition>& transitions) override;
   void announce_from_ledger() { engine_alerts_.store(false); }
 
+  // Schools whose tally changed (the bureau's district_figures, on its thread, once a second
+  // at most): each is serialised once and sent to every client that may see the school,
+  // whatever it watches, coalesced per school: a client's queue holds at most the latest
+  // summary of each school.
+  void on_schools(const std::vector<bureau::school_tally>& changed);
+
   // Bureau notices (called on the notice board's thread, after the commit): a new notice goes
   // to the users of its schools (without receipts) and to bureau and admin users (with
   // them); a read receipt and an SMS outcome go to bureau and admin users only.
@@ -58,11 +65,14 @@ class hub final : public ingest::event_sink,
   void close_all(boost::beast::websocket::close_reason reason);
 
  private:
-  // The live clients that may see `site` (none: the caller builds no message).
-  std::vector<std::shared_ptr<websocket_session>> takers(std::string_view site) const;
+  // The live clients that may see `site` (none: the caller builds no message); with
+  // `watching`, only those that watch it (readings go only to the schools a client shows).
+  std::vector<std::shared_ptr<websocket_session>> takers(std::string_view site,
+                                                         bool watching = false) const;
   static void send_all(const std::vector<std::shared_ptr<websocket_session>>& targets,
                        const std::shared_ptr<const std::string>& message,
-                       const std::shared_ptr<const std::string>& coalesce_key);
+                       const std::shared_ptr<const std::string>& coalesce_key,
+                       bool key_bounded = false);
 
   // To every client whose user is bound to one of `sites` (not bureau and admin users).
   void broadcast_to_schools(const std::shared_ptr<const std::string>& message,

@@ -119,18 +119,18 @@ std::string entry_message(const incident::entry_view& v, std::string_view event,
 std::string snapshot_message(const ingest::live_state& state,
                              const std::vector<incident::entry_view>& open,
                              const auth::principal* who) {
-  json::array devices;
-  for (const auto& d : state.devices_of(
-           [&](std::string_view site) { return !who || who->may_see(site); }))
-    devices.push_back(device_json(d));
+  return snapshot_message(state, open, snapshot_scope{who, nullptr, nullptr});
+}
+
+std::string snapshot_message(const ingest::live_state& state,
+                             const std::vector<incident::entry_view>& open,
+                             const snapshot_scope& scope) {
+  auto snapshot = snapshot_object(state, scope);
   json::array alerts;
   for (const auto& v : open)
-    if (!who || who->may_see(v.entry.site)) alerts.push_back(entry_json(v));
-  return json::serialize(json::object{{"type", "snapshot"},
-                                      {"district", district_json(state.district())},
-                                      {"sites", sites_json(state.district(), who)},
-                                      {"devices", std::move(devices)},
-                                      {"alerts", std::move(alerts)}});
+    if (!scope.who || scope.who->may_see(v.entry.site)) alerts.push_back(entry_json(v));
+  snapshot["alerts"] = std::move(alerts);
+  return json::serialize(snapshot);
 }
 
 }  // namespace campus::net::messages

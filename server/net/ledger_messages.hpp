@@ -13,6 +13,7 @@
 #include "auth/principal.hpp"
 #include "incident/entry_view.hpp"
 #include "ingest/live_state.hpp"
+#include "net/messages.hpp"
 
 namespace campus::net::messages {
 
@@ -30,5 +31,9 @@ std::string entry_message(const incident::entry_view& v, std::string_view event,
 std::string snapshot_message(const ingest::live_state& state,
                              const std::vector<incident::entry_view>& open,
                              const auth::principal* who = nullptr);
+// The same for a client's watch set and with the schools' tallies (messages::snapshot_scope).
+std::string snapshot_message(const ingest::live_state& state,
+                             const std::vector<incident::entry_view>& open,
+                             const snapshot_scope& scope);
 
 }  // namespace campus::net::messages

@@ -2,7 +2,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace campus::net::messages {
 
@@ -93,19 +95,88 @@ json::array sites_json(const config::district& d, const auth::principal* who) {
   return sites;
 }
 
-std::string snapshot_message(const ingest::live_state& state, const auth::principal* who) {
+json::object school_json(const bureau::school_tally& t) {
+  json::value worst = nullptr;
+  if (t.worst) worst = core::to_string(*t.worst);
+  return {{"site", t.site},
+          {"worst", std::move(worst)},
+          {"devices_total", t.devices_total},
+          {"devices_online", t.devices_online},
+          {"devices_offline", t.devices_offline},
+          {"devices_alerting", t.devices_alerting},
+          {"open", t.open},
+          {"overdue", t.overdue},
+          {"reports_overdue", t.reports_overdue},
+          {"last_event", time_json(t.last_event)},
+          {"problem", t.has_problem()}};
+}
+
+namespace {
+
+json::array devices_json(const ingest::live_state& state,
+                         const std::function<bool(std::string_view)>& wanted) {
   json::array devices;
-  for (const auto& d : state.devices_of(
-           [&](std::string_view site) { return !who || who->may_see(site); }))
-    devices.push_back(device_json(d));
+  for (const auto& d : state.devices_of(wanted)) devices.push_back(device_json(d));
+  return devices;
+}
+
+json::array ids_json(const std::vector<std::string>& ids) {
+  json::array out;
+  for (const auto& id : ids) out.push_back(json::string(id));
+  return out;
+}
+
+}  // namespace
+
+json::object snapshot_object(const ingest::live_state& state, const snapshot_scope& scope) {
+  const auth::principal* who = scope.who;
+  const auto& district = state.district();
+  const auto visible = [&](std::string_view site) { return !who || who->may_see(site); };
+  const auto watched = [&](std::string_view site) {
+    if (!scope.watched) return visible(site);
+    return std::find(scope.watched->begin(), scope.watched->end(), site) != scope.watched->end();
+  };
+  json::array watching;
+  for (const auto& s : district.sites)
+    if (watched(s.id)) watching.push_back(json::string(s.id));
+  json::array schools;
+  if (scope.schools) {
+    for (const auto& t : *scope.schools)
+      if (visible(t.site)) schools.push_back(school_json(t));
+  }
+  return json::object{{"type", "snapshot"},
+                      {"district", district_json(district)},
+                      {"sites", sites_json(district, who)},
+                      {"watching", std::move(watching)},
+                      {"devices", devices_json(state, watched)},
+                      {"schools", std::move(schools)}};
+}
+
+std::string snapshot_message(const ingest::live_state& state, const auth::principal* who) {
+  return snapshot_message(state, snapshot_scope{who, nullptr, nullptr});
+}
+
+std::string snapshot_message(const ingest::live_state& state, const snapshot_scope& scope) {
+  auto snapshot = snapshot_object(state, scope);
   json::array alerts;
   for (const auto& a : state.active_alerts())
-    if (!who || who->may_see(a.site)) alerts.push_back(alert_json(a));
-  return json::serialize(json::object{{"type", "snapshot"},
-                                      {"district", district_json(state.district())},
-                                      {"sites", sites_json(state.district(), who)},
-                                      {"devices", std::move(devices)},
-                                      {"alerts", std::move(alerts)}});
+    if (!scope.who || scope.who->may_see(a.site)) alerts.push_back(alert_json(a));
+  snapshot["alerts"] = std::move(alerts);
+  return json::serialize(snapshot);
+}
+
+std::string watching_message(const ingest::live_state& state,
+                             const std::vector<std::string>& sites) {
+  const auto watched = [&](std::string_view site) {
+    return std::find(sites.begin(), sites.end(), site) != sites.end();
+  };
+  return json::serialize(json::object{{"type", "watching"},
+                                      {"sites", ids_json(sites)},
+                                      {"devices", devices_json(state, watched)}});
+}
+
+std::string school_message(const bureau::school_tally& t) {
+  return json::serialize(json::object{{"type", "school"}, {"school", school_json(t)}});
 }
 
 std::string reading_message(const core::reading& r) {

@@ -8,8 +8,10 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <vector>
 
 #include "auth/principal.hpp"
+#include "bureau/school_tally.hpp"
 #include "config/district.hpp"
 #include "core/reading.hpp"
 #include "ingest/live_state.hpp"
@@ -38,11 +40,37 @@ boost::json::object district_json(const config::district& d);
 // only the sites they may see.
 boost::json::array sites_json(const config::district& d, const auth::principal* who = nullptr);
 
+// {"site","worst","devices_total","devices_online","devices_offline","devices_alerting","open",
+//  "overdue","reports_overdue","last_event","problem"}: one school at a glance (worst: a colour
+// or null; last_event: ms or null; problem: school_tally::has_problem()).
+boost::json::object school_json(const bureau::school_tally& t);
+
+// What a client's snapshot holds (docs/alerts.md, "/ws").
+struct snapshot_scope {
+  const auth::principal* who = nullptr;  // null: everything
+  // The schools whose devices are sent (the client's watch set); null: every school `who`
+  // may see.
+  const std::vector<std::string>* watched = nullptr;
+  // Every school's tally (district_figures::tallies()); those `who` may see are sent.
+  const std::vector<bureau::school_tally>* schools = nullptr;
+};
+
+// The snapshot without its "alerts": {"type":"snapshot","district","sites","watching":[ids],
+// "devices":[devices of the watched schools],"schools":[tallies]}.
+boost::json::object snapshot_object(const ingest::live_state& state, const snapshot_scope& scope);
+
 // WebSocket messages, serialised once and shared by every client.
-// {"type":"snapshot","district":{..},"sites":[..],"devices":[..],"alerts":[..]}; with `who`,
-// only what they may see.
+// {"type":"snapshot","district":{..},"sites":[..],"watching":[..],"devices":[..],
+//  "schools":[..],"alerts":[..]}; with `who`, only what they may see.
 std::string snapshot_message(const ingest::live_state& state,
                              const auth::principal* who = nullptr);
+std::string snapshot_message(const ingest::live_state& state, const snapshot_scope& scope);
+// The answer to a client's watch: {"type":"watching","sites":[ids accepted],"devices":[the
+// devices of those schools]}; it replaces the client's devices whole.
+std::string watching_message(const ingest::live_state& state,
+                             const std::vector<std::string>& sites);
+// {"type":"school","school":{..school_json}}
+std::string school_message(const bureau::school_tally& t);
 // {"type":"reading","reading":{..}}
 std::string reading_message(const core::reading& r);
 // {"type":"alert","event":"raised|updated|cleared","alert":{..}}

@@ -50,6 +50,14 @@ void server::stop() {
 
 ingest::event_sink& server::sink() { return ctx_->clients; }
 
+void server::set_school_tallies(std::function<std::vector<bureau::school_tally>()> source) {
+  ctx_->set_school_tallies(std::move(source));
+}
+
+void server::on_schools(const std::vector<bureau::school_tally>& changed) {
+  ctx_->clients.on_schools(changed);
+}
+
 void server::set_history(history::history_store* store) { ctx_->http_routes.set_history(store); }
 
 void server::set_incidents(incident::incident_desk* desk) {

@@ -17,11 +17,14 @@
 #include <chrono>
 #include <cstddef>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/authenticator.hpp"
 #include "bureau/district_figures.hpp"
+#include "bureau/school_tally.hpp"
 #include "config/district.hpp"
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
@@ -86,6 +89,12 @@ class server {
   // receipts on /ws. Call before start(); the board must outlive the server's sessions, and
   // its worker must be stopped before the server goes (it calls the hub).
   void set_notices(notice::notice_board* board);
+
+  // The bureau's school tallies (district_figures): `source` gives every school's, from any
+  // thread, for each new client's snapshot; on_schools() sends those that changed to the
+  // clients that may see them (any thread). Call set_school_tallies before start().
+  void set_school_tallies(std::function<std::vector<bureau::school_tally>()> source);
+  void on_schools(const std::vector<bureau::school_tally>& changed);
 
   std::size_t websocket_clients() const;
   // True when the port speaks TLS (http.tls was set).

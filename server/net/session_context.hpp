@@ -10,9 +10,15 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "auth/authenticator.hpp"
+#include "bureau/school_tally.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "incident/incident_desk.hpp"
@@ -39,6 +45,18 @@ struct session_context {
   // the net module's own tests do that, the application always sets one.
   std::atomic<auth::authenticator*> authenticator{nullptr};
   std::size_t ws_queue_limit;
+  // Every school's tally (the bureau's district_figures::tallies(), any thread), for the
+  // snapshot's "schools"; unset: none. Set by the application; read by each new session.
+  void set_school_tallies(std::function<std::vector<bureau::school_tally>()> source);
+  std::vector<bureau::school_tally> school_tallies() const;
+  // Devices configured per site (the district does not change while serving): what a watch
+  // of those schools costs, and whether a site exists.
+  const std::unordered_map<std::string, std::size_t> site_devices;
+  // What one client may watch (readings of; docs/alerts.md "/ws"). A client whose schools hold
+  // at most this many devices watches them all from the start; one of a larger district
+  // watches none until it asks.
+  static constexpr std::size_t watch_device_limit = 500;
+  static constexpr std::size_t watch_site_limit = 256;
   // The server's certificate when the port speaks TLS (http.tls); null: plain HTTP. Set by
   // server::start before the first connection is accepted, never changed afterwards.
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -46,11 +64,22 @@ struct session_context {
   std::atomic<std::chrono::milliseconds> reply_timeout{std::chrono::seconds(60)};
   core::metrics::counter& ws_messages_sent;
   core::metrics::counter& ws_slow_clients_closed;
+  // Keyed messages (readings, school summaries) not queued: the client's queue held its
+  // limit of them (send_queue::push_result::dropped).
+  core::metrics::counter& ws_messages_dropped;
+  // Site ids of watch requests ignored (unknown, or not the user's) or refused (over the
+  // limits); logged at a bounded rate.
+  core::metrics::counter& ws_watch_ignored;
+  core::log_rate_limiter watch_log;
   core::metrics::counter& http_requests;
   core::metrics::counter& tls_handshake_failures;
   // A scanner speaking plain HTTP to the TLS port fails at every connection: counted always,
   // logged at a bounded rate.
   core::log_rate_limiter tls_failure_log;
+
+ private:
+  mutable std::mutex tallies_mutex_;
+  std::function<std::vector<bureau::school_tally>()> tallies_;  // under tallies_mutex_
 };
 
 }  // namespace campus::net

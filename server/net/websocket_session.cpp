@@ -4,6 +4,10 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
 
 #include "core/log.hpp"
 #include "net/access.hpp"
@@ -33,7 +37,9 @@ websocket_session::websocket_session(asio::any_io_executor executor,
       executor_(std::move(executor)),
       slot_(std::move(slot)),
       who_(std::move(who)),
-      queue_(ctx_->ws_queue_limit),
+      // Readings coalesce per key and never close a client (beyond the limit they are
+      // dropped); summaries are bounded by the district's schools, one per school.
+      queue_(ctx_->ws_queue_limit, ctx_->ws_queue_limit),
       close_deadline_(executor_),
       session_check_(executor_) {}
 
@@ -68,11 +74,17 @@ void websocket_session::on_accept(beast::error_code ec) {
   // handler, so it follows the snapshot; anything before it is already in live_state.
   ctx_->clients.join(*this);
   joined_ = true;
+  // The watch set before the snapshot, for the same reason: a reading of a watched school is
+  // in the snapshot or delivered behind it.
+  const auto watched = initial_watch();
+  set_watched(watched);
+  const auto tallies = ctx_->school_tallies();
+  const messages::snapshot_scope scope{&who_, &watched, &tallies};
   // The desk updates its board before announcing, as the pipeline does live_state.
   auto* desk = ctx_->incidents.load();
   enqueue(std::make_shared<const std::string>(
-              desk ? messages::snapshot_message(ctx_->state, desk->open_entries(), &who_)
-                   : messages::snapshot_message(ctx_->state, &who_)),
+              desk ? messages::snapshot_message(ctx_->state, desk->open_entries(), scope)
+                   : messages::snapshot_message(ctx_->state, scope)),
           {});
   do_read();
   schedule_session_check();
@@ -89,26 +101,113 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     session_check_.cancel();
     return fail(ec, "websocket read");
   }
-  // Client messages carry nothing in step 1; reading keeps pings, pongs and close flowing.
+  // Reading also keeps pings, pongs and close flowing.
+  on_client_message(beast::buffers_to_string(buffer_.data()));
   buffer_.consume(buffer_.size());
   do_read();
 }
 
+bool websocket_session::watches(std::string_view site) const {
+  std::lock_guard lock(watch_mutex_);
+  return watched_ && watched_->contains(site);
+}
+
+void websocket_session::set_watched(const std::vector<std::string>& sites) {
+  auto next = std::make_shared<const site_set>(sites.begin(), sites.end());
+  std::lock_guard lock(watch_mutex_);
+  watched_ = std::move(next);
+}
+
+std::vector<std::string> websocket_session::initial_watch() const {
+  std::vector<std::string> sites;
+  std::size_t devices = 0;
+  for (const auto& s : ctx_->state.district().sites) {
+    if (!who_.may_see(s.id)) continue;
+    sites.push_back(s.id);
+    devices += ctx_->site_devices.at(s.id);
+  }
+  if (devices > session_context::watch_device_limit ||
+      sites.size() > session_context::watch_site_limit)
+    sites.clear();
+  return sites;
+}
+
+void websocket_session::on_client_message(std::string_view text) {
+  // Untrusted: a malformed message is ignored (the read limit bounds its size).
+  boost::system::error_code ec;
+  const auto v = boost::json::parse(text, ec);
+  const auto* o = ec ? nullptr : v.if_object();
+  const auto* type = o ? o->if_contains("type") : nullptr;
+  const auto* sites = o ? o->if_contains("sites") : nullptr;
+  if (type && type->is_string() && type->get_string() == "watch" && sites && sites->is_array())
+    return watch(sites->get_array());
+  long suppressed = 0;
+  if (ctx_->watch_log.allow(suppressed))
+    core::log(core::log_level::warn, "net: ignored a WebSocket message of user {} ({} more "
+              "suppressed): not a watch request", who_.user, suppressed);
+}
+
+void websocket_session::watch(const boost::json::array& requested) {
+  std::vector<std::string> accepted;
+  std::size_t devices = 0;
+  std::size_t ignored = 0;  // unknown, or not the user's
+  std::size_t refused = 0;  // over the limits
+  std::string first_ignored;
+  for (const auto& v : requested) {
+    const auto* id = v.if_string();
+    const auto it = id ? ctx_->site_devices.find(std::string(*id)) : ctx_->site_devices.end();
+    if (it == ctx_->site_devices.end() || !who_.may_see(it->first)) {
+      if (ignored++ == 0 && id) first_ignored = std::string(id->subview(0, 64));
+      continue;
+    }
+    if (std::find(accepted.begin(), accepted.end(), it->first) != accepted.end()) continue;
+    if (accepted.size() >= session_context::watch_site_limit ||
+        devices + it->second > session_context::watch_device_limit) {
+      ++refused;
+      continue;
+    }
+    accepted.push_back(it->first);
+    devices += it->second;
+  }
+  if (ignored + refused > 0) {
+    ctx_->ws_watch_ignored.inc(ignored + refused);
+    long suppressed = 0;
+    if (ctx_->watch_log.allow(suppressed))
+      core::log(core::log_level::warn,
+                "net: watch of user {}: {} school ids ignored (unknown or not theirs, first "
+                "\"{}\"), {} refused over the limit of {} devices / {} schools ({} more "
+                "suppressed)",
+                who_.user, ignored, first_ignored, refused, session_context::watch_device_limit,
+                session_context::watch_site_limit, suppressed);
+  }
+  // Set first, answer second (on this strand): a reading of a newly watched school is in the
+  // answer or delivered behind it. Readings of schools no longer watched that are still
+  // queued reach the client, which ignores them.
+  set_watched(accepted);
+  enqueue(std::make_shared<const std::string>(messages::watching_message(ctx_->state, accepted)),
+          {});
+}
+
 void websocket_session::send(std::shared_ptr<const std::string> message,
-                             std::shared_ptr<const std::string> coalesce_key) {
+                             std::shared_ptr<const std::string> coalesce_key, bool key_bounded) {
   asio::post(executor_, [self = shared_from_this(), message = std::move(message),
-                                  key = std::move(coalesce_key)]() mutable {
-    self->enqueue(std::move(message), key ? std::string_view(*key) : std::string_view{});
+                         key = std::move(coalesce_key), key_bounded]() mutable {
+    self->enqueue(std::move(message), key ? std::string_view(*key) : std::string_view{},
+                  key_bounded);
   });
 }
 
 void websocket_session::enqueue(std::shared_ptr<const std::string> message,
-                                std::string_view coalesce_key) {
+                                std::string_view coalesce_key, bool key_bounded) {
   if (closing_) return;
-  switch (queue_.push(std::move(message), coalesce_key)) {
+  switch (queue_.push(std::move(message), coalesce_key, key_bounded)) {
     case send_queue::push_result::started: return do_write();
     case send_queue::push_result::queued:
     case send_queue::push_result::coalesced: return;
+    case send_queue::push_result::dropped:
+      // A reading beyond what the queue keeps: this page is sent less, not closed.
+      ctx_->ws_messages_dropped.inc();
+      return;
     case send_queue::push_result::overflow: {
       // Alerts are never dropped for a live client, so a client that cannot take them is
       // closed rather than letting its queue grow without bound.

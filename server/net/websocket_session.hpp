@@ -18,9 +18,14 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <boost/json/array.hpp>
+
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "net/responses.hpp"
 #include "net/send_queue.hpp"
@@ -38,14 +43,18 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool may_see(std::string_view site) const { return who_.may_see(site); }
   // True when this client's user sees every school (bureau, admin); thread-safe likewise.
   bool sees_all_sites() const { return who_.all_sites; }
+  // True when this client watches `site`: it gets the readings of its devices (thread-safe).
+  bool watches(std::string_view site) const;
 
   // Accepts the upgrade request read by http_session (call on the session's strand).
   void run(request req);
 
   // Queues a message (thread-safe). A non-null `coalesce_key` lets a newer message with the
   // same key replace this one while it waits (readings); null means never replaced (alerts).
+  // `key_bounded`: the sender's keys are few (a school's summary), so the message is never
+  // dropped (send_queue).
   void send(std::shared_ptr<const std::string> message,
-            std::shared_ptr<const std::string> coalesce_key);
+            std::shared_ptr<const std::string> coalesce_key, bool key_bounded = false);
 
   // Starts the closing handshake (thread-safe); pending messages are dropped.
   void close(boost::beast::websocket::close_reason reason);
@@ -74,7 +83,17 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
  private:
   void do_read();
-  void enqueue(std::shared_ptr<const std::string> message, std::string_view coalesce_key);
+  // A message from the client: {"type":"watch","sites":[ids]} (anything else is ignored).
+  void on_client_message(std::string_view text);
+  // Sets the watch set to the ids the user may see, within the limits, and queues the devices
+  // of those schools (a "watching" message).
+  void watch(const boost::json::array& sites);
+  void set_watched(const std::vector<std::string>& sites);
+  // The watch set a client starts with: all of the user's schools when they hold few devices,
+  // none otherwise.
+  std::vector<std::string> initial_watch() const;
+  void enqueue(std::shared_ptr<const std::string> message, std::string_view coalesce_key,
+               bool key_bounded = false);
   void do_write();
   void start_close(boost::beast::websocket::close_reason reason);
   // Every few seconds: is the login this feed was opened with still live? A logout, an expiry
@@ -94,6 +113,15 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool joined_ = false;
   bool closing_ = false;
   bool reading_ = false;  // a read is pending: the client is still there
+  // The schools whose readings this client gets. Written on the strand, read by the hub on
+  // the ingest thread: replaced whole under the mutex, never changed in place.
+  struct site_hash {
+    using is_transparent = void;  // looked up by string_view: no string built per reading
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using site_set = std::unordered_set<std::string, site_hash, std::equal_to<>>;
+  mutable std::mutex watch_mutex_;
+  std::shared_ptr<const site_set> watched_;
 };
 
 }  // namespace campus::net

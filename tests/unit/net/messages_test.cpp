@@ -143,5 +143,110 @@ TEST(messages, snapshot_lists_district_sites_devices_and_active_alerts) {
   EXPECT_EQ(j.at("alerts").at(0).at("id"), "gas_high/k1-gas#1");
 }
 
+config::district two_school_district() {
+  config::district district;
+  district.id = "d1";
+  district.name = "示范区";
+  district.name_en = "Demo district";
+  district.sites.push_back({"s1", "一中", "No. 1 School", "Asia/Shanghai",
+                            {{"kitchen", "canteen_kitchen", "厨房", "Kitchen"}}});
+  district.sites.push_back({"s2", "二小", "No. 2 School", "Asia/Shanghai",
+                            {{"kitchen", "canteen_kitchen", "厨房", "Kitchen"}}});
+  district.devices.push_back({"k1-gas", "s1", "kitchen", "gas_detector", "燃气", "Gas", {}});
+  district.devices.push_back({"k2-gas", "s2", "kitchen", "gas_detector", "燃气", "Gas", {}});
+  district.devices.push_back({"k2-co", "s2", "kitchen", "gas_detector", "一氧化碳", "CO", {}});
+  return district;
+}
+
+TEST(messages, school_json_has_every_documented_field) {
+  bureau::school_tally t;
+  t.site = "s1";
+  t.worst = core::severity::orange;
+  t.devices_total = 14;
+  t.devices_online = 12;
+  t.devices_offline = 2;
+  t.devices_alerting = 1;
+  t.open = 3;
+  t.overdue = 1;
+  t.reports_overdue = 0;
+  t.last_event = core::from_epoch_ms(1763860000123);
+  const auto j = json::parse(messages::school_message(t)).as_object();
+  EXPECT_EQ(j.at("type"), "school");
+  const auto& s = j.at("school").as_object();
+  EXPECT_EQ(s.size(), 11u);
+  EXPECT_EQ(s.at("site"), "s1");
+  EXPECT_EQ(s.at("worst"), "orange");
+  EXPECT_EQ(s.at("devices_total"), 14);
+  EXPECT_EQ(s.at("devices_online"), 12);
+  EXPECT_EQ(s.at("devices_offline"), 2);
+  EXPECT_EQ(s.at("devices_alerting"), 1);
+  EXPECT_EQ(s.at("open"), 3);
+  EXPECT_EQ(s.at("overdue"), 1);
+  EXPECT_EQ(s.at("reports_overdue"), 0);
+  EXPECT_EQ(s.at("last_event"), 1763860000123);
+  EXPECT_EQ(s.at("problem"), true);
+
+  bureau::school_tally calm;
+  calm.site = "s2";
+  const auto c = messages::school_json(calm);
+  EXPECT_TRUE(c.at("worst").is_null());
+  EXPECT_TRUE(c.at("last_event").is_null());
+  EXPECT_EQ(c.at("problem"), false);
+}
+
+TEST(messages, a_snapshot_for_a_watch_set_holds_only_those_devices_and_the_visible_schools) {
+  const auto district = two_school_district();
+  ingest::live_state state(district);
+  auth::principal who;
+  who.user = "s2-leader";
+  who.sites = {"s2"};
+  const std::vector<std::string> watched{"s2"};
+  std::vector<bureau::school_tally> tallies(2);
+  tallies[0].site = "s1";
+  tallies[1].site = "s2";
+  tallies[1].devices_total = 2;
+
+  const auto j =
+      json::parse(messages::snapshot_message(state, messages::snapshot_scope{&who, &watched, &tallies}))
+          .as_object();
+  EXPECT_EQ(j.at("watching"), json::parse(R"(["s2"])"));
+  ASSERT_EQ(j.at("devices").as_array().size(), 2u);
+  EXPECT_EQ(j.at("devices").at(0).at("id"), "k2-gas");
+  ASSERT_EQ(j.at("schools").as_array().size(), 1u);  // s1 is not theirs
+  EXPECT_EQ(j.at("schools").at(0).at("devices_total"), 2);
+  ASSERT_EQ(j.at("sites").as_array().size(), 1u);
+
+  // A bureau user of a large district: sites and schools, no device.
+  auth::principal bureau_user;
+  bureau_user.all_sites = true;
+  const std::vector<std::string> none;
+  const auto b = json::parse(messages::snapshot_message(
+                                 state, messages::snapshot_scope{&bureau_user, &none, &tallies}))
+                     .as_object();
+  EXPECT_TRUE(b.at("watching").as_array().empty());
+  EXPECT_TRUE(b.at("devices").as_array().empty());
+  EXPECT_EQ(b.at("schools").as_array().size(), 2u);
+  EXPECT_EQ(b.at("sites").as_array().size(), 2u);
+
+  // Without a scope: every school watched, no tallies.
+  const auto all = json::parse(messages::snapshot_message(state)).as_object();
+  EXPECT_EQ(all.at("watching"), json::parse(R"(["s1","s2"])"));
+  EXPECT_EQ(all.at("devices").as_array().size(), 3u);
+  EXPECT_TRUE(all.at("schools").as_array().empty());
+}
+
+TEST(messages, a_watching_message_lists_the_schools_and_their_devices) {
+  const auto district = two_school_district();
+  ingest::live_state state(district);
+  const auto j = json::parse(messages::watching_message(state, {"s1"})).as_object();
+  EXPECT_EQ(j.at("type"), "watching");
+  EXPECT_EQ(j.at("sites"), json::parse(R"(["s1"])"));
+  ASSERT_EQ(j.at("devices").as_array().size(), 1u);
+  EXPECT_EQ(j.at("devices").at(0).at("id"), "k1-gas");
+  const auto none = json::parse(messages::watching_message(state, {})).as_object();
+  EXPECT_TRUE(none.at("sites").as_array().empty());
+  EXPECT_TRUE(none.at("devices").as_array().empty());
+}
+
 }  // namespace
 }  // namespace campus::net

@@ -60,12 +60,59 @@ TEST(send_queue, messages_without_a_key_are_never_coalesced_and_overflow_at_the_
 }
 
 TEST(send_queue, a_full_queue_still_takes_a_reading_that_replaces_a_queued_one) {
-  send_queue q(3);
+  send_queue q(3, 1);
   q.push(msg("a1"));
   q.push(msg("gas=1"), "gas");
   q.push(msg("a2"));
   EXPECT_EQ(q.push(msg("gas=2"), "gas"), send_queue::push_result::coalesced);
-  EXPECT_EQ(q.push(msg("co=1"), "co"), send_queue::push_result::overflow);
+  // A new key beyond the keyed limit is dropped, not an overflow: the client stays.
+  EXPECT_EQ(q.push(msg("co=1"), "co"), send_queue::push_result::dropped);
+  EXPECT_EQ(q.size(), 3u);
+}
+
+TEST(send_queue, readings_summaries_and_alerts_are_bounded_separately) {
+  send_queue q(2, 2);
+  EXPECT_EQ(q.push(msg("snapshot")), send_queue::push_result::started);
+  EXPECT_EQ(q.push(msg("gas=1"), "gas"), send_queue::push_result::queued);
+  EXPECT_EQ(q.push(msg("co=1"), "co"), send_queue::push_result::queued);
+  // Two readings wait: a third key is dropped, a known one still replaced.
+  EXPECT_EQ(q.push(msg("temp=1"), "temp"), send_queue::push_result::dropped);
+  EXPECT_EQ(q.push(msg("gas=2"), "gas"), send_queue::push_result::coalesced);
+  // Summaries (few keys, one per school) are never crowded out by readings...
+  for (int school = 0; school < 5; ++school) {
+    EXPECT_EQ(q.push(msg("school " + std::to_string(school)), "school\n" + std::to_string(school), true),
+              send_queue::push_result::queued);
+  }
+  EXPECT_EQ(q.push(msg("school 3'"), "school\n3", true), send_queue::push_result::coalesced);
+  // ...and take no room from alerts: one more fits beside the snapshot, then overflow.
+  EXPECT_EQ(q.push(msg("alert")), send_queue::push_result::queued);
+  EXPECT_EQ(q.push(msg("alert 2")), send_queue::push_result::overflow);
+  EXPECT_EQ(q.size(), 9u);
+  std::vector<std::string> order;
+  while (!q.empty()) {
+    order.push_back(*q.front());
+    q.pop();
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"snapshot", "gas=2", "co=1", "school 0", "school 1",
+                                             "school 2", "school 3'", "school 4", "alert"}));
+  // Written: the room is back for both kinds.
+  EXPECT_EQ(q.push(msg("temp=2"), "temp"), send_queue::push_result::started);
+  EXPECT_EQ(q.push(msg("hum=2"), "hum"), send_queue::push_result::queued);
+  EXPECT_EQ(q.push(msg("a")), send_queue::push_result::queued);
+  EXPECT_EQ(q.push(msg("b")), send_queue::push_result::queued);
+  EXPECT_EQ(q.push(msg("c")), send_queue::push_result::overflow);
+}
+
+TEST(send_queue, the_keyed_message_being_written_counts_until_it_is_popped) {
+  send_queue q(4, 1);
+  EXPECT_EQ(q.push(msg("gas=1"), "gas"), send_queue::push_result::started);
+  EXPECT_EQ(q.push(msg("co=1"), "co"), send_queue::push_result::dropped);
+  q.pop();
+  EXPECT_EQ(q.push(msg("co=1"), "co"), send_queue::push_result::started);
+  q.drop_pending();
+  EXPECT_EQ(q.push(msg("gas=2"), "gas"), send_queue::push_result::dropped);
+  q.pop();
+  EXPECT_EQ(q.push(msg("gas=2"), "gas"), send_queue::push_result::started);
 }
 
 TEST(send_queue, drop_pending_keeps_only_the_message_being_written) {

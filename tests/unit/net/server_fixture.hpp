@@ -98,6 +98,8 @@ class ws_client {
     out = beast::buffers_to_string(buffer.data());
     return ec;
   }
+  // A client → server message (a watch).
+  void write(const std::string& text) { ws_.write(asio::buffer(text)); }
   websocket::stream<tcp::socket>& stream() { return ws_; }
 
  private:
@@ -107,7 +109,9 @@ class ws_client {
 
 class server_fixture : public ::testing::Test {
  protected:
-  explicit server_fixture(std::size_t ws_queue_limit = 1024) {
+  explicit server_fixture(std::size_t ws_queue_limit = 1024,
+                          config::district district = sample_district())
+      : district_(std::move(district)) {
     // The dashboards folder sits next to a file that must never be served.
     root_.write("www/index.html", "<!doctype html><title>CampusShield</title>");
     root_.write("www/js/app.js", "export const ok = true;\n");
