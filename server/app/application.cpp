@@ -94,6 +94,12 @@ std::expected<void, std::string> application::open_incidents() {
   // runs on the loop that carries alarms.
   figures_ = std::make_unique<bureau::district_figures>(state_, clock_, metrics_);
   figures_->set_sources(desk_.get(), ledger_.get());
+  // The schools' summaries on /ws: every school's in a new client's snapshot, those that changed
+  // to the clients that may see them (the figures thread calls; the hub only posts).
+  http_.set_school_tallies([f = figures_.get()] { return f->tallies(); });
+  figures_->set_on_change([this](const std::vector<bureau::school_tally>& changed) {
+    http_.on_schools(changed);
+  });
   // The policy again (a copy): escalations in the monthly report.
   http_.set_bureau(ledger_.get(), std::move(policy), figures_.get());
   auto outbox = std::make_unique<incident::sms_outbox>(
