@@ -118,6 +118,7 @@ export class overview_panel {
 
   hide() {
     this.shown = false;
+    this.again = false;
     clearTimeout(this.timer);
     this.timer = 0;
   }

@@ -9,6 +9,7 @@
 //    problems" shows exactly the schools the API's figures say have one; sorted by name the
 //    schools come in natural order (压测学校2 before 压测学校10); at 390 px nothing scrolls
 //    sideways.
+//  - The page never has two GET /api/overview on their way at once.
 //  - The time from signing in to a usable overview is printed (not asserted).
 //
 //   CAMPUS_SHIELD=… CAMPUS_SIM=… node --test district.test.mjs
@@ -107,6 +108,22 @@ test('the bureau lands on a usable overview of a generated district', { skip, ti
       browsers.push(b);
       const page = await b.context.newPage();
       page.on('pageerror', (e) => page_errors.push(`${size}: ${e.message}`));
+      // The page never has two overview requests on their way at once.
+      const overview_requests = { now: 0, most: 0, all: 0, first_asked: 0, first_answered: 0 };
+      const is_overview = (r) => new URL(r.url()).pathname === '/api/overview';
+      page.on('request', (r) => {
+        if (!is_overview(r)) return;
+        overview_requests.all++;
+        overview_requests.first_asked ||= Date.now();
+        overview_requests.most = Math.max(overview_requests.most, ++overview_requests.now);
+      });
+      for (const ev of ['requestfinished', 'requestfailed']) {
+        page.on(ev, (r) => {
+          if (!is_overview(r)) return;
+          overview_requests.now--;
+          overview_requests.first_answered ||= Date.now();
+        });
+      }
       await page.goto(`${base}/`);
 
       // Signing in to a usable overview: the table drawn from an answer.
@@ -118,7 +135,8 @@ test('the bureau lands on a usable overview of a generated district', { skip, ti
       const asked = Date.now();
       await api.get('/api/overview');
       t.diagnostic(`${size}: GET /api/overview answered in ${Date.now() - asked} ms`);
-      t.diagnostic(`${size}: login to a usable overview of ${count} schools in ${usable_ms} ms`);
+      t.diagnostic(`${size}: login to a usable overview of ${count} schools in ${usable_ms} ms (overview asked after ${
+        overview_requests.first_asked - started} ms, answered after ${overview_requests.first_answered - started} ms)`);
       console.log(`district overview usable ${usable_ms} ms after login at ${size} (${count} schools, ${devices} devices)`);
 
       // Every school counted, a bounded page drawn, the worst first.
@@ -184,6 +202,8 @@ test('the bureau lands on a usable overview of a generated district', { skip, ti
       assert.ok(numbers.every((n) => Number.isInteger(n)), `${size}: generated names end in their number`);
       assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), `${size}: names in natural order`);
       assert.deepEqual(numbers.slice(0, 12), [...Array(Math.min(12, count)).keys()], `${size}: 0, 1, 2, … 10, 11 first`);
+      t.diagnostic(`${size}: ${overview_requests.all} overview requests, at most ${overview_requests.most} at once`);
+      assert.equal(overview_requests.most, 1, `${size}: one overview request at a time`);
     }
     assert.deepEqual(page_errors, [], 'no script errors on the page');
   } finally {
