@@ -201,16 +201,20 @@ export class overview_panel {
 
   paint_controls_() {
     const { tr } = this;
-    this.search_label.textContent = tr.t('list_search');
-    this.search.placeholder = tr.t('list_search_hint');
-    this.status_label.textContent = tr.t('ov_status');
-    const statuses = overview_statuses.map((s) => option(s,
-      s === 'all' ? tr.t('ov_status_all') : s === 'none' ? tr.t('ov_status_none') : tr.severity_short(s)));
-    this.status.replaceChildren(...statuses);
+    // The choices are made again only in another language, so a refresh does not close a list
+    // someone has open.
+    if (this.controls_lang !== tr.lang) {
+      this.controls_lang = tr.lang;
+      this.search_label.textContent = tr.t('list_search');
+      this.search.placeholder = tr.t('list_search_hint');
+      this.status_label.textContent = tr.t('ov_status');
+      this.status.replaceChildren(...overview_statuses.map((s) => option(s,
+        s === 'all' ? tr.t('ov_status_all') : s === 'none' ? tr.t('ov_status_none') : tr.severity_short(s))));
+      this.sort_label.textContent = tr.t('ov_sort');
+      this.sort_select.replaceChildren(option('priority', tr.t('ov_sort_priority')),
+        ...overview_columns.map((c) => option(c, tr.t(`ov_${c}`))));
+    }
     this.status.value = this.filter.status;
-    this.sort_label.textContent = tr.t('ov_sort');
-    this.sort_select.replaceChildren(option('priority', tr.t('ov_sort_priority')),
-      ...overview_columns.map((c) => option(c, tr.t(`ov_${c}`))));
     this.sort_select.value = this.sort.column;
     this.problems.textContent = tr.t('ov_problems_only');
     this.problems.title = tr.t('ov_problems_hint');
