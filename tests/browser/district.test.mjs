@@ -10,6 +10,8 @@
 //    schools come in natural order (压测学校2 before 压测学校10); at 390 px nothing scrolls
 //    sideways.
 //  - The page never has two GET /api/overview on their way at once.
+//  - 安全月报表 of the district lists the worst 20 devices with the count of all (the API's
+//    device_count) and a CSV link, and 20 schools until 显示全部 shows every one.
 //  - The time from signing in to a usable overview is printed (not asserted).
 //
 //   CAMPUS_SHIELD=… CAMPUS_SIM=… node --test district.test.mjs
@@ -24,7 +26,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { as_fraction, page_size, school_problems, worst_first } from '../../dashboards/bureau.js';
+import { as_fraction, last_month, page_size, report_url, school_problems, worst_first } from '../../dashboards/bureau.js';
 import { api_client, load_chromium, login, publish, start, start_stack } from './support.mjs';
 
 const run_file = promisify(execFile);
@@ -204,6 +206,27 @@ test('the bureau lands on a usable overview of a generated district', { skip, ti
       assert.deepEqual(numbers.slice(0, 12), [...Array(Math.min(12, count)).keys()], `${size}: 0, 1, 2, … 10, 11 first`);
       t.diagnostic(`${size}: ${overview_requests.all} overview requests, at most ${overview_requests.most} at once`);
       assert.equal(overview_requests.most, 1, `${size}: one overview request at a time`);
+
+      // The district's monthly report: the worst 20 devices of all, the CSV for the rest, and
+      // the worst 20 schools until "show all".
+      if (viewport.width > 500) {
+        await page.getByTestId('nav-report').click();
+        await page.locator('[data-testid="report-view"][data-state="ready"]').waitFor({ timeout: district_patience_ms });
+        const report = await api.get(report_url(last_month(Date.now())));
+        assert.equal(report.device_count, devices, 'the API counts every device');
+        const note = page.getByTestId('report-devices-worst');
+        assert.equal(await note.getAttribute('data-total'), String(devices));
+        assert.equal(await page.locator('[data-testid="report-devices"] tbody tr').count(), report.devices.length);
+        assert.ok(report.devices.length <= 20, 'at most 20 devices listed');
+        assert.match(await note.locator('a').getAttribute('href'), /format=csv/);
+        assert.equal(await page.locator('[data-testid="report-schools"] tbody tr').count(), Math.min(20, count));
+        if (count > 20) {
+          await page.getByTestId('report-schools-toggle').click();
+          await page.locator('[data-testid="report-schools-count"][data-shown="' + count + '"]').waitFor({ timeout: district_patience_ms });
+          assert.equal(await page.locator('[data-testid="report-schools"] tbody tr').count(), count);
+        }
+        await page.getByTestId('nav-overview').click();
+      }
     }
     assert.deepEqual(page_errors, [], 'no script errors on the page');
   } finally {
