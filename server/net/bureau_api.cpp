@@ -62,6 +62,24 @@ std::vector<std::string> devices_of(const config::district& d,
   return out;
 }
 
+// A monthly report as JSON, or as CSV with its file name.
+string_response report_response(const request& req, const bureau::monthly_report& r,
+                                const config::district& d, bool csv) {
+  if (!csv) return json_response(req, http::status::ok, bureau::to_json(r));
+  auto res = text_response(req, http::status::ok, bureau::report_csv(r, d), "text/csv; charset=utf-8");
+  // RFC 6266: an ASCII name for old clients, the Chinese one percent-encoded.
+  std::string encoded;
+  for (unsigned char c : bureau::report_csv_filename(r, false)) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') encoded += static_cast<char>(c);
+    else encoded += fmt::format("%{:02X}", c);
+  }
+  res.set(http::field::content_disposition,
+          fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                      bureau::report_csv_filename(r, true), encoded));
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
 // Hands a finished answer from the report thread to the session's strand.
 void answer_on(const boost::asio::any_io_executor& strand, const reply_handler& reply,
                string_response res) {
@@ -266,46 +284,54 @@ route_result bureau_api::monthly(request&& req, const request_target& target,
     whole.to = std::max(whole.to, m.to);
   }
   (csv ? reports_csv_ : reports_json_).inc();
+  // The same report asked by several users at once (or again within half a minute) is
+  // computed once: see report_cache.
+  std::string key = fmt::format("{}|{}|", bureau::to_string(month), district_view ? "pooled" : "one");
+  if (who.all_sites && !target.param("site")) {
+    key += "*";
+  } else {
+    for (const auto* s : sites) key.append(s->id).append(1, ',');
+  }
   return deferred_response([ledger, store, &d, sites, district_view, month, whole, now, csv,
-                            policy = policy_, pool = reports_, req = std::move(req)](
+                            policy = policy_, pool = reports_, cache = reports_cache_,
+                            key = std::move(key), req = std::move(req)](
                                const boost::asio::any_io_executor& session_strand,
                                reply_handler session_reply) {
+    // This request's answer, once the report is there (on the thread that made it).
+    auto answer = [&d, csv, req, session_strand, session_reply](const report_cache::outcome& o) {
+      if (!o) return answer_on(session_strand, session_reply, o.error()(req));
+      answer_on(session_strand, session_reply, report_response(req, **o, d, csv));
+    };
+    if (!cache->join(key, now, answer)) return;
+
     // Both answers are gathered, and the report computed, on a strand of the report thread,
     // not the session's: a district's month is work the loop that carries alarms must not do.
     const boost::asio::any_io_executor strand = boost::asio::make_strand(pool->get_executor());
-    const reply_handler reply = [session_strand, session_reply](string_response res) {
-      answer_on(session_strand, session_reply, std::move(res));
-    };
     auto g = std::make_shared<report_gathering>();
-    auto finish = [&d, sites, district_view, month, now, csv, policy, req, reply, g] {
+    auto finish = [&d, sites, district_view, month, now, policy, cache, key, g] {
       if (!g->slice || !g->activity) return;  // the other answer is still to come
+      const auto fail = [&](std::function<string_response(const request&)> make) {
+        cache->finish(key, std::unexpected(std::move(make)), now);
+      };
       if (!*g->slice) {
-        return reply(unavailable(req, "the alert ledger could not be read: " +
-                                          g->slice->error().message));
+        return fail([why = g->slice->error().message](const request& r) {
+          return unavailable(r, "the alert ledger could not be read: " + why);
+        });
       }
       if (!*g->activity) {
-        return reply(unavailable(req, "history could not be read: " + g->activity->error()));
+        return fail([why = g->activity->error()](const request& r) {
+          return unavailable(r, "history could not be read: " + why);
+        });
       }
       const auto activity = rekey(**g->activity);
       g->activity.reset();  // the store's copy, freed before the report is built
       const bureau::report_sources in{(*g->slice)->entries, (*g->slice)->transitions, activity,
                                       *policy, now};
       auto r = bureau::build_monthly_report(d, month, sites, district_view, in);
-      if (!r) return reply(bad_request(req, r.error().code, r.error().message));
-      if (!csv) return reply(json_response(req, http::status::ok, bureau::to_json(*r)));
-      auto res = text_response(req, http::status::ok, bureau::report_csv(*r, d),
-                               "text/csv; charset=utf-8");
-      // RFC 6266: an ASCII name for old clients, the Chinese one percent-encoded.
-      std::string encoded;
-      for (unsigned char c : bureau::report_csv_filename(*r, false)) {
-        if (std::isalnum(c) || c == '.' || c == '-' || c == '_') encoded += static_cast<char>(c);
-        else encoded += fmt::format("%{:02X}", c);
+      if (!r) {
+        return fail([e = r.error()](const request& q) { return bad_request(q, e.code, e.message); });
       }
-      res.set(http::field::content_disposition,
-              fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
-                          bureau::report_csv_filename(*r, true), encoded));
-      res.set(http::field::cache_control, "no-store");
-      reply(std::move(res));
+      cache->finish(key, std::make_shared<const bureau::monthly_report>(std::move(*r)), now);
     };
     ledger->slice(site_ids(sites), whole.from, whole.to,
                   [strand, g, finish](alerts::ledger_result<alerts::ledger_slice> r) {

@@ -22,6 +22,7 @@
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
 #include "ingest/live_state.hpp"
+#include "net/report_cache.hpp"
 #include "net/request_context.hpp"
 #include "net/request_target.hpp"
 #include "net/responses.hpp"
@@ -72,6 +73,7 @@ class bureau_api {
   std::shared_ptr<const notify::duty::escalation_policy> policy_;
   // The thread the daily compliance and monthly reports are computed on (never the loop).
   std::shared_ptr<boost::asio::thread_pool> reports_;
+  std::shared_ptr<report_cache> reports_cache_ = std::make_shared<report_cache>();
   core::metrics::counter& reports_json_;
   core::metrics::counter& reports_csv_;
 };

@@ -1,0 +1,65 @@
+// report_cache: one computation for every request of the same report at the same time.
+#include "net/report_cache.hpp"
+
+#include <gtest/gtest.h>
+
+namespace campus::net {
+namespace {
+
+using namespace std::chrono_literals;
+
+const core::time_point t0 = core::from_epoch_ms(1'790'000'000'000);
+
+report_cache::report_ptr report_of(int month) {
+  auto r = std::make_shared<bureau::monthly_report>();
+  r->month = std::chrono::year{2026} / month;
+  return r;
+}
+
+TEST(report_cache, requests_during_a_computation_share_it) {
+  report_cache cache(30s);
+  std::vector<report_cache::outcome> got;
+  const auto collect = [&](const report_cache::outcome& o) { got.push_back(o); };
+
+  EXPECT_TRUE(cache.join("2026-10|*", t0, collect));        // the first computes
+  EXPECT_FALSE(cache.join("2026-10|*", t0 + 1s, collect));  // the next two wait for it
+  EXPECT_FALSE(cache.join("2026-10|*", t0 + 2s, collect));
+  EXPECT_TRUE(cache.join("2026-09|*", t0, [](const auto&) {}));  // another report: its own
+  EXPECT_TRUE(got.empty());
+
+  const auto october = report_of(10);
+  cache.finish("2026-10|*", october, t0 + 3s);
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& o : got) {
+    ASSERT_TRUE(o.has_value());
+    EXPECT_EQ(o->get(), october.get());
+  }
+
+  // Within the half minute, answered at once from the one made.
+  got.clear();
+  EXPECT_FALSE(cache.join("2026-10|*", t0 + 32s, collect));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]->get(), october.get());
+  // After it, made again.
+  EXPECT_TRUE(cache.join("2026-10|*", t0 + 34s, collect));
+}
+
+TEST(report_cache, a_failure_reaches_every_waiter_and_is_not_kept) {
+  report_cache cache(30s);
+  int failures = 0;
+  const auto count = [&](const report_cache::outcome& o) {
+    if (!o) ++failures;
+  };
+  ASSERT_TRUE(cache.join("k", t0, count));
+  ASSERT_FALSE(cache.join("k", t0, count));
+  cache.finish("k", std::unexpected([](const request& r) {
+                 return json_error(r, http::status::service_unavailable, "ledger away");
+               }),
+               t0 + 1s);
+  EXPECT_EQ(failures, 2);
+  // The next request computes again rather than getting the failure.
+  EXPECT_TRUE(cache.join("k", t0 + 2s, count));
+}
+
+}  // namespace
+}  // namespace campus::net
