@@ -29,10 +29,9 @@ namespace {
 
 // Changes when an open entry is added, changes or leaves; the order of the board is not
 // part of it (a sum of per-entry hashes).
-std::uint64_t fingerprint(const std::vector<incident::entry_view>& open) {
+std::uint64_t fingerprint(const std::vector<incident::entry_brief>& open) {
   std::uint64_t sum = open.size();
-  for (const auto& v : open) {
-    const auto& e = v.entry;
+  for (const auto& e : open) {
     std::uint64_t h = static_cast<std::uint64_t>(e.id) * 0x9E3779B97F4A7C15ULL;
     h ^= static_cast<std::uint64_t>(core::to_epoch_ms(e.updated_at)) + 0x7F4A7C15ULL + (h << 6) + (h >> 2);
     h ^= static_cast<std::uint64_t>(e.state) * 31 + static_cast<std::uint64_t>(e.cond);
@@ -114,8 +113,8 @@ void district_figures::run_pass() {
   auto p = std::make_shared<pass>();
   p->at = clock_.now();
   p->presence = state_.presence();
-  std::vector<incident::entry_view> open;
-  if (desk_) open = desk_->open_entries();
+  std::vector<incident::entry_brief> open;
+  if (desk_) open = desk_->open_briefs();
   p->tallies = tally_schools(district_, p->presence, open, p->at);
 
   // Schools whose tally changed since the last pass (all of them the first time).

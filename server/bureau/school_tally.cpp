@@ -7,7 +7,7 @@ namespace campus::bureau {
 
 std::vector<school_tally> tally_schools(const config::district& d,
                                         const std::vector<ingest::device_presence>& presence,
-                                        const std::vector<incident::entry_view>& open,
+                                        const std::vector<incident::entry_brief>& open,
                                         core::time_point now) {
   std::vector<school_tally> out(d.sites.size());
   std::unordered_map<std::string_view, std::size_t> index;
@@ -39,14 +39,13 @@ std::vector<school_tally> tally_schools(const config::district& d,
     if (p.alerting) ++school->devices_alerting;
   }
 
-  for (const auto& v : open) {
-    const auto& e = v.entry;
+  for (const auto& e : open) {
     if (!e.is_open()) continue;
     school_tally* t = school_of(e.site);
     if (!t) continue;
     ++t->open;
     if (e.overdue_at(now)) ++t->overdue;
-    if (v.report && !v.report->reported_at && now > v.report->deadline) ++t->reports_overdue;
+    if (e.report_deadline && !e.reported && now > *e.report_deadline) ++t->reports_overdue;
     if (e.cond == rules::condition::active && (!t->worst || e.severity > *t->worst)) {
       t->worst = e.severity;
     }

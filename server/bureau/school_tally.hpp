@@ -36,10 +36,11 @@ struct school_tally {
 };
 
 // One tally per site of `d`, in district order. `presence` is live_state::presence() (one entry
-// per configured device, in configuration order); `open` the desk's open entries.
+// per configured device, in configuration order); `open` the desk's open entries
+// (incident_desk::open_briefs).
 std::vector<school_tally> tally_schools(const config::district& d,
                                         const std::vector<ingest::device_presence>& presence,
-                                        const std::vector<incident::entry_view>& open,
+                                        const std::vector<incident::entry_brief>& open,
                                         core::time_point now);
 
 }  // namespace campus::bureau

@@ -228,6 +228,19 @@ std::vector<entry_view> incident_desk::open_entries() const {
   return out;
 }
 
+std::vector<entry_brief> incident_desk::open_briefs() const {
+  std::lock_guard lock(board_mutex_);
+  std::vector<entry_brief> out;
+  out.reserve(board_.size());
+  for (const auto& [id, v] : board_) {
+    const auto& e = v.entry;
+    out.push_back(entry_brief{e.id, e.site, e.severity, e.cond, e.state, e.updated_at, e.deadline,
+                              v.report ? std::optional(v.report->deadline) : std::nullopt,
+                              v.report && v.report->reported_at.has_value()});
+  }
+  return out;
+}
+
 entry_view incident_desk::committed(ledger_change change, std::string_view event) {
   const ledger_entry& e = change.entry;
   std::vector<duty::notification> due;

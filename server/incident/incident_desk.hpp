@@ -102,6 +102,8 @@ class incident_desk final : public ingest::event_sink {
   // Every open entry, oldest first; any thread. Updated before each announcement, so a
   // client that joins the hub and then reads this misses nothing.
   std::vector<entry_view> open_entries() const;
+  // The same entries, briefly (any thread): what the bureau's tallies need.
+  std::vector<entry_brief> open_briefs() const;
 
  private:
   using change_callback = alerts::ledger_callback<alerts::ledger_change>;

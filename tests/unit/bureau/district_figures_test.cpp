@@ -21,18 +21,17 @@ namespace json = boost::json;
 
 const core::time_point now = core::from_epoch_ms(1'790'000'000'000);
 
-incident::entry_view entry(std::int64_t id, std::string site, core::severity sev,
-                           rules::condition cond = rules::condition::active,
-                           alerts::handling state = alerts::handling::new_) {
-  incident::entry_view v;
-  v.entry.id = id;
-  v.entry.site = std::move(site);
-  v.entry.severity = sev;
-  v.entry.cond = cond;
-  v.entry.state = state;
-  v.entry.raised_at = now - 1h;
-  v.entry.updated_at = now - 1h + std::chrono::minutes(id);
-  return v;
+incident::entry_brief entry(std::int64_t id, std::string site, core::severity sev,
+                            rules::condition cond = rules::condition::active,
+                            alerts::handling state = alerts::handling::new_) {
+  incident::entry_brief e;
+  e.id = id;
+  e.site = std::move(site);
+  e.severity = sev;
+  e.cond = cond;
+  e.state = state;
+  e.updated_at = now - 1h + std::chrono::minutes(id);
+  return e;
 }
 
 core::reading reading(const config::district& d, const std::string& device, double value) {
@@ -50,11 +49,13 @@ TEST(school_tally, one_pass_counts_devices_and_open_entries_per_school) {
 
   auto red = entry(1, "a", core::severity::red);
   auto orange_cleared = entry(2, "a", core::severity::orange, rules::condition::cleared);
-  orange_cleared.entry.deadline = now - 1min;  // overdue
-  orange_cleared.report = incident::report_view{now - 10min, std::nullopt, {}, true, false};
+  orange_cleared.deadline = now - 1min;         // overdue
+  orange_cleared.report_deadline = now - 10min;  // and its one-hour report too
   auto closed = entry(3, "a", core::severity::red, rules::condition::cleared,
                       alerts::handling::closed);
   auto yellow_b = entry(4, "b", core::severity::yellow);
+  yellow_b.report_deadline = now - 10min;  // passed, but reported: not overdue
+  yellow_b.reported = true;
   auto elsewhere = entry(5, "gone", core::severity::red);
 
   const auto t = tally_schools(d, presence, {red, orange_cleared, closed, yellow_b, elsewhere}, now);
@@ -68,7 +69,7 @@ TEST(school_tally, one_pass_counts_devices_and_open_entries_per_school) {
   EXPECT_EQ(t[0].overdue, 1);
   EXPECT_EQ(t[0].reports_overdue, 1);
   EXPECT_EQ(t[0].worst, core::severity::red);  // the cleared orange is not active
-  EXPECT_EQ(t[0].last_event, orange_cleared.entry.updated_at);
+  EXPECT_EQ(t[0].last_event, orange_cleared.updated_at);
   EXPECT_TRUE(t[0].has_problem());
 
   EXPECT_EQ(t[1].site, "b");
@@ -76,6 +77,7 @@ TEST(school_tally, one_pass_counts_devices_and_open_entries_per_school) {
   EXPECT_EQ(t[1].devices_online, 0);
   EXPECT_EQ(t[1].devices_offline, 0);
   EXPECT_EQ(t[1].open, 1);
+  EXPECT_EQ(t[1].reports_overdue, 0);
   EXPECT_EQ(t[1].worst, core::severity::yellow);
 
   // Nothing open, everything online: no problem.

@@ -344,6 +344,16 @@ TEST_F(incident_desk_test, restart_keeps_open_alerts_and_sends_the_step_that_fel
   ASSERT_EQ(open_now.size(), 1u);
   EXPECT_EQ(open_now[0].entry.id, id);
   ASSERT_TRUE(open_now[0].escalation.has_value());
+  // The brief form (the bureau's tallies) says the same of it.
+  const auto briefs = desk_->open_briefs();
+  ASSERT_EQ(briefs.size(), 1u);
+  EXPECT_EQ(briefs[0].id, id);
+  EXPECT_EQ(briefs[0].site, open_now[0].entry.site);
+  EXPECT_EQ(briefs[0].severity, core::severity::red);
+  EXPECT_EQ(briefs[0].updated_at, open_now[0].entry.updated_at);
+  ASSERT_TRUE(open_now[0].report.has_value());
+  EXPECT_EQ(briefs[0].report_deadline, open_now[0].report->deadline);
+  EXPECT_FALSE(briefs[0].reported);
   const auto before = listener_.count("notified");
   desk_->tick_now();
   ASSERT_TRUE(run_until([&] { return listener_.count("notified") > before; }));
