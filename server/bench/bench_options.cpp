@@ -10,7 +10,9 @@ const char* const usage_text =
     "usage: campus-bench [--devices N] [--duration S] [--rate MSGS_PER_S|max] [--qos 0|1]\n"
     "                    [--clients K] [--connections C] [--probes P] [--fanout-rate R]\n"
     "                    [--rss-devices N,N]\n"
-    "                    [--phases ceiling,throughput,latency,fanout,rss,history,peer]\n"
+    "                    [--bureau-users K] [--bureau-clients N] [--bureau-interval S]\n"
+    "                    [--bureau-rate R] [--bureau-refresh S]\n"
+    "                    [--phases ceiling,throughput,latency,fanout,bureau,rss,history,peer]\n"
     "                    [--history sqlite|influxdb] [--json FILE]\n"
     "                    [--peer node-red --peer-ws ws://127.0.0.1:PORT/alerts --peer-mqtt-port P]\n"
     "                    [--server-binary FILE] [--sample-config FILE] [--work-dir DIR] [--keep]\n";
@@ -65,6 +67,11 @@ std::expected<bench_options, std::string> parse_options(int argc, char** argv, b
     else if (arg == "--connections") ok = number(v, o.connections) && o.connections >= 1;
     else if (arg == "--probes") ok = number(v, o.probes) && o.probes >= 1;
     else if (arg == "--fanout-rate") ok = number(v, o.fanout_rate) && o.fanout_rate >= 0;
+    else if (arg == "--bureau-users") ok = number(v, o.bureau_users) && o.bureau_users >= 1;
+    else if (arg == "--bureau-clients") ok = number(v, o.bureau_clients) && o.bureau_clients >= 1;
+    else if (arg == "--bureau-interval") ok = number(v, o.bureau_interval_s) && o.bureau_interval_s > 0;
+    else if (arg == "--bureau-rate") ok = number(v, o.bureau_rate) && o.bureau_rate > 0;
+    else if (arg == "--bureau-refresh") ok = number(v, o.bureau_refresh_s) && o.bureau_refresh_s > 0;
     else if (arg == "--rss-devices") {
       o.rss_devices.clear();
       for (const auto& p : split(v)) {
@@ -76,7 +83,7 @@ std::expected<bench_options, std::string> parse_options(int argc, char** argv, b
       o.phases = split(v);
       for (const auto& p : o.phases)
         ok = ok && (p == "ceiling" || p == "throughput" || p == "latency" || p == "fanout" ||
-                    p == "rss" || p == "history" || p == "peer");
+                    p == "bureau" || p == "rss" || p == "history" || p == "peer");
     } else if (arg == "--history") ok = (o.history = v) == "sqlite" || v == "influxdb";
     else if (arg == "--peer") ok = (o.peer = v) == "node-red";
     else if (arg == "--peer-ws") o.peer_ws = v;

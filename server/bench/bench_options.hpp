@@ -18,7 +18,15 @@ struct bench_options {
   int probes = 4;                // probe gas detectors of the latency phases
   double fanout_rate = 200;      // background messages/s during the fan-out phase
   std::vector<int> rss_devices{10000, 100000};  // district sizes of the memory phase
-  std::vector<std::string> phases{"ceiling", "throughput", "latency", "fanout", "rss", "history"};
+  std::vector<std::string> phases{"ceiling", "throughput", "latency", "fanout", "bureau", "rss",
+                                  "history"};
+  // The bureau phase (bureau_phase.hpp): users, their pages on /ws, the overview's period,
+  // the background rate and the refresh step's length (its other steps last --duration).
+  int bureau_users = 10;
+  int bureau_clients = 10;
+  double bureau_interval_s = 30;
+  double bureau_rate = 1000;
+  double bureau_refresh_s = 60;
   std::string history = "sqlite";  // or "influxdb": a real influxd in the temp dir
   std::string peer;                // "node-red": also measure the peer
   std::string peer_ws;             // ws://127.0.0.1:PORT/alerts

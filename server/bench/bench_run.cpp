@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "bench/alert_probe.hpp"
+#include "bench/bureau_phase.hpp"
 #include "bench/counting_subscriber.hpp"
 #include "bench/history_comparison.hpp"
 #include "bench/load_publisher.hpp"
@@ -144,6 +145,7 @@ bool bench_run::run() {
       server_.reset();
     }
   }
+  if (o_.wants("bureau")) bureau();
   if (o_.wants("rss")) rss();
   if (o_.wants("history")) history();
   if (o_.wants("peer")) peer();
@@ -341,6 +343,23 @@ bool bench_run::fanout() {
                std::nullopt, std::nullopt, ""});
   report_.add({"fanout", "missed deliveries", static_cast<double>(probe.missed()), "deliveries", "0",
                std::nullopt, probe.missed() == 0, ""});
+  return true;
+}
+
+bool bench_run::bureau() {
+  bureau_settings s;
+  s.users = o_.bureau_users;
+  s.clients = o_.bureau_clients;
+  s.interval_s = o_.bureau_interval_s;
+  s.rate = o_.bureau_rate;
+  s.refresh_s = o_.bureau_refresh_s;
+  s.window_s = o_.duration_s;
+  s.qos = o_.qos;
+  bureau_phase phase(stack_, *district_, *deck_, o_.server_binary, dir_, s, report_);
+  if (auto ok = phase.run(); !ok) {
+    fail("bureau", ok.error());
+    return false;
+  }
   return true;
 }
 

@@ -3,6 +3,7 @@
 //   throughput  the server with rules and history, flat out (or --rate): processed/s, CPU/msg
 //   latency     probe alerts under background load at 20 % and 80 % of the ceiling
 //   fanout      K dashboard clients, every probe alert to each
+//   bureau      bureau users and pages on a fresh server under 1,000 msg/s (bureau_phase.hpp)
 //   rss         fresh servers with 10k and 100k devices, every device heard
 //   history     the InfluxDB history writer against a plain client, points/s (influxd only)
 //   peer        the same load and probes against Node-RED (scripts/node-red)
@@ -32,6 +33,7 @@ class bench_run {
   bool throughput();
   bool latency();
   bool fanout();
+  bool bureau();
   bool rss();
   bool history();
   bool peer();

@@ -50,7 +50,10 @@ class ws_fleet::client : public std::enable_shared_from_this<ws_fleet::client> {
   void read() {
     ws_.async_read(buffer_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
       if (ec) {
-        if (!self->snapshot_) self->fail();
+        if (!self->snapshot_)
+          self->fail();
+        else if (ec != boost::asio::error::operation_aborted)
+          self->fleet_.closed_.fetch_add(1);  // the server closed it (e.g. "client too slow")
         return;
       }
       self->on_message();

@@ -37,6 +37,8 @@ class ws_fleet {
   int open(std::chrono::milliseconds timeout);
   int ready() const { return ready_.load(); }
   int failed() const { return failed_.load(); }
+  // Clients whose connection ended after their snapshot (closed by the server).
+  int closed() const { return closed_.load(); }
   std::uint64_t messages() const { return messages_.load(); }
 
  private:
@@ -49,6 +51,7 @@ class ws_fleet {
   std::vector<std::shared_ptr<client>> clients_;
   std::atomic<int> ready_{0};
   std::atomic<int> failed_{0};
+  std::atomic<int> closed_{0};
   std::atomic<std::uint64_t> messages_{0};
   std::thread thread_;
 };

@@ -1,7 +1,8 @@
 // campus-bench runs once at a tiny size and every phase produces its figures: the ceiling, the
 // server's throughput with nothing lost or rejected, latency samples at both loads, every
-// dashboard client getting every probe alert, memory of two servers, the InfluxDB history
-// writer and a plain client both writing to a real influxd with nothing dropped. No figure is compared
+// dashboard client getting every probe alert, the bureau's routes and pages under load, memory
+// of two servers, the InfluxDB history writer and a plain client both writing to a real influxd
+// with nothing dropped. No figure is compared
 // with a target here (that is the benchmark's job, not the test suite's).
 #include <gtest/gtest.h>
 
@@ -58,6 +59,8 @@ TEST(campus_bench, a_tiny_run_measures_every_phase) {
   const auto json = dir / "bench.json";
   child_process bench({CAMPUS_BENCH_BINARY, "--devices", "50", "--duration", "2", "--clients", "3",
                        "--connections", "2", "--probes", "2", "--rss-devices", "50,120",
+                       "--bureau-users", "2", "--bureau-clients", "2", "--bureau-interval", "1",
+                       "--bureau-rate", "100", "--bureau-refresh", "3",
                        "--json", json.string(), "--work-dir", (dir / "run").string()},
                       dir / "campus-bench.log");
   const auto status = bench.wait_exit(std::chrono::minutes{8});
@@ -105,6 +108,25 @@ TEST(campus_bench, a_tiny_run_measures_every_phase) {
   EXPECT_GT(rows.get("fanout", "latency samples").value, 0);
   EXPECT_EQ(rows.get("fanout", "missed deliveries").value, 0);
   EXPECT_TRUE(rows.get("fanout", "missed deliveries").found);
+
+  // Bureau: 4 generated schools and the probe school; both pages connected; every overview,
+  // compliance and report request answered; memory sampled; ingest measured in each step; no
+  // background device judged offline.
+  EXPECT_EQ(rows.get("bureau", "schools").value, 5);
+  EXPECT_EQ(rows.get("bureau", "bureau pages connected (/ws)").value, 2);
+  EXPECT_GT(rows.get("bureau", "/api/overview p50, refresh").value, 0);
+  for (const char* route :
+       {"/api/overview", "/api/compliance", "/api/compliance/daily", "/api/reports/monthly"})
+    EXPECT_GT(rows.get("bureau", std::string(route) + " p50, hammer").value, 0) << route;
+  for (const char* f : {"failed requests, refresh", "failed requests, hammer", "false offline alerts"}) {
+    EXPECT_TRUE(rows.get("bureau", f).found) << f;
+    EXPECT_EQ(rows.get("bureau", f).value, 0) << f;
+  }
+  EXPECT_GT(rows.get("bureau", "server RSS peak, refresh").value, 0);
+  EXPECT_GT(rows.get("bureau", "server RSS peak, hammer").value, 0);
+  for (const char* f : {"ingest, background only", "ingest, refresh", "ingest, hammer"})
+    EXPECT_GT(rows.get("bureau", f).value, 0) << f;
+  EXPECT_TRUE(rows.get("bureau", "messages per bureau page").found);
 
   // Memory of the two servers, each with every device heard.
   for (const char* f : {"resident memory, 50 devices heard", "resident memory, 120 devices heard"})
