@@ -1,5 +1,7 @@
 #include "net/bureau_api.hpp"
 
+#include <malloc.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/json/object.hpp>
 #include <fmt/format.h>
@@ -216,8 +218,10 @@ route_result bureau_api::daily(request&& req, const request_target& target,
                     reply](history::activity_result& r) {
       if (!r) return answer_on(strand, reply, unavailable(req, "history could not be read: " + r.error()));
       auto rows = bureau::daily_compliance(d, sites, first, last, rekey(*r), now);
-      answer_on(strand, reply,
-                json_response(req, http::status::ok, bureau::daily_json(target_pct, rows)));
+      auto res = json_response(req, http::status::ok, bureau::daily_json(target_pct, rows));
+      r = history::activity_result{};  // the store's buckets, freed before the pages go back
+      ::malloc_trim(0);  // a district's month of hours, freed: its pages back to the system
+      answer_on(strand, reply, std::move(res));
     };
     if (q.to <= q.from || q.devices.empty()) {
       return boost::asio::post(work, [compute]() mutable {
@@ -323,11 +327,17 @@ route_result bureau_api::monthly(request&& req, const request_target& target,
           return unavailable(r, "history could not be read: " + why);
         });
       }
-      const auto activity = rekey(**g->activity);
-      g->activity.reset();  // the store's copy, freed before the report is built
-      const bureau::report_sources in{(*g->slice)->entries, (*g->slice)->transitions, activity,
-                                      *policy, now};
-      auto r = bureau::build_monthly_report(d, month, sites, district_view, in);
+      auto r = [&] {
+        const auto activity = rekey(**g->activity);
+        g->activity.reset();  // the store's copy, freed before the report is built
+        const bureau::report_sources in{(*g->slice)->entries, (*g->slice)->transitions,
+                                        activity, *policy, now};
+        return bureau::build_monthly_report(d, month, sites, district_view, in);
+      }();
+      g->slice.reset();
+      // The month's entries and hours are freed: their pages go back to the system, or the
+      // report thread's malloc arena would keep a district's month for ever.
+      ::malloc_trim(0);
       if (!r) {
         return fail([e = r.error()](const request& q) { return bad_request(q, e.code, e.message); });
       }

@@ -1,5 +1,7 @@
 #include "net/routes.hpp"
 
+#include <malloc.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/json/object.hpp>
 
@@ -95,6 +97,9 @@ route_result routes::devices_off_loop(request&& req, const request_target& targe
                                          reply_handler reply) {
     boost::asio::post(work, [api, req, target, who, strand, reply] {
       auto res = api->handle(req, target, who);
+      // The answer's JSON tree (tens of megabytes for a district) is freed by now: hand its
+      // pages back, or every thread's malloc arena keeps its high-water mark for ever.
+      ::malloc_trim(0);
       boost::asio::post(strand, [reply, res = std::move(res)]() mutable { reply(std::move(res)); });
     });
   });
