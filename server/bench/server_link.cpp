@@ -15,11 +15,15 @@ namespace http = boost::beast::http;
 
 std::optional<http_answer> http_request(int port, const std::string& method,
                                         const std::string& target, const std::string& body,
-                                        const std::string& token) {
+                                        const std::string& token, const std::string& source) {
   try {
     asio::io_context io;
     boost::beast::tcp_stream stream(io);
     stream.expires_after(std::chrono::seconds{30});
+    if (!source.empty()) {
+      stream.socket().open(asio::ip::tcp::v4());
+      stream.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(source), 0));
+    }
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"),
                                            static_cast<unsigned short>(port)));
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);

@@ -14,10 +14,13 @@ struct http_answer {
   std::string body;
 };
 
-// One request on its own connection; nullopt when the server cannot be reached.
+// One request on its own connection; nullopt when the server cannot be reached. `source`: a
+// loopback address to connect from (e.g. "127.0.2.1"), so the server's per-address limits
+// see several clients; empty: the system's choice.
 std::optional<http_answer> http_request(int port, const std::string& method,
                                         const std::string& target, const std::string& body = {},
-                                        const std::string& token = {});
+                                        const std::string& token = {},
+                                        const std::string& source = {});
 
 // POST /api/login; the session token, or nullopt.
 std::optional<std::string> log_in(int port, const std::string& user, const std::string& password);
