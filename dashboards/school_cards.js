@@ -24,21 +24,21 @@ export class school_cards {
     this.tr = tr;
     this.on_open = null;  // (site id) → void
     this.shown = page;
-    this.root.classList.add('school-cards');
+    this.root.classList.add('cards');
     this.controls = el(doc, 'div', 'sc-controls');
     this.search_label = el(doc, 'label', 'sc-search');
     this.search_text = el(doc, 'span', 'visually-hidden');
-    this.search = el(doc, 'input', '', { type: 'search', 'data-testid': 'school-search',
+    this.search = el(doc, 'input', '', { type: 'search', 'data-testid': 'cards-search',
                                          autocomplete: 'off', maxlength: '64' });
     this.search_label.append(this.search_text, this.search);
     this.problems_label = el(doc, 'label', 'sc-problems');
-    this.problems = el(doc, 'input', '', { type: 'checkbox', 'data-testid': 'school-problems-only' });
+    this.problems = el(doc, 'input', '', { type: 'checkbox', 'data-testid': 'cards-problems-only' });
     this.problems_text = el(doc, 'span');
     this.problems_label.append(this.problems, this.problems_text);
-    this.count = el(doc, 'p', 'sc-count', { 'data-testid': 'school-count', role: 'status' });
+    this.count = el(doc, 'p', 'sc-count', { 'data-testid': 'cards-count', role: 'status' });
     this.controls.append(this.search_label, this.problems_label, this.count);
-    this.list = el(doc, 'ul', 'sc-list', { 'data-testid': 'school-card-list' });
-    this.more = el(doc, 'button', 'range sc-more', { type: 'button', 'data-testid': 'school-more' });
+    this.list = el(doc, 'ul', 'sc-list', { 'data-testid': 'cards-list' });
+    this.more = el(doc, 'button', 'range sc-more', { type: 'button', 'data-testid': 'cards-more' });
     this.more.addEventListener('click', () => {
       this.shown += page;
       this.paint();
@@ -93,7 +93,7 @@ export class school_cards {
     const { doc, tr } = this;
     const t = this.model.schools.get(site.id);
     const li = el(doc, 'li');
-    const b = el(doc, 'button', 'school-card', { type: 'button', 'data-testid': `school-card-${site.id}`,
+    const b = el(doc, 'button', 'school-card', { type: 'button', 'data-testid': `card-${site.id}`,
                                                  'data-site': site.id });
     b.dataset.worst = t?.worst ?? 'none';
     if (t?.worst) b.dataset.severity = t.worst;  // the colour rules of style.css

@@ -42,7 +42,7 @@ export class dashboard_view {
     this.on_pick = null;  // (site id or '') → void: a school chosen at district scale
     this.on_filtered = null;  // () → void: the school shown changed
     const cards_root = doc.createElement('section');
-    cards_root.setAttribute('data-testid', 'school-cards');
+    cards_root.setAttribute('data-testid', 'cards');
     cards_root.hidden = true;
     this.schools.before(cards_root);
     this.cards = new school_cards(doc, cards_root, model, tr);
@@ -257,7 +257,7 @@ export class dashboard_view {
     if (model.ready && this.site_filter && !model.watching.has(this.site_filter)) {
       const p = doc.createElement('p');
       p.className = 'placeholder';
-      p.setAttribute('data-testid', 'school-loading');
+      p.setAttribute('data-testid', 'cards-loading');
       p.textContent = tr.t('sc_loading');
       frag.append(p);
     }
@@ -276,7 +276,7 @@ export class dashboard_view {
       h.textContent = tr.name(site);
       section.setAttribute('aria-labelledby', h.id);
       const count = doc.createElement('span');
-      count.className = 'school-count';
+      count.className = 'cards-count';
       h.append(' ', count);
       section.append(h);
       const zones = doc.createElement('div');

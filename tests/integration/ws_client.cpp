@@ -38,6 +38,25 @@ bool ws_client::connect(int port, std::chrono::milliseconds timeout, const std::
   return ok;
 }
 
+bool ws_client::send(const std::string& text, std::chrono::milliseconds timeout) {
+  bool ok = false;
+  bool done = false;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(text), [&](beast::error_code ec, std::size_t) {
+    done = true;
+    ok = !ec;
+  });
+  io_.restart();
+  io_.run_for(timeout);
+  if (!done) {
+    abandoned_ = true;
+    beast::get_lowest_layer(ws_).close();
+    io_.restart();
+    io_.run();
+  }
+  return ok;
+}
+
 std::optional<boost::json::value> ws_client::next(std::chrono::milliseconds timeout) {
   beast::flat_buffer buffer;
   std::optional<boost::json::value> out;

@@ -22,6 +22,8 @@ class ws_client {
   // header to send (empty: none, as a non-browser client).
   bool connect(int port, std::chrono::milliseconds timeout = std::chrono::seconds(5),
                const std::string& token = {}, const std::string& origin = {});
+  // Sends a text message (a watch); false when it could not be written in time.
+  bool send(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Next message, or nullopt when none arrives in time or the connection closed.
   std::optional<boost::json::value> next(std::chrono::milliseconds timeout);
   // True once the server closed the connection: a read ended in an error before its timeout.
