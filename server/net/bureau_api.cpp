@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -170,7 +171,7 @@ route_result bureau_api::from_figures(request&& req, const auth::principal& who,
     (figures->*call)(std::move(scope), [strand, reply, req](bureau::district_figures::json_answer a) {
       boost::asio::post(strand, [reply, req, a = std::move(a)] {
         if (!a) return reply(unavailable(req, a.error()));
-        reply(text_response(req, http::status::ok, **a, "application/json"));
+        reply(json_body_response(req, http::status::ok, **a));
       });
     });
   });
@@ -209,19 +210,37 @@ route_result bureau_api::daily(request&& req, const request_target& target,
   const double target_pct = d.compliance.target_pct;
   auto range = bureau::daily_range(sites, first, last, now);
   history::activity_query q{range.from, range.to, std::chrono::hours{1}, devices_of(d, sites)};
+  // The same days for the same schools, asked at once (or again within half a minute), are
+  // computed once.
+  std::string key = fmt::format("{}|{}|", bureau::to_string(first), bureau::to_string(last));
+  if (who.all_sites) {
+    key += "*";
+  } else {
+    for (const auto* s : sites) key.append(s->id).append(1, ',');
+  }
   return deferred_response([store, &d, sites, first, last, now, target_pct, q = std::move(q),
-                            work = reports_->get_executor(), req = std::move(req)](
+                            work = reports_->get_executor(), cache = daily_cache_,
+                            key = std::move(key), req = std::move(req)](
                                const boost::asio::any_io_executor& strand, reply_handler reply) {
+    auto answer = [req, strand, reply](const daily_cache::outcome& o) {
+      if (!o) return answer_on(strand, reply, o.error()(req));
+      answer_on(strand, reply, json_body_response(req, http::status::ok, **o));
+    };
+    if (!cache->join(key, now, answer)) return;
     // Computed on the report thread, not the session's strand: a district's month of hours
     // is work the loop that carries alarms must not do.
-    auto compute = [&d, sites, first, last, now, target_pct, req, strand,
-                    reply](history::activity_result& r) {
-      if (!r) return answer_on(strand, reply, unavailable(req, "history could not be read: " + r.error()));
+    auto compute = [&d, sites, first, last, now, target_pct, cache, key](history::activity_result& r) {
+      if (!r) {
+        return cache->finish(key, std::unexpected([why = r.error()](const request& q) {
+                               return unavailable(q, "history could not be read: " + why);
+                             }), now);
+      }
       auto rows = bureau::daily_compliance(d, sites, first, last, rekey(*r), now);
-      auto res = json_response(req, http::status::ok, bureau::daily_json(target_pct, rows));
+      auto body = std::make_shared<const std::string>(
+          boost::json::serialize(bureau::daily_json(target_pct, rows)));
       r = history::activity_result{};  // the store's buckets, freed before the pages go back
       ::malloc_trim(0);  // a district's month of hours, freed: its pages back to the system
-      answer_on(strand, reply, std::move(res));
+      cache->finish(key, std::move(body), now);
     };
     if (q.to <= q.from || q.devices.empty()) {
       return boost::asio::post(work, [compute]() mutable {
@@ -289,7 +308,7 @@ route_result bureau_api::monthly(request&& req, const request_target& target,
   }
   (csv ? reports_csv_ : reports_json_).inc();
   // The same report asked by several users at once (or again within half a minute) is
-  // computed once: see report_cache.
+  // computed once: see shared_answers.
   std::string key = fmt::format("{}|{}|", bureau::to_string(month), district_view ? "pooled" : "one");
   if (who.all_sites && !target.param("site")) {
     key += "*";

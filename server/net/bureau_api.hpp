@@ -22,6 +22,7 @@
 #include "core/metrics.hpp"
 #include "history/history_store.hpp"
 #include "ingest/live_state.hpp"
+#include "bureau/monthly_report.hpp"
 #include "net/report_cache.hpp"
 #include "net/request_context.hpp"
 #include "net/request_target.hpp"
@@ -73,7 +74,11 @@ class bureau_api {
   std::shared_ptr<const notify::duty::escalation_policy> policy_;
   // The thread the daily compliance and monthly reports are computed on (never the loop).
   std::shared_ptr<boost::asio::thread_pool> reports_;
+  // Monthly reports and daily compliance, shared by the requests that ask the same at once.
+  using report_cache = shared_answers<bureau::monthly_report>;
+  using daily_cache = shared_answers<std::string>;  // the JSON body
   std::shared_ptr<report_cache> reports_cache_ = std::make_shared<report_cache>();
+  std::shared_ptr<daily_cache> daily_cache_ = std::make_shared<daily_cache>();
   core::metrics::counter& reports_json_;
   core::metrics::counter& reports_csv_;
 };

@@ -1,9 +1,9 @@
-// Monthly reports being computed, or computed in the last half minute, shared by every request
-// for the same report (month, schools, pooled or not): ten bureau users opening the district's
-// report together cost one ledger slice, one history read and one computation, not ten.
+// Answers being computed, or computed in the last half minute, shared by every request for the
+// same thing: ten bureau users opening the district's monthly report (or its daily compliance)
+// together cost one ledger slice, one history read and one computation, not ten.
 //
-// Thread-safe. Waiters are called on the thread that finishes the computation (or, for a
-// report already made, on the caller's), outside the lock.
+// Thread-safe. Waiters are called on the thread that finishes the computation (or, for an
+// answer already made, on the caller's), outside the lock.
 #pragma once
 
 #include <chrono>
@@ -12,32 +12,74 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "bureau/monthly_report.hpp"
 #include "core/clock.hpp"
 #include "net/responses.hpp"
 
 namespace campus::net {
 
-class report_cache {
+template <class T>
+class shared_answers {
  public:
-  using report_ptr = std::shared_ptr<const bureau::monthly_report>;
-  // A report, or the answer to give instead (made for each request: 503, 400).
-  using outcome = std::expected<report_ptr, std::function<string_response(const request&)>>;
+  using value_ptr = std::shared_ptr<const T>;
+  // The value, or the answer to give instead (made for each request: 503, 400).
+  using outcome = std::expected<value_ptr, std::function<string_response(const request&)>>;
   using waiter = std::function<void(const outcome&)>;
 
-  explicit report_cache(core::duration keep = std::chrono::seconds(30), std::size_t slots = 16)
+  explicit shared_answers(core::duration keep = std::chrono::seconds(30), std::size_t slots = 16)
       : keep_(keep), max_slots_(slots) {}
 
-  // Asks for the report `key` at `now`. Returns true when the caller must compute it and then
-  // call finish(key, …); otherwise `w` is called with the report, now (made less than `keep`
-  // ago) or when the computation under way ends.
-  bool join(const std::string& key, core::time_point now, waiter w);
-  // The computation of `key` ended: every waiter gets `o`. A report is kept for `keep`; a
+  // Asks for `key` at `now`. Returns true when the caller must compute it and then call
+  // finish(key, …); otherwise `w` is called with the value, now (made less than `keep` ago) or
+  // when the computation under way ends.
+  bool join(const std::string& key, core::time_point now, waiter w) {
+    std::optional<outcome> ready;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = slots_.find(key);
+      if (it != slots_.end() && it->second.pending) {
+        it->second.waiting.push_back(std::move(w));
+        return false;
+      }
+      if (it == slots_.end() || !it->second.made || now - it->second.made_at >= keep_) {
+        slot& s = slots_[key];
+        s = slot{};
+        s.waiting.push_back(std::move(w));
+        return true;
+      }
+      ready = *it->second.made;
+    }
+    w(*ready);
+    return false;
+  }
+
+  // The computation of `key` ended: every waiter gets `o`. A value is kept for `keep`; a
   // failure is not kept (the next request tries again).
-  void finish(const std::string& key, outcome o, core::time_point now);
+  void finish(const std::string& key, outcome o, core::time_point now) {
+    std::vector<waiter> waiting;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = slots_.find(key);
+      if (it == slots_.end()) return;
+      waiting = std::move(it->second.waiting);
+      if (o) {
+        it->second.pending = false;
+        it->second.made = o;
+        it->second.made_at = now;
+      } else {
+        slots_.erase(it);
+      }
+      // Values no longer fresh go first once there are too many.
+      for (auto s = slots_.begin(); slots_.size() > max_slots_ && s != slots_.end();) {
+        if (!s->second.pending && now - s->second.made_at >= keep_) s = slots_.erase(s);
+        else ++s;
+      }
+    }
+    for (const auto& w : waiting) w(o);
+  }
 
  private:
   struct slot {

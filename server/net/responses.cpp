@@ -20,7 +20,11 @@ string_response text_response(const request& req, http::status status, std::stri
 
 string_response json_response(const request& req, http::status status,
                               const boost::json::value& body) {
-  auto res = text_response(req, status, boost::json::serialize(body), "application/json");
+  return json_body_response(req, status, boost::json::serialize(body));
+}
+
+string_response json_body_response(const request& req, http::status status, std::string body) {
+  auto res = text_response(req, status, std::move(body), "application/json");
   // Live data: a cached copy would be wrong a second later.
   res.set(http::field::cache_control, "no-store");
   return res;

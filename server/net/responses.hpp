@@ -34,6 +34,8 @@ string_response text_response(const request& req, http::status status, std::stri
                               std::string_view content_type);
 string_response json_response(const request& req, http::status status,
                               const boost::json::value& body);
+// The same for a body already serialised (answers shared by several requests).
+string_response json_body_response(const request& req, http::status status, std::string body);
 // {"error": message}
 string_response json_error(const request& req, http::status status, std::string_view message);
 

@@ -1,5 +1,7 @@
-// report_cache: one computation for every request of the same report at the same time.
+// shared_answers: one computation for every request of the same answer at the same time.
 #include "net/report_cache.hpp"
+
+#include "bureau/monthly_report.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,16 +12,16 @@ using namespace std::chrono_literals;
 
 const core::time_point t0 = core::from_epoch_ms(1'790'000'000'000);
 
-report_cache::report_ptr report_of(int month) {
+shared_answers<bureau::monthly_report>::value_ptr report_of(int month) {
   auto r = std::make_shared<bureau::monthly_report>();
   r->month = std::chrono::year{2026} / month;
   return r;
 }
 
-TEST(report_cache, requests_during_a_computation_share_it) {
-  report_cache cache(30s);
-  std::vector<report_cache::outcome> got;
-  const auto collect = [&](const report_cache::outcome& o) { got.push_back(o); };
+TEST(shared_answers, requests_during_a_computation_share_it) {
+  shared_answers<bureau::monthly_report> cache(30s);
+  std::vector<shared_answers<bureau::monthly_report>::outcome> got;
+  const auto collect = [&](const shared_answers<bureau::monthly_report>::outcome& o) { got.push_back(o); };
 
   EXPECT_TRUE(cache.join("2026-10|*", t0, collect));        // the first computes
   EXPECT_FALSE(cache.join("2026-10|*", t0 + 1s, collect));  // the next two wait for it
@@ -44,10 +46,10 @@ TEST(report_cache, requests_during_a_computation_share_it) {
   EXPECT_TRUE(cache.join("2026-10|*", t0 + 34s, collect));
 }
 
-TEST(report_cache, a_failure_reaches_every_waiter_and_is_not_kept) {
-  report_cache cache(30s);
+TEST(shared_answers, a_failure_reaches_every_waiter_and_is_not_kept) {
+  shared_answers<bureau::monthly_report> cache(30s);
   int failures = 0;
-  const auto count = [&](const report_cache::outcome& o) {
+  const auto count = [&](const shared_answers<bureau::monthly_report>::outcome& o) {
     if (!o) ++failures;
   };
   ASSERT_TRUE(cache.join("k", t0, count));
