@@ -23,7 +23,7 @@
 #include "history/history_store.hpp"
 #include "ingest/live_state.hpp"
 #include "bureau/monthly_report.hpp"
-#include "net/report_cache.hpp"
+#include "net/shared_answers.hpp"
 #include "net/request_context.hpp"
 #include "net/request_target.hpp"
 #include "net/responses.hpp"

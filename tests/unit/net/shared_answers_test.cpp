@@ -1,5 +1,5 @@
 // shared_answers: one computation for every request of the same answer at the same time.
-#include "net/report_cache.hpp"
+#include "net/shared_answers.hpp"
 
 #include "bureau/monthly_report.hpp"
 
