@@ -1,6 +1,6 @@
 // 区域总览 (district overview, docs/bureau.md): one row per school from GET /api/overview —
 // worst active colour, open, overdue, one-hour reports overdue, devices online / total,
-// compliance (red under the target of GET /api/compliance), last incident — the worst school
+// compliance (red under the target the answer states), last incident — the worst school
 // first, sortable by each heading (ascending / descending, shown by an arrow and aria-sort), a
 // school's name drilling into it (on_drill). A district has hundreds of schools: a search (Chinese
 // or English name, id), a status filter, an "only schools with problems" toggle, a count, and the
@@ -26,8 +26,7 @@ export class overview_panel {
     this.model = model;     // for the schools' time zones
     this.tr = tr;
     this.answer = null;     // {schools, generated_at}
-    this.target_raw = 90;   // the server's target (percent); from /api/compliance when it answers
-    this.target_known = false;
+    this.target_raw = 90;   // the server's target (percent), as the overview states it
     this.error = null;
     this.sort = { column: 'priority', dir: 'desc' };
     this.filter = { query: '', status: 'all', problems_only: false };
@@ -130,7 +129,6 @@ export class overview_panel {
     this.again = false;
     this.answer = null;
     this.error = null;
-    this.target_known = false;
     this.filter = { query: '', status: 'all', problems_only: false };
     this.search.value = '';
     this.sort = { column: 'priority', dir: 'desc' };
@@ -152,7 +150,6 @@ export class overview_panel {
     if (!this.answer) this.root.dataset.state = 'loading';
     this.root.dataset.refreshing = 'true';
     this.paint_refreshing_();
-    if (!this.target_known) this.load_target_(epoch);
     this.loading = get_json('/api/overview')
       .catch((e) => ({ ok: false, status: 0, body: { error: e.message } }))
       .then((overview) => {
@@ -161,6 +158,9 @@ export class overview_panel {
         if (overview.ok && Array.isArray(overview.body?.schools)) {
           this.answer = overview.body;
           this.error = null;
+          // The target the red cells are judged by comes with the figures (not from
+          // /api/compliance, megabytes at district scale).
+          if (typeof overview.body.target === 'number') this.target_raw = overview.body.target;
         } else {
           this.error = overview.body?.error || `HTTP ${overview.status}`;
         }
@@ -175,15 +175,6 @@ export class overview_panel {
         }
       });
     return this.loading;
-  }
-
-  // The compliance target (for the red cells and "under target"), asked once, not waited for.
-  async load_target_(epoch) {
-    const compliance = await get_json('/api/compliance').catch(() => null);
-    if (epoch !== this.epoch || !compliance?.ok || typeof compliance.body?.target !== 'number') return;
-    this.target_raw = compliance.body.target;
-    this.target_known = true;
-    this.paint_();
   }
 
   // Rate of a row as a fraction (the server's unit follows its target's: see bureau.js).

@@ -217,7 +217,9 @@ json::object to_json(const overview& o) {
         {"compliance_rate", rate(r.compliance_rate)},
         {"last_incident", std::move(last)}});
   }
-  return {{"generated_at", core::to_epoch_ms(o.generated_at)}, {"schools", std::move(schools)}};
+  return {{"generated_at", core::to_epoch_ms(o.generated_at)},
+          {"target", o.target_pct},
+          {"schools", std::move(schools)}};
 }
 
 json::object daily_json(double target_pct, const std::vector<daily_rate>& days) {

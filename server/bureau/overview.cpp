@@ -8,6 +8,7 @@ overview build_overview(const compliance_figures& compliance,
                         core::time_point now) {
   overview out;
   out.generated_at = now;
+  out.target_pct = compliance.target_pct;
   out.schools.reserve(compliance.schools.size());
   for (std::size_t i = 0; i < compliance.schools.size(); ++i) {
     const auto& c = compliance.schools[i];

@@ -36,6 +36,7 @@ struct overview_row {
 
 struct overview {
   core::time_point generated_at{};
+  double target_pct = 90;  // the compliance target the rates are judged by
   std::vector<overview_row> schools;
 };
 

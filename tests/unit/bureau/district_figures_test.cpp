@@ -166,6 +166,7 @@ TEST(district_figures, answers_from_its_own_thread_and_reports_changed_schools) 
 
   auto whole = answer_of(figures, {true, {}}, true);
   ASSERT_TRUE(whole.is_object());
+  EXPECT_EQ(whole.at("target").as_double(), 90.0);  // the rates' target, with the figures
   const auto& schools = whole.at("schools").as_array();
   ASSERT_EQ(schools.size(), 2u);
   EXPECT_EQ(schools[0].at("site").as_string(), "a");
