@@ -17,23 +17,26 @@ struct slot {
   const char* family;
   const char* zone;
   const char* options;  // YAML flow mapping, or empty
+  const char* name;     // as a person reads it on a Chinese screen
+  const char* name_en;
 };
 constexpr slot school_devices[] = {
-    {"kitchen-gas-1", "gas_detector", "kitchen", ""},
-    {"kitchen-gas-2", "gas_detector", "kitchen", ""},
-    {"kitchen-cam-1", "kitchen_camera", "kitchen", ""},
-    {"kitchen-cam-2", "kitchen_camera", "kitchen", ""},
+    {"kitchen-gas-1", "gas_detector", "kitchen", "", "后厨燃气探测器1", "Kitchen gas detector 1"},
+    {"kitchen-gas-2", "gas_detector", "kitchen", "", "后厨燃气探测器2", "Kitchen gas detector 2"},
+    {"kitchen-cam-1", "kitchen_camera", "kitchen", "", "明厨亮灶摄像头1", "Kitchen camera 1"},
+    {"kitchen-cam-2", "kitchen_camera", "kitchen", "", "明厨亮灶摄像头2", "Kitchen camera 2"},
     {"kitchen-temp-1", "json_map", "kitchen",
      "{ts_path: t, ts_unit: s, fields: [{path: d.tmp, metric: temp_c, type: number, scale: 0.1, "
-     "unit: \"°C\"}, {path: d.hum, metric: rh_pct, type: number, unit: \"%RH\", required: false}]}"},
-    {"chem-cab-1", "hazmat_cabinet", "chem-store", ""},
-    {"chem-cab-2", "hazmat_cabinet", "chem-store", ""},
-    {"lab-cab-1", "hazmat_cabinet", "chem-lab", ""},
-    {"pond-beacon-1", "water_beacon", "pond", ""},
-    {"gate-alarm-1", "alarm_input", "gate", "{kind: one_key}"},
-    {"gate-perimeter-1", "alarm_input", "gate", "{kind: perimeter}"},
-    {"extra-co-1", "gas_detector", "extra", ""},
-    {"extra-smoke-1", "alarm_input", "extra", "{kind: smoke}"},
+     "unit: \"°C\"}, {path: d.hum, metric: rh_pct, type: number, unit: \"%RH\", required: false}]}",
+     "后厨温湿度计", "Kitchen thermometer"},
+    {"chem-cab-1", "hazmat_cabinet", "chem-store", "", "危化品柜1", "Hazmat cabinet 1"},
+    {"chem-cab-2", "hazmat_cabinet", "chem-store", "", "危化品柜2", "Hazmat cabinet 2"},
+    {"lab-cab-1", "hazmat_cabinet", "chem-lab", "", "实验室药品柜", "Lab cabinet"},
+    {"pond-beacon-1", "water_beacon", "pond", "", "池塘信标网关", "Pond beacon gateway"},
+    {"gate-alarm-1", "alarm_input", "gate", "{kind: one_key}", "一键报警按钮", "One-key alarm"},
+    {"gate-perimeter-1", "alarm_input", "gate", "{kind: perimeter}", "周界报警", "Perimeter alarm"},
+    {"extra-co-1", "gas_detector", "extra", "", "一氧化碳探测器", "CO detector"},
+    {"extra-smoke-1", "alarm_input", "extra", "{kind: smoke}", "烟感报警器", "Smoke alarm"},
 };
 static_assert(std::size(school_devices) == devices_per_school);
 constexpr int gate_alarm_slot = 9;
@@ -159,18 +162,20 @@ std::expected<generated_district, std::string> generate_district_yaml(
     y += fmt::format(
         "  - id: s{0:05}\n    name: 压测学校{0}\n    name_en: Bench school {0}\n"
         "    time_zone: Asia/Shanghai\n    zones:\n"
-        "      - {{id: kitchen, type: canteen_kitchen, name: 食堂后厨}}\n"
-        "      - {{id: chem-store, type: chemical_store, name: 危化品储存室}}\n"
-        "      - {{id: chem-lab, type: lab, name: 化学实验室}}\n"
-        "      - {{id: pond, type: water_zone, name: 校外池塘}}\n"
-        "      - {{id: gate, type: gate, name: 南校门}}\n"
-        "      - {{id: extra, type: {1}, name: 其他}}\n    devices:\n",
-        s, extra_type);
+        "      - {{id: kitchen, type: canteen_kitchen, name: 食堂后厨, name_en: Canteen kitchen}}\n"
+        "      - {{id: chem-store, type: chemical_store, name: 危化品储存室, name_en: Chemical store}}\n"
+        "      - {{id: chem-lab, type: lab, name: 化学实验室, name_en: Chemistry lab}}\n"
+        "      - {{id: pond, type: water_zone, name: 校外池塘, name_en: Pond}}\n"
+        "      - {{id: gate, type: gate, name: 南校门, name_en: South gate}}\n"
+        "      - {{id: extra, type: {1}, name: {2}, name_en: {3}}}\n    devices:\n",
+        s, extra_type, s % 2 == 0 ? "锅炉房" : "学生宿舍",
+        s % 2 == 0 ? "Boiler room" : "Dormitory");
     for (int d = 0; d < devices_per_school && s * devices_per_school + d < devices; ++d) {
       const auto& sl = school_devices[d];
       const auto id = fmt::format("s{:05}-{}", s, sl.suffix);
-      y += fmt::format("      - {{id: {}, family: {}, zone: {}, name: {}{}{}}}\n", id, sl.family,
-                       sl.zone, sl.suffix, *sl.options ? ", options: " : "", sl.options);
+      y += fmt::format("      - {{id: {}, family: {}, zone: {}, name: {}, name_en: {}{}{}}}\n", id,
+                       sl.family, sl.zone, sl.name, sl.name_en, *sl.options ? ", options: " : "",
+                       sl.options);
       out.devices.push_back(id);
     }
   }

@@ -85,6 +85,19 @@ TEST_F(district_generator_test, a_full_school_has_the_sample_schools_mix) {
                                             {"water_beacon", 1},   {"alarm_input", 3}};
   EXPECT_EQ(families, expected);
   EXPECT_EQ(d.sites[0].zones.size(), 6u);
+  // Names a person reads, in both languages: never the id's English suffix on a Chinese screen.
+  const auto has_chinese = [](const std::string& t) {
+    return std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  };
+  for (const auto& dev : d.devices) {
+    EXPECT_TRUE(has_chinese(dev.name)) << dev.id << ": " << dev.name;
+    EXPECT_FALSE(dev.name_en.empty()) << dev.id;
+    EXPECT_FALSE(has_chinese(dev.name_en)) << dev.id << ": " << dev.name_en;
+  }
+  for (const auto& z : d.sites[1].zones) {
+    EXPECT_TRUE(has_chinese(z.name)) << z.id;
+    EXPECT_FALSE(z.name_en.empty()) << z.id;
+  }
 }
 
 TEST_F(district_generator_test, keeps_the_sample_rules_and_names_the_generated_gates) {
