@@ -121,28 +121,4 @@ compliance_figures compliance_plan::assess(const std::vector<const config::site*
   return f;
 }
 
-std::vector<compliance_point> required_points(const config::district& d, const config::site& s) {
-  return compliance_plan(d).points_of(s);
-}
-
-compliance_figures assess_compliance(const config::district& d,
-                                     const std::vector<const config::site*>& sites,
-                                     const std::vector<ingest::device_snapshot>& devices,
-                                     core::time_point now) {
-  // The snapshots by id, as presence in configuration order.
-  std::unordered_map<std::string_view, const ingest::device_snapshot*> by_id;
-  for (const auto& dev : devices) by_id.emplace(dev.id, &dev);
-  std::vector<ingest::device_presence> presence(d.devices.size());
-  for (std::size_t i = 0; i < d.devices.size(); ++i) {
-    auto it = by_id.find(d.devices[i].id);
-    if (it == by_id.end()) continue;
-    const auto& snap = *it->second;
-    presence[i].last_seen = snap.last_seen;
-    presence[i].status = snap.status == "online"    ? ingest::device_status::online
-                         : snap.status == "offline" ? ingest::device_status::offline
-                                                    : ingest::device_status::unknown;
-  }
-  return compliance_plan(d).assess(sites, presence, now);
-}
-
 }  // namespace campus::bureau

@@ -95,17 +95,6 @@ class compliance_plan {
   std::unordered_map<std::string_view, std::vector<planned_point>> by_site_;
 };
 
-// A school's points from the configuration alone (every status `not_installed`, the installed
-// ones to be judged by assess()). For one school; many schools: a compliance_plan.
-std::vector<compliance_point> required_points(const config::district& d, const config::site& s);
-
-// Compliance of `sites` (in that order) at `now`, judging each point from `devices` (live
-// state; a device missing there is silent).
-compliance_figures assess_compliance(const config::district& d,
-                                     const std::vector<const config::site*>& sites,
-                                     const std::vector<ingest::device_snapshot>& devices,
-                                     core::time_point now);
-
 // Percent of `part` in `whole`; none when whole is 0.
 std::optional<double> percent(double part, double whole);
 

@@ -13,14 +13,22 @@ using namespace std::chrono_literals;
 
 const core::time_point now = core::from_epoch_ms(1'790'000'000'000);
 
-ingest::device_snapshot heard(std::string id, std::string site, core::time_point at,
-                              std::string status = "online") {
-  ingest::device_snapshot s;
-  s.id = std::move(id);
-  s.site = std::move(site);
-  s.status = std::move(status);
-  s.last_seen = at;
-  return s;
+struct heard {
+  std::string device;
+  core::time_point at;
+  ingest::device_status status = ingest::device_status::online;
+};
+
+// live_state::presence() as it would be after hearing from `devices`.
+std::vector<ingest::device_presence> presence_of(const config::district& d,
+                                                 const std::vector<heard>& devices) {
+  std::vector<ingest::device_presence> out(d.devices.size());
+  for (const auto& h : devices) {
+    for (std::size_t i = 0; i < d.devices.size(); ++i) {
+      if (d.devices[i].id == h.device) out[i] = {h.status, h.at, false};
+    }
+  }
+  return out;
 }
 
 std::vector<const config::site*> all(const config::district& d) {
@@ -42,7 +50,7 @@ TEST(nearest_rank, follows_the_definition_and_is_none_for_nothing) {
 
 TEST(compliance, points_come_from_required_families_and_missing_ones_are_not_installed) {
   const auto d = testing::small_district();
-  auto points = required_points(d, d.sites[0]);
+  auto points = compliance_plan(d).points_of(d.sites[0]);
   // kitchen: gas ×2, camera missing; gate: alarm; office (other): nothing required
   ASSERT_EQ(points.size(), 4u);
   EXPECT_EQ(points[0].device, "a-gas-1");
@@ -54,12 +62,12 @@ TEST(compliance, points_come_from_required_families_and_missing_ones_are_not_ins
 
 TEST(compliance, reporting_needs_a_recent_message_and_not_offline) {
   const auto d = testing::small_district();
-  std::vector<ingest::device_snapshot> devices{
-      heard("a-gas-1", "a", now - 10min),                // exactly at the window's edge: counts
-      heard("a-gas-2", "a", now - 10min - 1ms),          // just outside: silent
-      heard("a-alarm-1", "a", now - 1min, "offline"),    // judged offline: silent
-      heard("b-alarm-1", "b", now - 1s)};
-  auto f = assess_compliance(d, all(d), devices, now);
+  const auto presence = presence_of(
+      d, {{"a-gas-1", now - 10min},                                    // at the window's edge: counts
+          {"a-gas-2", now - 10min - 1ms},                              // just outside: silent
+          {"a-alarm-1", now - 1min, ingest::device_status::offline},  // judged offline: silent
+          {"b-alarm-1", now - 1s}});
+  auto f = compliance_plan(d).assess(all(d), presence, now);
   ASSERT_EQ(f.schools.size(), 2u);
   const auto& a = f.schools[0];
   EXPECT_EQ(a.required, 4);
@@ -85,7 +93,7 @@ TEST(compliance, reporting_needs_a_recent_message_and_not_offline) {
 TEST(compliance, nothing_required_gives_no_rate) {
   auto d = testing::small_district();
   d.compliance.required.clear();
-  auto f = assess_compliance(d, all(d), {}, now);
+  auto f = compliance_plan(d).assess(all(d), {}, now);
   EXPECT_FALSE(f.schools[0].rate);
   EXPECT_FALSE(f.schools[0].below_target);
   EXPECT_FALSE(f.district.rate);

@@ -127,7 +127,7 @@ TEST(report_output, a_district_report_lists_the_worst_devices_and_counts_them_al
 TEST(report_output, compliance_json_names_points_and_nulls_what_is_missing) {
   const auto d = testing::small_district();
   std::vector<const config::site*> sites{&d.sites[0]};
-  auto f = assess_compliance(d, sites, {}, core::from_epoch_ms(0) + 1000h);
+  auto f = compliance_plan(d).assess(sites, {}, core::from_epoch_ms(0) + 1000h);
   auto j = to_json(f);
   EXPECT_EQ(j.at("target").as_double(), 90.0);
   EXPECT_EQ(j.at("reporting_window_s").as_int64(), 600);
