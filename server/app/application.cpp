@@ -31,6 +31,7 @@ application::application(config::district d, notify::duty::duty_result duty,
     history_error_ = opened.error();
   }
   pipeline_.add_sink(http_.sink());
+  http_.set_readiness(&readiness_);
   // Everyone logs in (docs/security.md): users.db in the data directory, made with
   // `campus-shield user add`.
   {

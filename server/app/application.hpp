@@ -14,6 +14,7 @@
 #include "config/district.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "core/readiness.hpp"
 #include "alerts/alert_ledger.hpp"
 #include "auth/authenticator.hpp"
 #include "history/history_store.hpp"
@@ -60,6 +61,8 @@ class application {
   notify::sms::sms_settings sms_;
   core::system_clock clock_;
   core::metrics metrics_;
+  // What /readyz reports: the ledger, history and the broker connection say when they fail.
+  core::readiness readiness_{clock_, metrics_};
   std::unique_ptr<history::history_store> history_;  // null when it could not be opened
   std::unique_ptr<auth::authenticator> auth_;         // null when users.db could not be opened
   std::string auth_error_;

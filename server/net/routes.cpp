@@ -3,9 +3,11 @@
 #include <malloc.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "net/access.hpp"
+#include "net/utc_time.hpp"
 
 namespace campus::net {
 
@@ -48,9 +50,25 @@ route_result routes::handle(request&& req, const request_context& ctx) const {
     return res;
   };
 
-  if (path == "/healthz") {
+  // /healthz: the process answers (200), and says whether it is ready; /readyz: 503 while any
+  // part reports a problem. Both list the problems (docs/reliability.md).
+  if (path == "/healthz" || path == "/readyz") {
     if (!get) return only_get();
-    return json_response(req, http::status::ok, boost::json::object{{"status", "ok"}});
+    const bool ready = !readiness_ || readiness_->ready();
+    boost::json::object body{{"status", ready ? "ok" : "not_ready"}};
+    if (!ready) {
+      boost::json::array problems;
+      for (const auto& p : readiness_->problems()) {
+        problems.push_back(boost::json::object{
+            {"part", p.part}, {"reason", p.reason}, {"since", utc_time::format(p.since)}});
+      }
+      body["problems"] = std::move(problems);
+    }
+    auto res = json_response(
+        req, ready || path == "/healthz" ? http::status::ok : http::status::service_unavailable,
+        std::move(body));
+    res.set(http::field::cache_control, "no-store");
+    return res;
   }
   if (path == "/metrics") {
     if (!get) return only_get();

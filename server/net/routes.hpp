@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "core/metrics.hpp"
+#include "core/readiness.hpp"
 #include "history/history_store.hpp"
 #include "ingest/live_state.hpp"
 #include "net/alerts_api.hpp"
@@ -67,6 +68,8 @@ class routes {
   void set_notices(notice::notice_board* board) { notices_.set_board(board); }
   // See roster_api::set_roster.
   void set_roster(const notify::duty::roster* r) { roster_.set_roster(r); }
+  // What /readyz and /healthz report; before the server starts. Without it both say "ok".
+  void set_readiness(const core::readiness* r) { readiness_ = r; }
 
  private:
   // One thread for answers too big to build on the loop (a district's devices, its daily
@@ -85,6 +88,7 @@ class routes {
   roster_api roster_;
   static_files files_;
   core::metrics& metrics_;
+  const core::readiness* readiness_ = nullptr;
 };
 
 }  // namespace campus::net

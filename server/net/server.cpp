@@ -76,6 +76,8 @@ void server::set_authenticator(auth::authenticator* a) {
 
 void server::set_roster(const notify::duty::roster* r) { ctx_->http_routes.set_roster(r); }
 
+void server::set_readiness(const core::readiness* r) { ctx_->http_routes.set_readiness(r); }
+
 void server::set_bureau(alerts::alert_ledger* ledger, notify::duty::escalation_policy policy,
                         bureau::district_figures* figures) {
   ctx_->http_routes.set_bureau(ledger, std::move(policy), figures);

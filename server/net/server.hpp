@@ -27,6 +27,7 @@
 #include "bureau/school_tally.hpp"
 #include "config/district.hpp"
 #include "core/metrics.hpp"
+#include "core/readiness.hpp"
 #include "history/history_store.hpp"
 #include "incident/incident_desk.hpp"
 #include "ingest/event_sink.hpp"
@@ -68,6 +69,9 @@ class server {
   // The duty roster GET /api/roster reads; nullptr (the default): it answers 503. Call before
   // start(); the roster must outlive the server.
   void set_roster(const notify::duty::roster* r);
+  // What GET /readyz and /healthz report (core/readiness.hpp); nullptr (the default): "ok".
+  // Call before start(); it must outlive the server.
+  void set_readiness(const core::readiness* r);
   // The incident desk: /api/alerts and /api/hazards go to it, the WebSocket snapshot takes its
   // open entries, and it announces through the hub (engine events are then not broadcast
   // raw). Call before start(); the desk must outlive the server's sessions.
