@@ -123,14 +123,22 @@ incident_desk::change_callback incident_desk::on_strand(
 }
 
 void incident_desk::on_alert(const rules::alert_event& e) {
-  ledger_.apply(e, on_strand([this, e](ledger_result<ledger_change> r) {
+  std::uint64_t number = 0;
+  {
+    std::lock_guard lock(handed_mutex_);
+    number = ++handed_;
+    unsettled_.insert(number);
+  }
+  ledger_.apply(e, on_strand([this, e, number](ledger_result<ledger_change> r) {
     if (r) {
       committed(std::move(*r));
+      event_settled(number);
       return;
     }
     if (r.error().what == alerts::ledger_error::code::not_found) {
       // A clear for an alert raised before the ledger knew it (an engine that outlived it).
       core::log(core::log_level::debug, "ledger: {} for {}", r.error().message, e.current.id);
+      event_settled(number);
       return;
     }
     ledger_failures_.inc();
@@ -139,6 +147,42 @@ void incident_desk::on_alert(const rules::alert_event& e) {
               e.current.id, e.current.rule, core::to_string(e.current.severity), e.current.device,
               r.error().message);
   }));
+}
+
+void incident_desk::when_recorded(std::function<void()> done) {
+  std::uint64_t through = 0;
+  {
+    std::lock_guard lock(handed_mutex_);
+    through = handed_;
+  }
+  boost::asio::post(strand_, [this, through, done = std::move(done)]() mutable {
+    waiters_.push_back({through, std::move(done)});
+    wake_waiters();
+  });
+}
+
+void incident_desk::event_settled(std::uint64_t number) {
+  {
+    std::lock_guard lock(handed_mutex_);
+    unsettled_.erase(number);
+  }
+  wake_waiters();
+}
+
+void incident_desk::wake_waiters() {
+  if (waiters_.empty()) return;
+  std::uint64_t first_unsettled = 0;
+  {
+    std::lock_guard lock(handed_mutex_);
+    first_unsettled = unsettled_.empty() ? handed_ + 1 : *unsettled_.begin();
+  }
+  std::vector<std::function<void()>> ready;
+  std::erase_if(waiters_, [&](recorded_waiter& w) {
+    if (w.through >= first_unsettled) return false;
+    ready.push_back(std::move(w.done));
+    return true;
+  });
+  for (auto& done : ready) done();
 }
 
 void incident_desk::act(action what, std::int64_t id, std::string who, std::string note,

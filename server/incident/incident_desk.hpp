@@ -26,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,12 @@ class incident_desk final : public ingest::event_sink {
   void on_reading(const core::reading&) override {}
   void on_alert(const rules::alert_event& e) override;
 
+  // Calls `done` once every alert event handed to on_alert before this call is recorded in the
+  // ledger (or refused for good: a clear of an entry the ledger never had). Events the ledger
+  // could not record yet are retried, and `done` waits for them. Any thread; `done` runs on
+  // the desk's strand and must not block. The crash journal trims what this covers.
+  void when_recorded(std::function<void()> done);
+
   // People's actions and reads, answered on the strand once committed (or refused).
   void act(action what, std::int64_t id, std::string who, std::string note,
            callback<entry_view> done);
@@ -138,6 +145,19 @@ class incident_desk final : public ingest::event_sink {
   incident_listener* listener_ = nullptr;
   std::map<std::int64_t, alerts::ledger_entry> open_;    // strand only
   std::uint64_t ticks_ = 0;                              // strand only
+
+  // Alert events handed to on_alert and not yet recorded, by the order they were handed
+  // (numbered from 1), and those waiting for them (when_recorded).
+  struct recorded_waiter {
+    std::uint64_t through;  // every event numbered up to this one
+    std::function<void()> done;
+  };
+  void event_settled(std::uint64_t number);
+  void wake_waiters();  // strand only
+  std::mutex handed_mutex_;  // guards handed_, unsettled_
+  std::uint64_t handed_ = 0;
+  std::set<std::uint64_t> unsettled_;
+  std::vector<recorded_waiter> waiters_;  // strand only
 
   mutable std::mutex board_mutex_;  // guards board_
   std::map<std::int64_t, entry_view> board_;
