@@ -32,12 +32,19 @@ void dwell_tracker::evaluate(const tracker_context& ctx, const std::string& tag,
   const bool near = ctx.in_window && s.distance <= ctx.rule.distance_m;
   if (!near) {
     s.near_since.reset();
-    if (s.alert) {
-      ctx.book.clear(s.alert, ctx.now, ctx.out);
-      s.alert = 0;
+    if (!s.alert) return;
+    // Away must last clear_after (a window edge clears at once): a tag at the edge of the
+    // distance, read a little nearer and farther in turn, keeps one alert.
+    if (ctx.in_window) {
+      if (!s.far_since) s.far_since = ctx.now;
+      if (ctx.now - *s.far_since < ctx.rule.clear_after) return;
     }
+    ctx.book.clear(s.alert, ctx.now, ctx.out);
+    s.alert = 0;
+    s.far_since.reset();
     return;
   }
+  s.far_since.reset();  // back near within clear_after: the pending clear is cancelled
   if (!s.near_since) s.near_since = ctx.now;
   if (s.alert || ctx.now - *s.near_since < ctx.rule.dwell) return;
   s.alert = ctx.book.raise({ctx.rule, ctx.device, tag, ctx.rule.metric, ctx.rule.severity,

@@ -1,6 +1,8 @@
 // A dwell rule bound to one beacon receiver: per tag (the reading's subject), raised when the
-// tag stays within `distance_m` for `dwell`; cleared when it reads farther away or is not
-// seen for max(dwell, 60 s). Only time inside the rule's windows counts toward `dwell`.
+// tag stays within `distance_m` for `dwell`; cleared when it has read farther away for the
+// rule's `clear_after` (a nearer reading in between cancels the clear), at a window edge, or
+// when it is not seen for max(dwell, 60 s). Only time inside the rule's windows counts toward
+// `dwell`.
 #pragma once
 
 #include <optional>
@@ -25,6 +27,7 @@ class dwell_tracker {
     double distance = 0;
     core::time_point last_seen;
     std::optional<core::time_point> near_since;
+    std::optional<core::time_point> far_since;  // while the alert is active and the tag away
     alert_book::handle alert = 0;
   };
 

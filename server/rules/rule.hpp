@@ -41,6 +41,11 @@ struct time_window {
   std::optional<int> season_to;       // inclusive; from > to wraps past new year
 };
 
+// What `clear_after` is when a threshold or dwell rule of the district file does not say:
+// long enough that a value hovering at a clear level (sensor noise, a draught in a kitchen)
+// makes one alert instead of one per reading, short against the time anyone acts on a clear.
+inline constexpr core::duration default_clear_after{std::chrono::seconds{30}};
+
 struct rule_def {
   std::string id;
   std::string name;       // Chinese, shown first
@@ -59,6 +64,13 @@ struct rule_def {
   comparison op = comparison::above;
   std::vector<level> levels;
   core::duration for_duration{0};     // the condition must hold this long before the alert fires
+
+  // threshold, dwell: a clear must hold this long before the alert clears (0: at once). For a
+  // threshold rule a fall to a lower level is the clear of the higher one and waits as well:
+  // the alert shows the most severe level that held within the last `clear_after`. A rise is
+  // reported at once; a window edge clears at once. The district file's default is
+  // default_clear_after (config/rule_parser.cpp); a rule_def built in code clears at once.
+  core::duration clear_after{0};
 
   // absence, stuck, event_count, dwell
   core::severity severity = core::severity::yellow;

@@ -1,6 +1,14 @@
 // A threshold rule bound to one device: one alert per subject (usually the empty subject).
+//
+// Rises are reported at once. Falls and clears wait for the rule's `clear_after`: the alert's
+// colour is the most severe level that held at some moment of the last `clear_after`, so a
+// value hovering at a clear level keeps one alert at one colour instead of clearing and firing
+// (or falling and rising) with every reading. A reading back over the level within the wait
+// cancels the pending fall or clear: no event at all. The wait can end on a tick, without a
+// reading. Outside the rule's time windows nothing holds, and the alert clears at once.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 
@@ -15,6 +23,10 @@ class threshold_tracker {
  public:
   void on_reading(const tracker_context& ctx, const core::reading& r);
   void on_tick(const tracker_context& ctx);
+  // Takes up the active alert `h` (restored after a restart) for its subject, its value fed
+  // so that the levels' hysteresis starts where it was: the next reading that no longer holds
+  // starts the wait to clear, one that still holds raises nothing new.
+  void adopt(const tracker_context& ctx, alert_book::handle h);
 
  private:
   struct subject_state {
@@ -22,9 +34,14 @@ class threshold_tracker {
     // Since when some level has held inside the rule's windows; `for` counts from here.
     std::optional<core::time_point> holding_since;
     alert_book::handle alert = 0;
+    // While the alert is active: the colour that held at the last evaluation, and the last
+    // moment each colour (blue … red) held. A colour last held `clear_after` ago is let go.
+    std::optional<core::severity> held;
+    std::array<std::optional<core::time_point>, 4> last_held;
   };
 
   void evaluate(const tracker_context& ctx, const std::string& subject, subject_state& s);
+  void clear(const tracker_context& ctx, subject_state& s);
 
   subject_list<subject_state> subjects_;
 };
