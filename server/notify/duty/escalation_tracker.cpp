@@ -19,7 +19,7 @@ escalation_tracker::escalation_tracker(const roster& duty, escalation_policy pol
 escalation_tracker::entry escalation_tracker::begin(const alert_ref& alert) const {
   entry e;
   e.record.alert = alert;
-  e.current = alert.severity;
+  e.current = e.escalating = alert.severity;
   e.epoch_start = alert.raised_at;
   if (needs_report(alert.severity)) e.report_due = alert.raised_at + report_window;
   return e;
@@ -27,7 +27,7 @@ escalation_tracker::entry escalation_tracker::begin(const alert_ref& alert) cons
 
 void escalation_tracker::advance(entry& e, core::time_point now, bool replay,
                                  std::vector<notification>& out) {
-  const auto& steps = policy_.for_severity(e.current);
+  const auto& steps = policy_.for_severity(e.escalating);
   while (!e.acknowledged && e.next < steps.size()) {
     const core::time_point due = e.epoch_start + steps[e.next].after;
     if (due > now) break;
@@ -38,9 +38,10 @@ void escalation_tracker::advance(entry& e, core::time_point now, bool replay,
 
 void escalation_tracker::emit_step(entry& e, core::time_point due, core::time_point at,
                                    std::vector<notification>& out) {
-  const escalation_step& step = policy_.for_severity(e.current)[e.next];
+  const escalation_step& step = policy_.for_severity(e.escalating)[e.next];
   const auto emit = [&](std::string role, person who, channel via) {
-    notification n{e.record.alert.id, e.next, e.current, std::move(role), std::move(who), via, at};
+    notification n{e.record.alert.id, e.next, e.escalating, std::move(role), std::move(who), via,
+                   at};
     e.log.push_back(n);
     out.push_back(std::move(n));
   };
@@ -71,15 +72,18 @@ void escalation_tracker::emit_step(entry& e, core::time_point due, core::time_po
 void escalation_tracker::change(entry& e, core::severity to, core::time_point at, bool replay,
                                 std::vector<notification>& out) {
   if (to == e.current) return;
-  advance(e, at, replay, out);  // what the old colour owed before the change still goes out
-  const bool rise = to > e.current;
   e.record.changes.push_back({at, to});
+  e.current = to;
+  // A fall, or a return to a colour reached before, changes nothing: the escalation runs on
+  // the most severe colour reached, on the clock that started when it was first reached.
+  if (to <= e.escalating) return;
+  advance(e, at, replay, out);  // what the old colour owed before the change still goes out
   e.told_before.insert(e.told_this_colour.begin(), e.told_this_colour.end());
   e.told_this_colour.clear();
-  e.current = to;
+  e.escalating = to;
   e.epoch_start = at;
   e.next = 0;
-  if (rise) e.acknowledged = false;
+  e.acknowledged = false;  // a colour never reached before: it must be acknowledged again
   if (needs_report(to) && !e.report_due) e.report_due = at + report_window;
   advance(e, at, replay, out);
 }
@@ -136,10 +140,10 @@ void escalation_tracker::forget(std::string_view id) {
 std::optional<next_escalation> escalation_tracker::next_step(std::string_view id) const {
   const entry* e = find(id);
   if (!e || e->acknowledged) return std::nullopt;
-  const auto& steps = policy_.for_severity(e->current);
+  const auto& steps = policy_.for_severity(e->escalating);
   if (e->next >= steps.size()) return std::nullopt;
   const escalation_step& s = steps[e->next];
-  return next_escalation{e->next, e->current, e->epoch_start + s.after, s.roles, s.channels};
+  return next_escalation{e->next, e->escalating, e->epoch_start + s.after, s.roles, s.channels};
 }
 
 std::optional<escalation_record> escalation_tracker::record(std::string_view id) const {

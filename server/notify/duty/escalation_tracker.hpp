@@ -8,13 +8,24 @@
 //   by each of its channels, once per step. A role with nobody on duty yields a notification
 //   with an empty `who`, so the gap is seen rather than silent. A step without roles yields one
 //   dashboard-only notification per channel (`role` and `who` empty).
-// - acknowledge() stops further steps. Nothing else does: an alert whose condition has cleared
-//   but that nobody acknowledged keeps escalating (the seed plans want every hazard handled by
-//   a person); cleared() only records the time for the dashboard.
-// - severity_changed(): steps of the old colour already due go out first; then the new colour's
-//   policy starts over at the change time (its step 0 at once). People already told by a
-//   channel under an earlier colour are not told again by that channel. A rise re-opens an
-//   acknowledged alert (the danger grew: it must be acknowledged again); a fall does not.
+// - The escalation follows the most severe colour the alert has reached, on a clock that
+//   starts the first time it reached that colour. Changes down and back up do not restart it:
+//   an alert red at 10:00, yellow at 10:01 and red again at 10:02 reaches the principal (red,
+//   5m) at 10:05, and so does one that stays yellow after 10:01 — a red nobody acknowledged
+//   stays an emergency to escalate, as a cleared one does (below). Otherwise a sensor that
+//   keeps dipping under the red clear level would restart the clock and never reach the top.
+// - A step already sent is never sent again: not when the colour comes back, not on restart.
+// - severity_changed() to a colour above every colour reached so far: the steps the old colour
+//   owed by then go out first; the lower colour's later steps are dropped (the higher policy
+//   names who must know of the worse danger); the new colour's policy starts at the change
+//   (its step 0 at once). People already told by a channel under a lower colour are not told
+//   again by that channel. A change to a colour reached before, or lower, only records it.
+// - acknowledge() stops further steps. It covers every colour reached by then: only a rise
+//   above all of them re-opens the alert (the danger grew beyond what a person took on), so a
+//   flapping sensor does not undo an acknowledgement. The alert ledger follows the same rule
+//   (server/alerts/ledger_lifecycle.cpp). Nothing else stops the steps: an alert whose
+//   condition has cleared but that nobody acknowledged keeps escalating (the seed plans want
+//   every hazard handled by a person); cleared() only records the time for the dashboard.
 // - Reports: an alert that is or becomes orange or red must be reported within one hour of
 //   first reaching orange or red (raised_at + 1h when raised so); report_submitted() marks it.
 //
@@ -101,7 +112,8 @@ class escalation_tracker {
   std::vector<notification> on_tick(core::time_point now);
   // Stops escalation (now). False for an unknown id.
   bool acknowledge(std::string_view id);
-  // Switches policy (now); returns what is due at once. {} for an unknown id or same colour.
+  // Records a colour change (now). A colour above every one reached so far switches the
+  // policy and returns what is due at once; otherwise {} (also for an unknown id).
   std::vector<notification> severity_changed(std::string_view id, core::severity to);
   // Records that the condition cleared (now); escalation continues until acknowledged.
   bool cleared(std::string_view id);
@@ -130,9 +142,10 @@ class escalation_tracker {
  private:
   struct entry {
     escalation_record record;
-    core::severity current = core::severity::yellow;
-    core::time_point epoch_start;          // when the current colour's policy began
-    std::size_t next = 0;                  // next step of the current colour
+    core::severity current = core::severity::yellow;     // the alert's colour now
+    core::severity escalating = core::severity::yellow;  // the most severe colour reached
+    core::time_point epoch_start;          // when `escalating` was first reached
+    std::size_t next = 0;                  // next step of `escalating`
     bool acknowledged = false;
     std::set<std::pair<std::string, channel>> told_before;      // under earlier colours
     std::set<std::pair<std::string, channel>> told_this_colour;

@@ -138,6 +138,90 @@ TEST_F(escalation_tracker_test, a_rise_reopens_an_acknowledged_alert_and_a_fall_
   EXPECT_EQ(tracker.next_step("gas-leak/xh-kitchen-gas-1#1")->at, t0 + 4min + 15min);
 }
 
+// Flapping across colours: the escalation runs from the first time each colour was reached.
+TEST_F(escalation_tracker_test, red_yellow_red_reaches_the_principal_five_minutes_after_the_first_red) {
+  const std::string id = "gas-leak/xh-kitchen-gas-1#1";
+  tracker.start(alert(severity::red));  // 10:00
+  clock.advance(1min);
+  EXPECT_TRUE(tracker.severity_changed(id, severity::yellow).empty());  // 10:01
+  ASSERT_TRUE(tracker.next_step(id));
+  EXPECT_EQ(tracker.next_step(id)->severity, severity::red);
+  EXPECT_EQ(tracker.next_step(id)->at, t0 + 5min);
+  clock.advance(1min);
+  EXPECT_TRUE(tracker.severity_changed(id, severity::red).empty());  // 10:02: step 0 was sent
+  EXPECT_EQ(tracker.next_step(id)->at, t0 + 5min);
+  EXPECT_TRUE(tracker.on_tick(t0 + 5min - 1ms).empty());
+  const auto principal = tracker.on_tick(t0 + 5min);
+  EXPECT_EQ(told(principal), strings{"boss/sms"});
+  EXPECT_EQ(principal.front().severity, severity::red);
+  EXPECT_EQ(tracker.report_deadline(id), t0 + 1h);  // from the first red as well
+}
+
+TEST_F(escalation_tracker_test, a_sensor_that_keeps_dipping_still_reaches_the_principal_once) {
+  const std::string id = "gas-leak/xh-kitchen-gas-1#1";
+  tracker.start(alert(severity::red));
+  std::vector<notification> later;
+  // Red and yellow in turn every 20 s for 20 minutes, ticking every second.
+  for (int s = 1; s <= 20 * 60; ++s) {
+    clock.advance(1s);
+    if (s % 20 == 0) {
+      const auto now = tracker.severity_changed(id, (s / 20) % 2 ? severity::yellow : severity::red);
+      later.insert(later.end(), now.begin(), now.end());
+    }
+    const auto due = tracker.on_tick(clock.now());
+    later.insert(later.end(), due.begin(), due.end());
+  }
+  ASSERT_EQ(told(later), strings{"boss/sms"});  // no step repeated, none of yellow's
+  EXPECT_EQ(later.front().at, t0 + 5min);
+}
+
+TEST_F(escalation_tracker_test, a_red_that_falls_to_yellow_still_escalates_as_red) {
+  // As a red that cleared does: nobody acknowledged the emergency.
+  const std::string id = "gas-leak/xh-kitchen-gas-1#1";
+  tracker.start(alert(severity::red));
+  clock.advance(1min);
+  tracker.severity_changed(id, severity::yellow);
+  EXPECT_EQ(told(tracker.on_tick(t0 + 5min)), strings{"boss/sms"});
+  EXPECT_TRUE(tracker.on_tick(t0 + 2h).empty());  // yellow's 30 m step was superseded by red
+}
+
+TEST_F(escalation_tracker_test, an_acknowledgement_covers_every_colour_reached_before_it) {
+  const std::string id = "gas-leak/xh-kitchen-gas-1#1";
+  tracker.start(alert(severity::yellow));
+  clock.advance(1min);
+  EXPECT_FALSE(tracker.severity_changed(id, severity::red).empty());  // red step 0
+  clock.advance(1min);
+  ASSERT_TRUE(tracker.acknowledge(id));
+  for (int i = 0; i < 10; ++i) {  // yellow, red, yellow, …: acknowledged all along
+    clock.advance(30s);
+    EXPECT_TRUE(tracker.severity_changed(id, i % 2 ? severity::red : severity::yellow).empty());
+    EXPECT_FALSE(tracker.next_step(id));
+  }
+  EXPECT_TRUE(tracker.on_tick(t0 + 1h).empty());
+}
+
+TEST_F(escalation_tracker_test, restart_after_flapping_keeps_the_clock_of_the_first_red) {
+  const std::string id = "gas-leak/xh-kitchen-gas-1#1";
+  tracker.start(alert(severity::red));
+  clock.advance(1min);
+  tracker.severity_changed(id, severity::yellow);
+  clock.advance(1min);
+  tracker.severity_changed(id, severity::red);
+  clock.advance(1min);
+  const auto saved = tracker.snapshot();
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].changes.size(), 2u);
+
+  core::manual_clock later(t0 + 3min);
+  escalation_tracker resumed(duty, escalation_policy::seed_default(), later);
+  resumed.restore(saved, later.now());
+  EXPECT_EQ(told(resumed.told(id)), told(tracker.told(id)));
+  ASSERT_TRUE(resumed.next_step(id));
+  EXPECT_EQ(resumed.next_step(id)->at, t0 + 5min);
+  EXPECT_TRUE(resumed.on_tick(t0 + 5min - 1ms).empty());
+  EXPECT_EQ(told(resumed.on_tick(t0 + 5min)), strings{"boss/sms"});
+}
+
 TEST_F(escalation_tracker_test, a_gap_in_the_roster_is_reported_not_skipped) {
   duty_plan p = always_staffed();
   p.shifts.erase(p.shifts.begin() + 2);  // no principal on duty
