@@ -36,7 +36,7 @@ void rule_parser::parse_rule(const YAML::Node& n, const std::string& path,
   r_.check_keys(n, path,
                 {"id", "name", "name_en", "kind", "match", "metric", "op", "levels", "for",
                  "severity", "period", "event", "count", "window", "quiet", "distance_m", "dwell",
-                 "windows"});
+                 "clear_after", "windows"});
   out.id = r_.string(n, "id", path, true).value_or("");
   if (!out.id.empty() && !is_identifier(out.id))
     r_.error(n["id"], path + ".id", "must be letters, digits, '-', '_' or '.'");
@@ -148,7 +148,33 @@ void rule_parser::parse_rule(const YAML::Node& n, const std::string& path,
       out.dwell = positive("dwell", true);
       break;
   }
+  parse_clear_after(n, path, out);
   parse_windows(n, path, out);
+}
+
+void rule_parser::parse_clear_after(const YAML::Node& n, const std::string& path,
+                                    rules::rule_def& out) {
+  using rules::rule_kind;
+  const bool applies = out.kind == rule_kind::threshold || out.kind == rule_kind::dwell;
+  if (!applies) {
+    if (n["clear_after"]) {
+      r_.error(n["clear_after"], path + ".clear_after",
+               "applies to threshold and dwell rules only (an event_count rule clears after "
+               "`quiet`; absence and stuck rules clear on the reading that ends them)");
+    }
+    return;
+  }
+  out.clear_after = rules::default_clear_after;
+  const auto v = r_.duration(n, "clear_after", path, false);
+  if (!v) return;
+  if (*v > max_clear_after) {
+    r_.error(n["clear_after"], path + ".clear_after",
+             "must be at most 1h (an entry cannot be closed while its alert waits to clear), "
+             "got " +
+                 n["clear_after"].Scalar());
+    return;
+  }
+  out.clear_after = *v;
 }
 
 void rule_parser::parse_levels(const YAML::Node& n, const std::string& path,
@@ -156,7 +182,10 @@ void rule_parser::parse_levels(const YAML::Node& n, const std::string& path,
   const YAML::Node levels = n["levels"];
   const std::string lp = path + ".levels";
   if (!levels || !levels.IsSequence() || levels.size() == 0) {
-    r_.error(levels ? levels : n, lp, "is required: a non-empty list of severity levels");
+    if (levels)
+      r_.error(levels, lp, "is required: a non-empty list of severity levels");
+    else
+      r_.missing(n, "levels", lp, "is required: a non-empty list of severity levels");
     return;
   }
   for (std::size_t i = 0; i < levels.size(); ++i) {
@@ -192,8 +221,8 @@ void rule_parser::parse_levels(const YAML::Node& n, const std::string& path,
         if (!lv.state) {
           if (auto t = r_.number(l, "threshold", p, false))
             lv.threshold = *t;
-          else
-            r_.error(l, p, "equal needs a state (\"open\") or a numeric threshold");
+          else if (!l["threshold"] && !r_.misspelt(l, "threshold"))  // else reported already
+            r_.missing(l, "state", p, "equal needs a state (\"open\") or a numeric threshold");
         }
         break;
       case rules::comparison::outside:

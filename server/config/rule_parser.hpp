@@ -23,6 +23,11 @@ class rule_parser {
   void parse_rule(const YAML::Node& n, const std::string& path, rules::rule_def& out);
   void parse_levels(const YAML::Node& n, const std::string& path, rules::rule_def& out);
   void parse_windows(const YAML::Node& n, const std::string& path, rules::rule_def& out);
+  // `clear_after` of threshold and dwell rules: 0s (clear at once) … 1h, default
+  // rules::default_clear_after; an error on any other kind.
+  void parse_clear_after(const YAML::Node& n, const std::string& path, rules::rule_def& out);
+
+  static constexpr core::duration max_clear_after{std::chrono::hours{1}};
 
   yaml_reader& r_;
   const district& district_;

@@ -41,6 +41,7 @@ TEST(config_loader, sample_district_loads_with_every_family_and_zone_type) {
   ASSERT_EQ(gas->levels.size(), 2u);
   EXPECT_EQ(gas->levels[1].severity, core::severity::red);
   EXPECT_EQ(gas->levels[1].threshold, 25);
+  EXPECT_EQ(gas->clear_after, std::chrono::seconds{30});  // a clear must hold half a minute
   // The dashboards folder is found relative to the configuration file.
   EXPECT_TRUE(d->http.dashboards_dir.ends_with("dashboards")) << d->http.dashboards_dir;
 }
@@ -153,6 +154,18 @@ INSTANTIATE_TEST_SUITE_P(
                       "    op: above\n    levels:\n      - {severity: red, threshold: 5}\n"
                       "      - {severity: yellow, threshold: 9}\n"),
                  17, "rules[0].levels[1].severity", "ordered from least to most severe"},
+        bad_case{"clear_after_not_a_duration",
+                 with("rules:\n  - {id: r, name: n, kind: threshold, metric: m, op: above,"
+                      " clear_after: soon, levels: [{severity: red, threshold: 5}]}\n"),
+                 10, "rules[0].clear_after", "must be a duration"},
+        bad_case{"clear_after_too_long",
+                 with("rules:\n  - id: r\n    name: n\n    kind: dwell\n    distance_m: 3\n"
+                      "    dwell: 30s\n    severity: red\n    clear_after: 2h\n"),
+                 16, "rules[0].clear_after", "must be at most 1h"},
+        bad_case{"clear_after_on_event_count",
+                 with("rules:\n  - {id: r, name: n, kind: event_count, event: no_hat, count: 3,"
+                      " window: 10m, clear_after: 30s}\n"),
+                 10, "rules[0].clear_after", "an event_count rule clears after `quiet`"},
         bad_case{"bad_window_time",
                  with("rules:\n  - {id: r, name: n, kind: absence, period: 5m, severity: red,"
                       " windows: [{from: \"25:00\"}]}\n"),
@@ -175,6 +188,25 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"yaml_syntax", "district: {id: d, name: n}\nsites: [\n  - x: [1,\n", 3, "",
                  "YAML syntax"}),
     [](const testing::TestParamInfo<bad_case>& info) { return std::string(info.param.name); });
+
+TEST(config_loader, clear_after_defaults_for_threshold_and_dwell_rules_and_may_be_zero) {
+  auto d = load_string(
+      with("rules:\n"
+           "  - {id: a, name: n, kind: threshold, metric: m, op: above,"
+           " levels: [{severity: red, threshold: 5}]}\n"
+           "  - {id: b, name: n, kind: threshold, metric: m, op: above, clear_after: 0s,"
+           " levels: [{severity: red, threshold: 5}]}\n"
+           "  - {id: c, name: n, kind: dwell, distance_m: 3, dwell: 30s, severity: red,"
+           " clear_after: 90s}\n"
+           "  - {id: e, name: n, kind: absence, period: 5m, severity: red}\n"),
+      "c.yaml");
+  ASSERT_TRUE(d) << d.error().front().to_string();
+  ASSERT_EQ(d->rules.size(), 4u);
+  EXPECT_EQ(d->rules[0].clear_after, rules::default_clear_after);
+  EXPECT_EQ(d->rules[1].clear_after, core::duration::zero());
+  EXPECT_EQ(d->rules[2].clear_after, std::chrono::seconds{90});
+  EXPECT_EQ(d->rules[3].clear_after, core::duration::zero());  // absence: not debounced
+}
 
 TEST(config_loader, history_defaults_live_in_the_data_dir) {
   auto d = load_string(with("history:\n  backend: influxdb\n  influxdb: {batch_size: 100}\n"),
