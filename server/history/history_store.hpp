@@ -92,6 +92,13 @@ class history_store {
   // in its queue (InfluxDB: its memory batches and disk spool).
   virtual void activity(activity_query q, activity_handler done) = 0;
 
+  // Calls `done` once every reading appended before this call is committed (SQLite) or written
+  // to the database or spooled to disk (InfluxDB), or given up for good: what survives a crash
+  // of this process. The crash journal deletes what this covers. Any thread; `done` runs once,
+  // on a thread of the store's choosing (possibly the caller's, before this returns), and
+  // must not block or call the store.
+  virtual void when_durable(std::function<void()> done) = 0;
+
   // Writes (or spools) everything queued and stops the store's threads. Blocks until done;
   // called at shutdown, after the ingest loop has stopped. Safe to call twice.
   virtual void close() = 0;

@@ -10,6 +10,7 @@ namespace campus::fuzz {
 class answering_store final : public history::history_store {
  public:
   void append(std::span<const core::reading>) override {}
+  void when_durable(std::function<void()> done) override { done(); }  // keeps nothing
   void query(history::series_query q, history::query_handler done) override;
   // No reading kept, so no activity: an empty answer, at once.
   void activity(history::activity_query, history::activity_handler done) override {

@@ -177,6 +177,7 @@ void influx_history_store::append(std::span<const core::reading> readings) {
       }
     }
     memory_points_ += static_cast<std::int64_t>(ends.size());
+    appended_points_ += ends.size();
   }
   queue_depth_.set(memory_points_.load());
   if (sealed_one)
@@ -315,10 +316,12 @@ void influx_history_store::on_write_reply(http_result r) {
   if (o == outcome::written || o == outcome::rejected) {
     if (o == outcome::written) written_.inc(b.points);
     backoff_delay_ = first_backoff;
-    if (from_spool)
+    if (from_spool) {
       spool_.pop();
-    else
+    } else {
       memory_points_ -= b.points;
+      settled(b.points);
+    }
     if (ready_.size() > max_ready_batches) {
       log(log_level::warn, "history: InfluxDB is slower than the readings; spooling {} batches",
           ready_.size());
@@ -381,6 +384,35 @@ void influx_history_store::to_spool(batch b) {
   }
   spool_dropped_.inc(spool_.dropped_bytes() - spool_dropped_seen_);
   spool_dropped_seen_ = spool_.dropped_bytes();
+  settled(b.points);  // spooled (or, the disk refusing it, lost and logged): out of memory
+}
+
+// Batches leave memory in the order they were appended (one in flight; a failure spools it and
+// everything behind it; while the spool holds anything new batches join it), so a count of
+// settled points says which when_durable calls are covered.
+void influx_history_store::settled(std::uint32_t points) {
+  settled_points_ += points;
+  while (!durable_waiters_.empty() && durable_waiters_.front().first <= settled_points_) {
+    auto done = std::move(durable_waiters_.front().second);
+    durable_waiters_.pop_front();
+    done();
+  }
+}
+
+void influx_history_store::when_durable(std::function<void()> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_) {
+      // As query(): posted under the mutex, so close() cannot stop the io_context before it.
+      asio::post(ioc_, [this, target = appended_points_, done = std::move(done)]() mutable {
+        if (settled_points_ >= target) return done();
+        durable_waiters_.emplace_back(target, std::move(done));
+      });
+      return;
+    }
+  }
+  // Closed: close() writes or spools everything before it returns.
+  done();
 }
 
 void influx_history_store::spool_ready() {
@@ -491,6 +523,7 @@ void influx_history_store::finish_close() {
   if (finished_) return;
   finished_ = true;
   spool_ready();
+  settled(0);  // (every batch is written or spooled by now)
   update_gauges();
   tick_.cancel();
   backoff_.cancel();

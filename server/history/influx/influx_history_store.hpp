@@ -64,6 +64,12 @@ class influx_history_store final : public history_store {
   // memory or in the spool are not counted: InfluxDB answers for what it holds.
   void activity(activity_query q, activity_handler done) override;
 
+  // On the store's thread once every reading appended before it is written (or refused by
+  // InfluxDB, or refused by the encoder) or in the spool, fdatasync'ed: out of this process's
+  // memory. The current batch is sealed within flush_interval, so the answer comes within
+  // about that plus one write.
+  void when_durable(std::function<void()> done) override;
+
   // Sends the batches in memory while InfluxDB answers (each within the timeout); at the first
   // failure, or when the spool already holds older batches, spools the rest. Then stops the
   // thread; pending queries finish first. Nothing appended before close() is lost.
@@ -91,6 +97,8 @@ class influx_history_store final : public history_store {
   void begin_close();
   void finish_close();
   void update_gauges();
+  // `points` from memory are written, refused or spooled: answers the when_durable now due.
+  void settled(std::uint32_t points);
   // Sends one InfluxQL statement to /query (epoch=ms); `answer` runs on the store's thread.
   void start_query(const std::string& statement, std::function<void(http_result)> answer);
   http_exchange::request make_request(boost::beast::http::verb verb, std::string target,
@@ -121,8 +129,11 @@ class influx_history_store final : public history_store {
   std::deque<batch> sealed_;  // full batches not yet taken by the store's thread
   bool closed_ = false;
   std::atomic<std::int64_t> memory_points_{0};  // points not yet written, rejected or spooled
+  std::uint64_t appended_points_ = 0;  // into batches, ever (when_durable's target)
 
   // The store's thread only.
+  std::uint64_t settled_points_ = 0;  // of appended_points_, written, refused or spooled (in order)
+  std::deque<std::pair<std::uint64_t, std::function<void()>>> durable_waiters_;
   disk_spool spool_;
   std::uint64_t spool_dropped_seen_ = 0;
   std::deque<batch> ready_;  // direct mode: batches waiting for the one in flight

@@ -43,6 +43,10 @@ void sqlite_history_store::activity(activity_query q, activity_handler done) {
 
 void sqlite_history_store::flush() { writer_->flush(); }
 
+void sqlite_history_store::when_durable(std::function<void()> done) {
+  writer_->when_committed(std::move(done));
+}
+
 void sqlite_history_store::close() {
   // Writer first, so that the queries already submitted see everything appended before close.
   writer_->close();

@@ -46,6 +46,11 @@ class sqlite_history_store final : public history_store {
   // is under way. For tests, and for tools (backfill) that must know the data is stored.
   void flush();
 
+  // On the writer's thread once the readings appended before it are committed (a committed
+  // transaction is in the WAL: it survives a crash of the process; see docs/reliability.md
+  // for a power loss).
+  void when_durable(std::function<void()> done) override;
+
   // Commits everything appended, answers the queries already submitted, stops both threads
   // and closes the file. Later appends are counted as dropped; later queries get an error.
   void close() override;

@@ -2,12 +2,18 @@
 
 #include <fmt/format.h>
 
+#include "core/log.hpp"
+
 namespace campus::history {
 
 namespace {
 
-// IF NOT EXISTS: two processes opening a new file at once both succeed.
-constexpr const char* create_v1 = R"sql(
+// IF NOT EXISTS, and a migration that can run twice: two processes opening a file at once
+// both succeed. Version 2 makes the series index unique, so that a reading stored twice (a
+// QoS 1 redelivery, a message the crash journal replays) is one row: the writer inserts OR
+// IGNORE. It costs nothing on insert (the index was walked anyway). A version 1 file keeps
+// the first row of each duplicate; on a large file the migration reads the whole index once.
+constexpr const char* create_v2 = R"sql(
 BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS readings(
   ts INTEGER NOT NULL,
@@ -19,9 +25,12 @@ CREATE TABLE IF NOT EXISTS readings(
   unit TEXT,
   num REAL,
   state TEXT);
-CREATE INDEX IF NOT EXISTS readings_by_series ON readings(device, metric, subject, ts);
+DELETE FROM readings WHERE rowid NOT IN
+  (SELECT min(rowid) FROM readings GROUP BY device, metric, subject, ts);
+DROP INDEX IF EXISTS readings_by_series;
+CREATE UNIQUE INDEX readings_by_series ON readings(device, metric, subject, ts);
 CREATE INDEX IF NOT EXISTS readings_by_ts ON readings(ts);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 COMMIT;
 )sql";
 
@@ -50,7 +59,10 @@ std::expected<void, std::string> prepare_sqlite_schema(sqlite_connection& db,
                 fmt::format("this build knows version {} only", sqlite_schema_version));
   }
   if (found < sqlite_schema_version) {
-    if (auto r = db.exec(create_v1); !r) {
+    if (found > 0)
+      core::log(core::log_level::info, "history database {}: schema {} → {}", path, found,
+                sqlite_schema_version);
+    if (auto r = db.exec(create_v2); !r) {
       if (db.in_transaction()) (void)db.exec("ROLLBACK");
       return fail("cannot create schema", r.error());
     }

@@ -41,8 +41,10 @@ constexpr const char* writer_cache_sql = "PRAGMA cache_size=-16384";  // KiB: 16
 // A queue of this capacity is freed after use rather than kept for the next burst.
 constexpr std::size_t kept_capacity = 65'536;
 
+// OR IGNORE: a reading already stored (same device, metric, subject and ts: a QoS 1 redelivery,
+// or a message the crash journal replays) is kept once; see sqlite_schema.cpp.
 constexpr const char* insert_sql =
-    "INSERT INTO readings(ts, site, zone, device, metric, subject, unit, num, state) "
+    "INSERT OR IGNORE INTO readings(ts, site, zone, device, metric, subject, unit, num, state) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 constexpr const char* expire_sql =
     "DELETE FROM readings WHERE rowid IN "
@@ -138,6 +140,29 @@ void sqlite_writer::flush() {
   --flushing_;
 }
 
+void sqlite_writer::when_committed(std::function<void()> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (done_ < pushed_) {
+      committed_waiters_.emplace_back(pushed_, std::move(done));
+      return;
+    }
+  }
+  done();
+}
+
+void sqlite_writer::wake_committed() {
+  std::vector<std::function<void()>> due;
+  {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    while (n < committed_waiters_.size() && committed_waiters_[n].first <= done_) ++n;
+    for (std::size_t i = 0; i < n; ++i) due.push_back(std::move(committed_waiters_[i].second));
+    committed_waiters_.erase(committed_waiters_.begin(), committed_waiters_.begin() + n);
+  }
+  for (auto& done : due) done();
+}
+
 void sqlite_writer::close() {
   {
     std::lock_guard lock(mutex_);
@@ -201,6 +226,7 @@ void sqlite_writer::run() {
           depth_.set(static_cast<std::int64_t>(queue_.size() + in_flight_));
         }
         progress_.notify_all();
+        wake_committed();
       }
       if (batch.capacity() > kept_capacity) {
         batch = {};

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -46,6 +47,10 @@ class sqlite_writer {
   // no retention pass is under way.
   void flush();
 
+  // Calls `done` once every reading pushed before the call is committed (or given up at
+  // close): on the writer's thread, or at once on the caller's when nothing waits. Never blocks.
+  void when_committed(std::function<void()> done);
+
   // Commits everything queued, then stops the thread. Safe to call twice.
   void close();
 
@@ -55,6 +60,7 @@ class sqlite_writer {
                 const core::clock& clock, std::size_t queue_limit);
 
   void run();
+  void wake_committed();  // runs the when_committed callbacks now due, outside the lock
   void write_with_retry(std::span<const core::reading> batch);
   std::expected<void, std::string> write_batch(std::span<const core::reading> batch);
   // Deletes one chunk of expired readings; true when there may be more.
@@ -82,6 +88,8 @@ class sqlite_writer {
   std::size_t in_flight_ = 0;      // swapped out of queue_, not yet committed
   std::uint64_t pushed_ = 0;       // readings accepted into the queue, ever
   std::uint64_t done_ = 0;         // of those, committed or given up
+  // when_committed: the callbacks and the pushed_ each waits for, in order.
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> committed_waiters_;
   int flushing_ = 0;               // flush() calls waiting: no group-commit wait
   bool retention_pending_ = true;  // a pass runs at open
   std::chrono::steady_clock::time_point next_retention_;

@@ -24,6 +24,7 @@ class fake_history_store final : public history::history_store {
   ~fake_history_store() override { close(); }
 
   void append(std::span<const core::reading>) override {}
+  void when_durable(std::function<void()> done) override { done(); }  // keeps nothing
 
   void query(history::series_query q, history::query_handler done) override {
     std::lock_guard lock(mutex_);
