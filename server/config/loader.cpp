@@ -127,7 +127,7 @@ class district_parser {
     else
       d.data_dir = (base_dir_ / ".." / "var").lexically_normal().string();
     parse_history(root["history"], d.history);
-    parse_district(root["district"], d);
+    parse_district(root, d);
     parse_mqtt(root["mqtt"], d.mqtt);
     parse_http(root["http"], d.http);
     parse_ingest(root["ingest"], d.ingest);
@@ -148,8 +148,13 @@ class district_parser {
     return false;
   }
 
-  void parse_district(const YAML::Node& n, district& d) {
-    if (!n || !n.IsMap()) {
+  void parse_district(const YAML::Node& root, district& d) {
+    const YAML::Node n = root["district"];
+    if (!n) {
+      r_.missing(root, "district", "district", "is required: a mapping with id, name and name_en");
+      return;
+    }
+    if (!n.IsMap()) {
       r_.error(n, "district", "is required: a mapping with id, name and name_en");
       return;
     }
@@ -362,7 +367,10 @@ class district_parser {
   void parse_sites(const YAML::Node& root, district& d) {
     const YAML::Node sites = root["sites"];
     if (!sites || !sites.IsSequence() || sites.size() == 0) {
-      r_.error(sites ? sites : root, "sites", "is required: a non-empty list of schools");
+      if (sites)
+        r_.error(sites, "sites", "is required: a non-empty list of schools");
+      else
+        r_.missing(root, "sites", "sites", "is required: a non-empty list of schools");
       return;
     }
     std::set<std::string> site_ids;
@@ -402,7 +410,10 @@ class district_parser {
   void parse_zones(const YAML::Node& n, const std::string& path, site& s) {
     const YAML::Node zones = n["zones"];
     if (!zones || !zones.IsSequence() || zones.size() == 0) {
-      r_.error(zones ? zones : n, path + ".zones", "is required: a non-empty list");
+      if (zones)
+        r_.error(zones, path + ".zones", "is required: a non-empty list");
+      else
+        r_.missing(n, "zones", path + ".zones", "is required: a non-empty list");
       return;
     }
     std::set<std::string> ids;

@@ -6,8 +6,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <string_view>
 
 namespace campus::config {
 
@@ -51,13 +54,83 @@ std::expected<std::string, std::vector<config_error>> yaml_reader::read_file(
 }
 
 std::optional<YAML::Node> yaml_reader::load(const std::string& text) {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     error_at_line(e.mark.line + 1, "", "YAML syntax: " + e.msg);
     return std::nullopt;
   }
+  check_duplicate_keys(root, "");
+  return root;
 }
+
+// yaml-cpp accepts a mapping with a key twice: iteration yields both entries, lookups the
+// first. So the check walks the entries themselves, with the marks of their keys.
+void yaml_reader::check_duplicate_keys(const YAML::Node& node, const std::string& path) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) check_duplicate_keys(node[i], index_path(path, i));
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, int> first_line;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;  // a complex key: the settings never use one
+    const std::string& key = kv.first.Scalar();
+    const int line = kv.first.Mark().line + 1;
+    auto [it, fresh] = first_line.emplace(key, line);
+    if (!fresh && duplicates_seen_.emplace(line, kv.first.Mark().column).second) {
+      error_at_line(line, join_path(path, key),
+                    "duplicate key `" + key + "` at line " + std::to_string(line) +
+                        " (first at line " + std::to_string(it->second) + ")");
+    }
+    if (fresh) check_duplicate_keys(kv.second, join_path(path, key));
+  }
+}
+
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`, ignoring case: the
+// optimal-string-alignment distance.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The known key that `key` most likely misspells, among those `map` lacks: at most one edit
+// for a key of up to 5 characters, two up to 10, three beyond (`thresold`, `treshhold` →
+// threshold; `name_zh` is not taken for `id`). nullptr when none is that close.
+const char* closest_known(const std::string& key, const YAML::Node& map,
+                          std::initializer_list<const char*> known) {
+  const char* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const char* k : known) {
+    if (map[k]) continue;  // present: the unknown key is something else
+    const std::size_t length = std::string_view(k).size();
+    const std::size_t limit = length <= 5 ? 1 : length <= 10 ? 2 : 3;
+    const std::size_t distance = edit_distance(key, k);
+    if (distance > limit || distance >= key.size()) continue;
+    if (!best || distance < best_distance) {
+      best = k;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+}  // namespace
 
 void yaml_reader::check_keys(const YAML::Node& map, const std::string& path,
                              std::initializer_list<const char*> known) {
@@ -66,12 +139,29 @@ void yaml_reader::check_keys(const YAML::Node& map, const std::string& path,
     const std::string key = kv.first.Scalar();
     bool found = false;
     for (const char* k : known) found = found || key == k;
-    if (!found) {
-      std::string expected;
-      for (const char* k : known) expected += std::string(expected.empty() ? "" : ", ") + k;
-      error(kv.first, join_path(path, key), "unknown setting (expected one of: " + expected + ")");
+    if (found) continue;
+    if (const char* meant = closest_known(key, map, known)) {
+      error(kv.first, join_path(path, key),
+            std::string("unknown setting: did you mean `") + meant + "`?");
+      misspellings_.push_back({map, meant});
+      continue;
     }
+    std::string expected;
+    for (const char* k : known) expected += std::string(expected.empty() ? "" : ", ") + k;
+    error(kv.first, join_path(path, key), "unknown setting (expected one of: " + expected + ")");
   }
+}
+
+bool yaml_reader::misspelt(const YAML::Node& map, const char* key) const {
+  if (!map.IsDefined()) return false;
+  for (const auto& m : misspellings_)
+    if (m.known == key && m.map.is(map)) return true;
+  return false;
+}
+
+void yaml_reader::missing(const YAML::Node& map, const char* key, const std::string& setting,
+                          const std::string& message) {
+  if (!misspelt(map, key)) error(map, setting, message);
 }
 
 namespace {
@@ -87,7 +177,7 @@ std::optional<std::string> yaml_reader::string(const YAML::Node& map, const char
                                                const std::string& path, bool required) {
   const YAML::Node n = map[key];
   if (!n || n.IsNull()) {
-    if (required) error(map, join_path(path, key), "is required");
+    if (required) missing(map, key, join_path(path, key), "is required");
     return std::nullopt;
   }
   if (!n.IsScalar()) {
@@ -101,7 +191,7 @@ std::optional<double> yaml_reader::number(const YAML::Node& map, const char* key
                                           const std::string& path, bool required) {
   const YAML::Node n = map[key];
   if (!n || n.IsNull()) {
-    if (required) error(map, join_path(path, key), "is required");
+    if (required) missing(map, key, join_path(path, key), "is required");
     return std::nullopt;
   }
   double v = 0;
@@ -118,7 +208,7 @@ std::optional<long long> yaml_reader::integer(const YAML::Node& map, const char*
                                               const std::string& path, bool required) {
   const YAML::Node n = map[key];
   if (!n || n.IsNull()) {
-    if (required) error(map, join_path(path, key), "is required");
+    if (required) missing(map, key, join_path(path, key), "is required");
     return std::nullopt;
   }
   long long v = 0;
@@ -135,7 +225,7 @@ std::optional<bool> yaml_reader::boolean(const YAML::Node& map, const char* key,
                                          const std::string& path, bool required) {
   const YAML::Node n = map[key];
   if (!n || n.IsNull()) {
-    if (required) error(map, join_path(path, key), "is required");
+    if (required) missing(map, key, join_path(path, key), "is required");
     return std::nullopt;
   }
   if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
@@ -161,7 +251,7 @@ std::optional<core::duration> yaml_reader::duration(const YAML::Node& map, const
                                                     const std::string& path, bool required) {
   const YAML::Node n = map[key];
   if (!n || n.IsNull()) {
-    if (required) error(map, join_path(path, key), "is required");
+    if (required) missing(map, key, join_path(path, key), "is required");
     return std::nullopt;
   }
   auto d = n.IsScalar() ? parse_duration(n.Scalar()) : std::nullopt;

@@ -110,7 +110,7 @@ class duty_parser {
       r_.error(n["phone"], p + ".phone",
                "must be an E.164 number such as +8613800000000, got \"" + out.phone + "\"");
     out.roles = r_.string_list(n, "roles", p);
-    if (out.roles.empty()) r_.error(n, p + ".roles", "must name at least one role");
+    if (out.roles.empty()) r_.missing(n, "roles", p + ".roles", "must name at least one role");
     for (std::size_t i = 0; i < out.roles.size(); ++i)
       if (!is_known_role(out.roles[i]))
         r_.error(n["roles"][i], index_path(p + ".roles", i),
@@ -123,6 +123,9 @@ class duty_parser {
                  "unknown site \"" + out.sites[i] + "\"");
     if (!out.id.empty() && plan_->find_person(out.id))
       r_.error(n["id"], p + ".id", "duplicate person id \"" + out.id + "\"");
+    // Roles or sites under a misspelt key were not read: the error there says so, and the
+    // shifts naming this person are not also told that the person lacks them.
+    if (r_.misspelt(n, "roles") || r_.misspelt(n, "sites")) misread_people_.insert(out.id);
     plan_->people.push_back(std::move(out));
   }
 
@@ -147,7 +150,7 @@ class duty_parser {
                "bureau_duty_officer shifts are district-wide: leave out `site`");
       ok = false;
     } else if (!role.empty() && role != bureau_duty_officer && site.empty()) {
-      r_.error(n, p + ".site", "is required for role " + role);
+      r_.missing(n, "site", p + ".site", "is required for role " + role);
       ok = false;
     }
     if (who.empty()) return false;
@@ -156,6 +159,7 @@ class duty_parser {
       r_.error(n["person"], p + ".person", "unknown person \"" + who + "\"");
       return false;
     }
+    if (misread_people_.contains(who)) return false;
     if (!role.empty() &&
         std::find(person->roles.begin(), person->roles.end(), role) == person->roles.end()) {
       r_.error(n["person"], p + ".person",
@@ -180,8 +184,11 @@ class duty_parser {
     bool ok = read_assignment(n, p, s.site, s.role, s.person);
     const YAML::Node days = n["days"];
     if (!days || !days.IsSequence() || days.size() == 0) {
-      r_.error(days ? days : n, p + ".days",
-               "must be a list of ISO weekdays 1 (Monday) .. 7 (Sunday)");
+      if (days)
+        r_.error(days, p + ".days", "must be a list of ISO weekdays 1 (Monday) .. 7 (Sunday)");
+      else
+        r_.missing(n, "days", p + ".days",
+                   "must be a list of ISO weekdays 1 (Monday) .. 7 (Sunday)");
       ok = false;
     } else {
       for (std::size_t k = 0; k < days.size(); ++k) {
@@ -297,7 +304,10 @@ class duty_parser {
       const std::string path = "duty.escalation." + name;
       const YAML::Node list = e[name];
       if (!list || !list.IsSequence() || list.size() == 0) {
-        r_.error(list ? list : e, path, "must be a list of at least one step");
+        if (list)
+          r_.error(list, path, "must be a list of at least one step");
+        else
+          r_.missing(e, name.c_str(), path, "must be a list of at least one step");
         continue;
       }
       auto& steps = out.for_severity(s);
@@ -333,7 +343,8 @@ class duty_parser {
                  "unknown role \"" + step.roles[i] + "\" (expected one of: " + roles_expected() +
                      ")");
     const auto channels = r_.string_list(n, "channels", p);
-    if (channels.empty()) r_.error(n, p + ".channels", "must name at least one channel");
+    if (channels.empty())
+      r_.missing(n, "channels", p + ".channels", "must name at least one channel");
     for (std::size_t i = 0; i < channels.size(); ++i) {
       if (auto c = parse_channel(channels[i]))
         step.channels.push_back(*c);
@@ -352,6 +363,7 @@ class duty_parser {
   config::yaml_reader& r_;
   const config::district& district_;
   duty_plan* plan_ = nullptr;
+  std::set<std::string> misread_people_;  // ids whose roles or sites key was misspelt
   std::vector<int> shift_lines_;         // parallel to plan_->shifts, for overlap errors
   std::vector<std::string> shift_paths_;
 };

@@ -193,7 +193,7 @@ class sms_parser {
     const YAML::Node n = sub_map(sms, "http");
     if (!n.IsDefined()) {
       if (sms["http"].IsDefined() && !sms["http"].IsNull()) return;  // reported: not a mapping
-      r_.error(sms, path, "is required for gateway http (at least its url)");
+      r_.missing(sms, "http", path, "is required for gateway http (at least its url)");
       return;
     }
     r_.check_keys(n, path,

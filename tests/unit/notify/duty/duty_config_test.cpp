@@ -144,6 +144,28 @@ TEST(duty_config, escalation_steps_must_increase_and_orange_red_reach_the_bureau
                  {10, "duty.escalation.yellow[1].channels[0]", "unknown channel \"pager\""}});
 }
 
+// One mistake, one error: a misspelt key is named with what was probably meant, and the key it
+// stands for is not reported missing as well; a key written twice names both lines.
+TEST(duty_config, a_misspelt_or_repeated_key_is_one_error_naming_it) {
+  expect_errors(R"(duty:
+  people:
+    - {id: p-zhang, name: 张伟, phone: "+8613800000001", rolse: [duty_leader], sites: [xh-primary]}
+  shifts:
+    - {site: xh-primary, role: duty_leader, person: p-zhang, day: [1], from: "08:00", to: "18:00"}
+  escalation:
+    red:    [{after: 0s, roles: [bureau_duty_officer], channels: [sms]}]
+    orange: [{after: 0s, roles: [bureau_duty_officer], chanels: [sms]}]
+    yelow:  [{after: 0s, roles: [duty_leader], channels: [dashboard]}]
+    blue:   [{after: 0s, roles: [], channels: [dashboard]}]
+    red:    [{after: 0s, roles: [duty_leader], channels: [sms]}]
+)",
+                {{3, "duty.people[0].rolse", "did you mean `roles`?"},
+                 {5, "duty.shifts[0].day", "did you mean `days`?"},
+                 {8, "duty.escalation.orange[0].chanels", "did you mean `channels`?"},
+                 {9, "duty.escalation.yelow", "did you mean `yellow`?"},
+                 {11, "duty.escalation.red", "duplicate key `red` at line 11 (first at line 7)"}});
+}
+
 TEST(duty_config, yaml_syntax_error_is_reported_with_its_line) {
   const auto d = two_schools();
   auto got = load_duty_string("duty:\n  people: [\n", d, "duty.yaml");
