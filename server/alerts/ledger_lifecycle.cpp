@@ -77,11 +77,14 @@ transitions raised(const ledger_entry& e) {
       make(e, e.raised_at, system_actor, transition_kind::raised, {}, severity_text(e.severity))};
 }
 
-// A rise in severity while acknowledged or rectified sends the entry back to new: the danger
-// grew, so a person must acknowledge it again (the escalation policy starts over at the new
-// colour, see notify/duty/escalation_tracker.hpp). Returns the note to record, or empty.
-std::string reopen_on_rise(ledger_entry& e, core::severity from, core::severity to) {
-  if (to <= from || (e.state != handling::acknowledged && e.state != handling::rectified)) {
+// A rise above every colour the entry has reached (`highest`, before this change) while
+// acknowledged or rectified sends the entry back to new: the danger grew beyond what a person
+// took on, so they must acknowledge it again (the escalation policy of the new colour starts,
+// see notify/duty/escalation_tracker.hpp). A return to a colour reached before — a sensor
+// flapping between yellow and red — keeps the acknowledgement. Returns the note to record, or
+// empty.
+std::string reopen_on_rise(ledger_entry& e, core::severity highest, core::severity to) {
+  if (to <= highest || (e.state != handling::acknowledged && e.state != handling::rectified)) {
     return {};
   }
   const auto was = e.state;
@@ -102,12 +105,13 @@ transitions refire(ledger_entry& e, const rules::alert& a) {
   e.cleared_at.reset();
   take_value(e, a);
   e.updated_at = at;
+  const auto highest = e.max_severity;
   e.max_severity = std::max(e.max_severity, a.severity);
   const auto old_severity = e.severity;
   e.severity = a.severity;
   const auto note = fmt::format("occurrence {}", e.occurrences);
 
-  if (auto reopened = reopen_on_rise(e, old_severity, a.severity); !reopened.empty()) {
+  if (auto reopened = reopen_on_rise(e, highest, a.severity); !reopened.empty()) {
     return {make(e, at, system_actor, transition_kind::refired, severity_text(old_severity),
                  severity_text(a.severity), fmt::format("{}; {}", note, reopened))};
   }
@@ -130,10 +134,11 @@ transitions update(ledger_entry& e, const rules::alert& a) {
   if (at > e.updated_at) e.updated_at = at;
   if (a.severity == e.severity) return {};
   const auto old_severity = e.severity;
+  const auto highest = e.max_severity;
   e.severity = a.severity;
   e.max_severity = std::max(e.max_severity, a.severity);
   e.updated_at = at;
-  const auto reopened = reopen_on_rise(e, old_severity, a.severity);
+  const auto reopened = reopen_on_rise(e, highest, a.severity);
   return {make(e, at, system_actor, transition_kind::severity_changed, severity_text(old_severity),
                severity_text(a.severity), reopened)};
 }

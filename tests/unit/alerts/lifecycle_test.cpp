@@ -328,6 +328,24 @@ TEST_F(ledger_fixture, a_rise_after_acknowledgement_needs_a_new_acknowledgement)
   EXPECT_TRUE(acknowledge(id, "wang", "evacuated the kitchen").has_value());
 }
 
+TEST_F(ledger_fixture, a_return_to_a_colour_reached_before_keeps_the_acknowledgement) {
+  // A sensor flapping between yellow and red: acknowledged once, for good.
+  auto a = make_alert("gas_leak", "gas-1", 1, core::severity::yellow, clock_.now());
+  const auto id = raise(a)->entry.id;
+  a.severity = core::severity::red;
+  ASSERT_EQ(apply(rules::alert_event::kind::updated, a)->entry.state, handling::new_);
+  ASSERT_TRUE(acknowledge(id, "wang", "on my way").has_value());
+  for (int i = 0; i < 4; ++i) {
+    a.severity = i % 2 ? core::severity::red : core::severity::yellow;
+    auto changed = apply(rules::alert_event::kind::updated, a);
+    ASSERT_TRUE(changed.has_value());
+    EXPECT_EQ(changed->entry.state, handling::acknowledged) << i;
+    ASSERT_EQ(changed->transitions.size(), 1u);
+    EXPECT_EQ(changed->transitions[0].what, transition_kind::severity_changed);
+    EXPECT_TRUE(changed->transitions[0].note.empty()) << changed->transitions[0].note;
+  }
+}
+
 TEST_F(ledger_fixture, open_only_filter_leaves_out_closed_entries) {
   const auto open_id =
       raise(make_alert("gas_leak", "gas-1", 1, core::severity::red, clock_.now()))->entry.id;

@@ -69,6 +69,37 @@ TEST(entry_history, a_colour_the_transitions_do_not_name_is_taken_from_the_entry
   EXPECT_EQ(r.changes[0].at, e.updated_at);
 }
 
+TEST(entry_history, a_restart_after_flapping_escalates_from_the_first_red) {
+  // Red at t0, yellow and red in turn every 20 s; the server restarts at +3 min.
+  auto e = entry(core::severity::red);
+  e.updated_at = t0 + 160s;
+  std::vector<ledger_transition> ts{step(t0, transition_kind::raised, {}, "red"),
+                                    step(t0, transition_kind::notified, "duty_leader", "sms:a")};
+  for (int i = 1; i <= 8; ++i) {
+    const bool down = i % 2 == 1;
+    ts.push_back(step(t0 + i * 20s, transition_kind::severity_changed, down ? "red" : "yellow",
+                      down ? "yellow" : "red"));
+  }
+  const auto r = record_of(e, ts);
+  EXPECT_EQ(r.changes.size(), 8u);
+
+  notify::duty::duty_plan plan;
+  plan.site_time_zones["xh"] = "Asia/Shanghai";
+  plan.people = {{"boss", "校长", "+8613800000003", {"principal"}, {"xh"}}};
+  plan.shifts = {{"xh", "principal", "boss", {1, 2, 3, 4, 5, 6, 7}, 0, 24 * 60}};
+  const notify::duty::roster duty(std::move(plan));
+  core::manual_clock clock(t0 + 3min);
+  notify::duty::escalation_tracker tracker(duty, notify::duty::escalation_policy::seed_default(),
+                                           clock);
+  tracker.restore({r}, sent_until_of(e, ts));
+  ASSERT_TRUE(tracker.next_step("A-000017"));
+  EXPECT_EQ(tracker.next_step("A-000017")->at, t0 + 5min);
+  EXPECT_TRUE(tracker.on_tick(t0 + 5min - 1ms).empty());
+  const auto due = tracker.on_tick(t0 + 5min);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].who.id, "boss");
+}
+
 TEST(entry_history, sent_until_is_the_last_message_or_just_before_raising) {
   const auto e = entry(core::severity::red);
   EXPECT_LT(sent_until_of(e, {step(t0, transition_kind::raised, {}, "red")}), t0);
