@@ -95,6 +95,9 @@ TEST_F(pipeline_test, a_leak_raises_a_red_alert_that_rises_and_clears) {
   pipeline_.on_message("campus/xh/kitchen/gas-1/telemetry", gas(12));
   pipeline_.on_message("campus/xh/kitchen/gas-1/telemetry", gas(40));
   pipeline_.on_message("campus/xh/kitchen/gas-1/telemetry", gas(2));
+  EXPECT_EQ(sink_.alerts.size(), 2u);  // the clear waits the rule's clear_after (default 30 s)
+  clock_.advance(rules::default_clear_after);
+  pipeline_.on_tick();
   ASSERT_EQ(sink_.alerts.size(), 3u);
   EXPECT_EQ(sink_.alerts[0].what, rules::alert_event::kind::raised);
   EXPECT_EQ(sink_.alerts[0].current.severity, core::severity::yellow);
