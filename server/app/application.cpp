@@ -177,6 +177,8 @@ int application::run() {
   // What start-up built and dropped on the way (copies, the sites' and rules' scratch) goes
   // back to the system: glibc releases free pages inside the heap too, not only at its top.
   ::malloc_trim(0);
+  // Not ready until the first CONNACK: an alarm cannot reach a server the broker cannot reach.
+  mqtt_->set_readiness(&readiness_);
   mqtt_->start();
   schedule_tick();
   signals_.async_wait([this](boost::system::error_code ec, int signal) {

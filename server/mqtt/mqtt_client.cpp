@@ -16,10 +16,13 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <random>
 #include <stdexcept>
+
+#include <fmt/chrono.h>
 
 #include "core/log.hpp"
 
@@ -31,8 +34,11 @@ using core::log_level;
 
 namespace {
 
+// Retries: 0.5 s, 1 s, then 2 s at most (each wait jittered to between half and all of it). A
+// retry costs a refused connect while the broker is down; a long wait costs alarms held at a
+// broker that is back (mqtt_client.hpp, "Reconnecting").
 constexpr auto backoff_first = std::chrono::milliseconds{500};
-constexpr auto backoff_max = std::chrono::milliseconds{30'000};
+constexpr auto backoff_max = std::chrono::milliseconds{2'000};
 constexpr auto misc_period = 1s;     // keepalive PINGs and the lost-wakeup safety net
 constexpr auto linger_period = 2s;   // how long stop() waits for the broker to close
 constexpr int pump_budget = 64;      // socket operations per handler before yielding the strand
@@ -147,6 +153,24 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
     connect();
   }
 
+  // Before start(), from the constructing thread: not connected yet, from now on.
+  void set_readiness(core::readiness* readiness) {
+    readiness_ = readiness;
+    down_since_ = std::chrono::system_clock::now();
+    last_error_ = "the first attempt is under way";
+    report_down();
+  }
+
+  // Not connected (since down_since_, for last_error_): the server cannot see any alarm.
+  void report_down() {
+    if (!readiness_) return;
+    const std::time_t since = std::chrono::system_clock::to_time_t(down_since_);
+    readiness_->report("broker", fmt::format("not connected to the broker at {}:{} since "
+                                             "{:%Y-%m-%d %H:%M:%S} UTC: {}",
+                                             settings_.host, settings_.port, fmt::gmtime(since),
+                                             last_error_));
+  }
+
   void stop() {
     switch (phase_) {
       case phase::idle:
@@ -212,6 +236,8 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
       finish();
       return;
     }
+    if (was_connected) down_since_ = std::chrono::system_clock::now();
+    report_down();
     if (was_connected) {
       log(log_level::warn, "mqtt: connection to {}:{} lost ({}); reconnecting", settings_.host,
           settings_.port, last_error_);
@@ -405,6 +431,7 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
     s->phase_ = phase::connected;
     s->backoff_ = backoff_first;
     s->failure_logged_ = false;
+    if (s->readiness_) s->readiness_->clear("broker");
     log(log_level::info, "mqtt: connected to {}:{}{} as {}{} (session present: {})",
         s->settings_.host, s->settings_.port, s->settings_.tls.enabled() ? " over TLS" : "",
         s->settings_.client_id,
@@ -476,6 +503,8 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
   bool failure_logged_ = false;  // one warning per streak of failed attempts
   std::string last_error_ = "unknown";
   std::atomic<bool> connected_{false};
+  core::readiness* readiness_ = nullptr;              // set before start(); may stay null
+  std::chrono::system_clock::time_point down_since_;  // start, or the last connection lost
 };
 
 mqtt_client::mqtt_client(asio::io_context& io, config::mqtt_settings settings,
@@ -497,5 +526,8 @@ void mqtt_client::stop() {
 }
 
 bool mqtt_client::connected() const { return state_->connected_.load(); }
+
+// Before start(): nothing runs on the strand yet, so the state is set directly.
+void mqtt_client::set_readiness(core::readiness* readiness) { state_->set_readiness(readiness); }
 
 }  // namespace campus::mqtt

@@ -14,6 +14,17 @@
 // ship raises the limit (max_queued_messages 1000000) and bounds memory with max_queued_bytes
 // instead; tests/integration/support/mosquitto_broker.cpp shows the settings.
 //
+// Reconnecting: whenever the connection fails or drops, the next attempt follows after 0.5 s,
+// then 1 s, then every 2 s at most, each wait drawn between half and all of that (jitter). The
+// cap is low because the cost of an attempt is small — a refused TCP connect while the broker
+// is down, one CONNECT when it is back — while every second of waiting after the broker
+// returns is a second in which alarms sit at the broker unseen. (There is one campus-shield per
+// district: its retries are not a herd; the jitter keeps servers restarted together apart.)
+//
+// Readiness: with set_readiness(), the client reports the part "broker" from start() until the
+// first CONNACK and again from a lost connection until the next CONNACK: "not connected to the
+// broker at HOST:PORT since TIME: <libmosquitto's error>". /readyz answers 503 meanwhile.
+//
 // Login and TLS: settings.username / password go in the CONNECT (a refused login is retried
 // with backoff like an unreachable broker, and logged). With settings.tls.ca_file the
 // connection is TLS: the broker's certificate must chain to that CA and, unless tls.insecure,
@@ -33,6 +44,7 @@
 
 #include "config/district.hpp"
 #include "core/metrics.hpp"
+#include "core/readiness.hpp"
 
 namespace campus::mqtt {
 
@@ -58,9 +70,15 @@ class mqtt_client {
   mqtt_client(const mqtt_client&) = delete;
   mqtt_client& operator=(const mqtt_client&) = delete;
 
+  // Where the client says whether it is connected (part "broker", see above); must outlive
+  // the client. Reports "broker" at once (not connected yet). Call before start(); without
+  // it, nothing is reported.
+  void set_readiness(core::readiness* readiness);
+
   // Begins connecting and returns at once; the client then reconnects on its own with
-  // exponential backoff (0.5 s doubling to 30 s, with jitter) whenever the connection fails or
-  // drops, and subscribes again on every CONNACK. Calling it again has no effect.
+  // exponential backoff (0.5 s doubling to 2 s, with jitter; see above) whenever the
+  // connection fails or drops, and subscribes again on every CONNACK. Calling it again has no
+  // effect.
   void start();
 
   // Sends DISCONNECT (the broker keeps our session and queues for us) and stops reconnecting.

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.hpp"
+#include "core/readiness.hpp"
 #include "support/mosquitto_broker.hpp"
 #include "support/test_publisher.hpp"
 #include "support/wait_until.hpp"
@@ -152,6 +154,45 @@ TEST(mqtt_client, reconnects_after_broker_restart_on_same_port) {
   pub.publish("campus/site-2/door-1/event", "after restart", 1);
   ASSERT_TRUE(wait_until([&] { return in.size() >= 1; }));
   EXPECT_EQ(in.messages().at(0).second, "after restart");
+}
+
+// Readiness: the part "broker" from start() until the first CONNACK and from a lost connection
+// until the next, naming the broker, when the streak began and libmosquitto's error.
+TEST(mqtt_client, reports_the_broker_not_ready_while_not_connected) {
+  mosquitto_broker broker;
+  broker.stop();  // the server starts before the broker
+  core::metrics metrics;
+  core::system_clock clock;
+  core::readiness readiness(clock, metrics);
+  inbox in;
+  io_thread loop;
+  mqtt_client client(loop.io(), settings_for(broker.port()), in.handler(), metrics);
+  client.set_readiness(&readiness);
+  const std::string prefix =
+      "not connected to the broker at 127.0.0.1:" + std::to_string(broker.port()) + " since ";
+  auto reason = [&] {
+    for (const auto& p : readiness.problems())
+      if (p.part == "broker") return p.reason;
+    return std::string();
+  };
+  client.start();
+  ASSERT_FALSE(readiness.ready()) << "ready before the first connection";
+  EXPECT_TRUE(reason().starts_with(prefix)) << reason();
+  // The first attempt fails: its error replaces "under way".
+  ASSERT_TRUE(wait_until([&] { return reason().find("under way") == std::string::npos; }))
+      << reason();
+  EXPECT_TRUE(reason().starts_with(prefix)) << reason();
+  EXPECT_NE(reason().find(" UTC: "), std::string::npos) << reason();
+
+  broker.start();
+  ASSERT_TRUE(wait_until([&] { return readiness.ready(); })) << reason();
+  EXPECT_TRUE(client.connected());
+
+  broker.kill();  // kill -9: the connection is lost, not closed
+  ASSERT_TRUE(wait_until([&] { return !readiness.ready(); }));
+  EXPECT_TRUE(reason().starts_with(prefix)) << reason();
+  broker.start();
+  ASSERT_TRUE(wait_until([&] { return readiness.ready(); })) << reason();
 }
 
 // --- Burst: many QoS 1 messages while the handler is slow ------------------------------

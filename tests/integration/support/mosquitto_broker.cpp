@@ -1,5 +1,6 @@
 #include "support/mosquitto_broker.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -32,12 +33,20 @@ void mosquitto_broker::write_config() const {
   std::ofstream conf(config_file());
   conf << "# Written by campus::test::mosquitto_broker\n"
        << "listener " << port_ << " 127.0.0.1\n"
-       << "allow_anonymous true\n"
-       << "persistence false\n"
-       // Its own log goes to the same file as its stdout and stderr, and is flushed per line.
-       // The point of these two: a subscriber behind a burst gets its messages late, not never.
-       << "max_queued_messages " << opts_.max_queued_messages << "\n"
+       << "allow_anonymous true\n";
+  // As scripts/lib.sh writes it: docs/broker.md, "Persistence".
+  if (opts_.persistence) {
+    std::filesystem::create_directories(persistence_file().parent_path());
+    conf << "persistence true\n"
+         << "persistence_location " << persistence_file().parent_path().string() << "\n"
+         << "autosave_interval " << shipped_autosave_interval_s << "\n";
+  } else {
+    conf << "persistence false\n";
+  }
+  // The point of these two: a subscriber behind a burst gets its messages late, not never.
+  conf << "max_queued_messages " << opts_.max_queued_messages << "\n"
        << "max_queued_bytes " << opts_.max_queued_bytes << "\n"
+       // Its own log goes to the same file as its stdout and stderr, and is flushed per line.
        << "log_dest file " << log_file().string() << "\n"
        << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
        << "connection_messages true\n"
@@ -70,6 +79,12 @@ void mosquitto_broker::start() {
 
 void mosquitto_broker::stop() {
   if (process_) process_->stop();
+}
+
+void mosquitto_broker::kill() {
+  if (!running()) return;
+  ::kill(process_->pid(), SIGKILL);
+  process_->wait_exit(std::chrono::seconds{10});
 }
 
 void mosquitto_broker::restart() {

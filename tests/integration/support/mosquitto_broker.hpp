@@ -23,7 +23,15 @@ class mosquitto_broker {
     std::size_t max_queued_messages = 1'000'000;
     std::size_t max_queued_bytes = 256u << 20;  // per client; the first limit reached applies
     std::vector<std::string> extra_config;      // more mosquitto.conf lines
+    // Sessions and queued messages kept in persistence_file() as the shipped configurations
+    // keep them (scripts/lib.sh; docs/broker.md, "Persistence"): saved every
+    // shipped_autosave_interval_s and at a clean stop, loaded again by start(). Off by default:
+    // most tests want a broker that forgets.
+    bool persistence = false;
   };
+
+  // The shipped configurations' autosave_interval, in seconds (scripts/lib.sh).
+  static constexpr int shipped_autosave_interval_s = 5;
 
   // Picks a free port, writes mosquitto.conf in a temporary directory, starts the broker and
   // waits until it accepts connections. Throws std::runtime_error (with the broker's log) if
@@ -40,11 +48,15 @@ class mosquitto_broker {
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path config_file() const { return dir_ / "mosquitto.conf"; }
   std::filesystem::path log_file() const { return dir_ / "mosquitto.log"; }
+  std::filesystem::path persistence_file() const { return dir_ / "persistence" / "mosquitto.db"; }
 
   bool running() const;
   // SIGTERM and wait: the broker closes every client connection. No-op when stopped.
   void stop();
-  // Starts it again on the same port (no persistence: sessions and queues are gone).
+  // SIGKILL and wait: a crash. Nothing is saved; the clients see their connections reset.
+  void kill();
+  // Starts it again on the same port. Without persistence, sessions and queues are gone; with
+  // it, what the last save held is back.
   void start();
   void restart();
 
