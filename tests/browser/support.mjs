@@ -95,8 +95,12 @@ export async function publish_until(port, topic, payload, what, shown, procs) {
 // A broker on a free loopback port, configured in `dir`.
 export async function start_broker(dir) {
   const port = await free_port();
-  await writeFile(join(dir, 'mosquitto.conf'),
-    `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 1000000\npersistence false\n`);
+  // Sessions and queues saved in `dir` every 5 s, as scripts/lib.sh writes it (docs/broker.md,
+  // "Persistence"). As root, Mosquitto would switch to its own user and could not write there.
+  const conf = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 1000000',
+    'persistence true', `persistence_location ${dir}`, 'autosave_interval 5'];
+  if (process.getuid?.() === 0) conf.push('user root');
+  await writeFile(join(dir, 'mosquitto.conf'), conf.join('\n') + '\n');
   const broker = start('mosquitto', mosquitto, ['-c', join(dir, 'mosquitto.conf')], dir);
   await until(`mosquitto on port ${port}`, () => tcp_open(port), [broker]);
   return { port, broker };
