@@ -2,48 +2,63 @@
 
 namespace campus::net {
 
-send_queue::push_result send_queue::push(message m, std::string_view key, bool key_bounded) {
-  if (!key.empty() && !entries_.empty()) {
-    const auto it = by_key_.find(std::string(key));
+void send_queue::account(const entry& e, int delta) {
+  if (e.counted) keyed_ += delta;
+  if (!e.k) unkeyed_ += delta;
+}
+
+send_queue::push_result send_queue::push(message m, key k, bool key_bounded) {
+  if (k && k->empty()) k = nullptr;
+  if (k && !bulk_.empty()) {
+    const auto it = by_key_.find(*k);
     if (it != by_key_.end()) {
-      // by_key_ never points at the front (it is erased when its entry starts being written).
-      auto& e = entries_[it->second - entries_.front().seq];
-      e.payload = std::move(m);
+      bulk_[it->second - bulk_.front().seq].payload = std::move(m);
       return push_result::coalesced;
     }
   }
-  const bool counted = !key.empty() && !key_bounded;
-  if (key.empty()) {
+  const bool counted = k && !key_bounded;
+  if (!k) {
     if (unkeyed_ >= limit_) return push_result::overflow;
   } else if (counted && keyed_ >= keyed_limit_) {
     return push_result::dropped;
   }
-  const bool was_empty = entries_.empty();
-  const std::uint64_t seq = next_seq_++;
+  entry e{std::move(m), std::move(k), next_seq_++, counted};
+  account(e, +1);
   // The first entry is written at once, so it never becomes a coalescing target.
-  if (!key.empty() && !was_empty) by_key_[std::string(key)] = seq;
-  if (counted) ++keyed_;
-  if (key.empty()) ++unkeyed_;
-  entries_.push_back(entry{std::move(m), std::string(key), seq, counted});
-  return was_empty ? push_result::started : push_result::queued;
+  if (!front_) {
+    front_ = std::move(e);
+    return push_result::started;
+  }
+  if (!e.k) {
+    urgent_.push_back(std::move(e));
+  } else {
+    by_key_[*e.k] = e.seq;  // the view points into the shared string the entry keeps
+    bulk_.push_back(std::move(e));
+  }
+  return push_result::queued;
 }
 
 void send_queue::pop() {
-  if (entries_.front().counted) --keyed_;
-  if (entries_.front().key.empty()) --unkeyed_;
-  entries_.pop_front();
-  // The new front starts being written now: it must no longer be replaced in place.
-  if (!entries_.empty() && !entries_.front().key.empty()) {
-    const auto it = by_key_.find(entries_.front().key);
-    if (it != by_key_.end() && it->second == entries_.front().seq) by_key_.erase(it);
+  account(*front_, -1);
+  front_.reset();
+  if (!urgent_.empty()) {
+    front_ = std::move(urgent_.front());
+    urgent_.pop_front();
+  } else if (!bulk_.empty()) {
+    // It starts being written now: it must no longer be replaced in place. Erased before the
+    // entry leaves the deque: the map's key views its string.
+    by_key_.erase(*bulk_.front().k);
+    front_ = std::move(bulk_.front());
+    bulk_.pop_front();
   }
 }
 
 void send_queue::drop_pending() {
-  if (entries_.size() > 1) entries_.erase(entries_.begin() + 1, entries_.end());
-  keyed_ = !entries_.empty() && entries_.front().counted ? 1 : 0;
-  unkeyed_ = !entries_.empty() && entries_.front().key.empty() ? 1 : 0;
   by_key_.clear();
+  urgent_.clear();
+  bulk_.clear();
+  keyed_ = front_ && front_->counted ? 1 : 0;
+  unkeyed_ = front_ && !front_->k ? 1 : 0;
 }
 
 }  // namespace campus::net

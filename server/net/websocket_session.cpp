@@ -7,7 +7,13 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/json/parse.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "core/log.hpp"
 #include "net/access.hpp"
@@ -27,6 +33,11 @@ namespace {
 constexpr auto close_grace = std::chrono::seconds(10);
 // How soon a feed notices that its login ended (logout, expiry, user disabled).
 constexpr auto session_check_interval = std::chrono::seconds(5);
+// Bytes the kernel may hold for a client that it has not sent yet (TCP_NOTSENT_LOWAT). Beyond
+// them the next message waits in the send queue, where an alert still overtakes readings; with
+// the kernel's default a slow page could have megabytes of readings ahead of an alert in its
+// socket, out of the queue's reach.
+constexpr int unsent_limit = 16 * 1024;
 
 }  // namespace
 
@@ -70,6 +81,11 @@ void websocket_session::schedule_session_check() {
 
 void websocket_session::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "websocket accept");
+  const int unsent = unsent_limit;
+  if (::setsockopt(tcp().socket().native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent,
+                   sizeof unsent) != 0) {
+    core::log(core::log_level::debug, "net: TCP_NOTSENT_LOWAT not set: {}", std::strerror(errno));
+  }
   // Join first, then snapshot: anything broadcast after the join is posted behind this
   // handler, so it follows the snapshot; anything before it is already in live_state.
   ctx_->clients.join(*this);
@@ -85,7 +101,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   enqueue(std::make_shared<const std::string>(
               desk ? messages::snapshot_message(ctx_->state, desk->open_entries(), scope)
                    : messages::snapshot_message(ctx_->state, scope)),
-          {});
+          nullptr);
   do_read();
   schedule_session_check();
 }
@@ -185,22 +201,21 @@ void websocket_session::watch(const boost::json::array& requested) {
   // queued reach the client, which ignores them.
   set_watched(accepted);
   enqueue(std::make_shared<const std::string>(messages::watching_message(ctx_->state, accepted)),
-          {});
+          nullptr);
 }
 
 void websocket_session::send(std::shared_ptr<const std::string> message,
                              std::shared_ptr<const std::string> coalesce_key, bool key_bounded) {
   asio::post(executor_, [self = shared_from_this(), message = std::move(message),
                          key = std::move(coalesce_key), key_bounded]() mutable {
-    self->enqueue(std::move(message), key ? std::string_view(*key) : std::string_view{},
-                  key_bounded);
+    self->enqueue(std::move(message), std::move(key), key_bounded);
   });
 }
 
 void websocket_session::enqueue(std::shared_ptr<const std::string> message,
-                                std::string_view coalesce_key, bool key_bounded) {
+                                send_queue::key coalesce_key, bool key_bounded) {
   if (closing_) return;
-  switch (queue_.push(std::move(message), coalesce_key, key_bounded)) {
+  switch (queue_.push(std::move(message), std::move(coalesce_key), key_bounded)) {
     case send_queue::push_result::started: return do_write();
     case send_queue::push_result::queued:
     case send_queue::push_result::coalesced: return;

@@ -50,7 +50,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void run(request req);
 
   // Queues a message (thread-safe). A non-null `coalesce_key` lets a newer message with the
-  // same key replace this one while it waits (readings); null means never replaced (alerts).
+  // same key replace this one while it waits (readings); null means never replaced and sent
+  // before every keyed message that waits (alerts: they overtake a slow page's readings).
   // `key_bounded`: the sender's keys are few (a school's summary), so the message is never
   // dropped (send_queue).
   void send(std::shared_ptr<const std::string> message,
@@ -92,7 +93,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // The watch set a client starts with: all of the user's schools when they hold few devices,
   // none otherwise.
   std::vector<std::string> initial_watch() const;
-  void enqueue(std::shared_ptr<const std::string> message, std::string_view coalesce_key,
+  // Null `coalesce_key`: urgent (written before any reading that waits; send_queue).
+  void enqueue(std::shared_ptr<const std::string> message, send_queue::key coalesce_key,
                bool key_bounded = false);
   void do_write();
   void start_close(boost::beast::websocket::close_reason reason);
