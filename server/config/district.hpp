@@ -118,6 +118,10 @@ struct history_settings {
   backend_kind backend = backend_kind::sqlite;
   sqlite_settings sqlite;
   influx_settings influxdb;
+  // Readings waiting to be stored: above the high-water mark the server stops reading from the
+  // broker until at most the low-water mark wait (docs/reliability.md, "Overload").
+  std::size_t queue_high_water = 100'000;
+  std::size_t queue_low_water = 50'000;
 };
 
 // The district's smart-security compliance goal (docs/bureau.md, "compliance:"). Without the

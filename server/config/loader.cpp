@@ -300,7 +300,25 @@ class district_parser {
 
   void parse_history(const YAML::Node& n, history_settings& h) {
     if (!section(n, "history")) return;
-    r_.check_keys(n, "history", {"backend", "sqlite", "influxdb"});
+    r_.check_keys(n, "history",
+                  {"backend", "sqlite", "influxdb", "queue_high_water", "queue_low_water"});
+    if (auto v = r_.integer(n, "queue_high_water", "history", false)) {
+      if (*v < 100 || *v > 100'000'000)
+        r_.error(n["queue_high_water"], "history.queue_high_water",
+                 "must be 100..100000000 readings, got " + std::to_string(*v));
+      else
+        h.queue_high_water = static_cast<std::size_t>(*v);
+      // Without its own low-water mark, half of it.
+      h.queue_low_water = h.queue_high_water / 2;
+    }
+    if (auto v = r_.integer(n, "queue_low_water", "history", false)) {
+      if (*v < 0 || static_cast<std::size_t>(*v) >= h.queue_high_water)
+        r_.error(n["queue_low_water"], "history.queue_low_water",
+                 "must be 0..queue_high_water - 1 (" + std::to_string(h.queue_high_water - 1) +
+                     "), got " + std::to_string(*v));
+      else
+        h.queue_low_water = static_cast<std::size_t>(*v);
+    }
     if (auto b = r_.string(n, "backend", "history", false)) {
       if (*b == "sqlite")
         h.backend = history_settings::backend_kind::sqlite;

@@ -76,12 +76,32 @@ using activity_result = std::expected<std::vector<device_activity>, std::string>
 // Called once, on a thread of the store's choosing, like query_handler.
 using activity_handler = std::function<void(activity_result)>;
 
+// When a store counts as behind (docs/reliability.md, "Overload"): with more than `high_water`
+// readings appended and not yet stored it is behind, and it stays so until at most
+// `low_water` wait. While a store is behind the server reads nothing more from the broker,
+// which keeps the backlog for the persistent session: the store never drops a reading to keep
+// its memory bounded.
+struct backpressure {
+  std::size_t high_water = 100'000;
+  std::size_t low_water = 50'000;
+};
+
+// How far behind a store is, for readiness and metrics.
+struct store_lag {
+  std::uint64_t waiting = 0;  // appended, not yet stored (InfluxDB: in memory or spooled)
+  bool behind = false;        // see backpressure
+  std::string reason;         // why behind() holds, when it is not the readings in memory
+                              // (InfluxDB: the spool nearly full); empty otherwise
+  std::string write_error;    // the last write error while writes fail; empty once one works
+};
+
 class history_store {
  public:
   virtual ~history_store() = default;
 
   // Takes readings for storage, in order. Never blocks on I/O: readings are queued and written
   // by the store's own thread; what cannot be written now waits (InfluxDB: in a disk spool).
+  // Never drops a reading to bound memory: the caller stops taking readings while behind().
   virtual void append(std::span<const core::reading> readings) = 0;
 
   // Runs a query off the caller's thread and calls `done` with the result or an error message.
@@ -91,6 +111,13 @@ class history_store {
   // the result or an error message. Sees what the backend has stored, not what still waits
   // in its queue (InfluxDB: its memory batches and disk spool).
   virtual void activity(activity_query q, activity_handler done) = 0;
+
+  // True while the store is behind (see backpressure). Any thread; one atomic load, so the
+  // ingest loop asks after every message.
+  virtual bool behind() const { return false; }
+
+  // The details behind behind(), and the last write error. Any thread.
+  virtual store_lag lag() const { return {}; }
 
   // Calls `done` once every reading appended before this call is committed (SQLite) or written
   // to the database or spooled to disk (InfluxDB), or given up for good: what survives a crash

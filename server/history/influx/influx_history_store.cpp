@@ -21,7 +21,12 @@ using core::log_level;
 namespace {
 
 constexpr std::chrono::milliseconds first_backoff{500};
-constexpr std::chrono::milliseconds max_backoff{30'000};
+// Low: the replay should start within seconds of the database answering again, and one
+// failed POST every few seconds costs it nothing.
+constexpr std::chrono::milliseconds max_backoff{4'000};
+// The spool counts as behind past this share of spool_max_bytes, until below the second.
+constexpr double spool_high_share = 0.9;
+constexpr double spool_low_share = 0.8;
 // Direct mode holds at most this many batches behind the one in flight; beyond, they go to the
 // spool when it completes, so a slow but answering database cannot grow memory without end.
 constexpr std::size_t max_ready_batches = 16;
@@ -94,8 +99,9 @@ std::uint32_t rejected_points(const std::string& text, std::uint32_t batch_point
 }  // namespace
 
 influx_history_store::influx_history_store(const config::influx_settings& s, std::string spool_dir,
-                                           core::metrics& m)
+                                           core::metrics& m, backpressure marks)
     : settings_(s),
+      marks_(marks),
       queue_depth_(m.get("campus_history_queue_depth")),
       spooled_bytes_(m.get("campus_history_spooled_bytes")),
       oldest_unsent_(m.get("campus_history_oldest_unsent_seconds")),
@@ -107,7 +113,8 @@ influx_history_store::influx_history_store(const config::influx_settings& s, std
       tick_(ioc_),
       backoff_(ioc_),
       spool_(open_spool(spool_dir, s.spool_max_bytes)),
-      backoff_delay_(first_backoff) {
+      backoff_delay_(first_backoff),
+      rng_(std::random_device{}()) {
   std::tie(host_, port_) = split_url(s.url);
   if (settings_.batch_size == 0) settings_.batch_size = 1;
   if (settings_.flush_interval <= core::duration::zero())
@@ -178,6 +185,8 @@ void influx_history_store::append(std::span<const core::reading> readings) {
     }
     memory_points_ += static_cast<std::int64_t>(ends.size());
     appended_points_ += ends.size();
+    if (memory_points_.load() > static_cast<std::int64_t>(marks_.high_water))
+      memory_behind_.store(true, std::memory_order_relaxed);
   }
   queue_depth_.set(memory_points_.load());
   if (sealed_one)
@@ -284,12 +293,21 @@ void influx_history_store::send(batch b, bool from_spool) {
 }
 
 influx_history_store::outcome influx_history_store::classify(const http_result& r) {
+  auto failed = [this](std::string what) {
+    std::lock_guard lock(error_mutex_);
+    write_error_ = fmt::format("InfluxDB at {} {}", settings_.url, what);
+  };
   if (!r) {
     log(log_level::warn, "history: InfluxDB write failed: {}", r.error());
+    failed("cannot be written: " + r.error());
     return outcome::retry_later;
   }
   const unsigned status = r->status;
-  if (status / 100 == 2) return outcome::written;
+  if (status / 100 == 2) {
+    std::lock_guard lock(error_mutex_);
+    write_error_.clear();
+    return outcome::written;
+  }
   const std::string text = error_text(r->body);
   if (status == 404 && text.find("database not found") != std::string::npos &&
       !database_create_tried_)
@@ -303,6 +321,7 @@ influx_history_store::outcome influx_history_store::classify(const http_result& 
     return outcome::rejected;
   }
   log(log_level::warn, "history: InfluxDB write answered HTTP {}: {}", status, text.substr(0, 500));
+  failed(fmt::format("answered HTTP {}: {}", status, text.substr(0, 200)));
   return outcome::retry_later;
 }
 
@@ -344,9 +363,12 @@ void influx_history_store::on_write_reply(http_result r) {
 
 void influx_history_store::wait_backoff() {
   waiting_backoff_ = true;
-  log(log_level::info, "history: {} batches spooled; next attempt in {} ms", spool_.records(),
-      backoff_delay_.count());
-  backoff_.expires_after(backoff_delay_);
+  // Half fixed, half random: servers whose database came back together do not replay in step.
+  std::uniform_int_distribution<long> jitter(0, backoff_delay_.count() / 2);
+  const auto delay = backoff_delay_ / 2 + std::chrono::milliseconds{jitter(rng_)};
+  log(backoff_delay_ == first_backoff ? log_level::info : log_level::debug,
+      "history: {} batches spooled; next attempt in {} ms", spool_.records(), delay.count());
+  backoff_.expires_after(delay);
   backoff_delay_ = std::min(backoff_delay_ * 2, max_backoff);
   backoff_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;  // cancelled by close(), which pumps itself
@@ -438,6 +460,33 @@ void influx_history_store::update_gauges() {
   oldest_unsent_.set(oldest ? std::max<std::int64_t>(0, (wall_ms() - *oldest) / 1000) : 0);
   spooled_bytes_.set(static_cast<std::int64_t>(spool_.bytes()));
   queue_depth_.set(memory_points_.load());
+  // Behind: see the constructor's comment. Cleared here, on the store's thread, after every
+  // write and every tick.
+  if (memory_points_.load() <= static_cast<std::int64_t>(marks_.low_water))
+    memory_behind_.store(false, std::memory_order_relaxed);
+  const auto bytes = spool_.bytes();
+  const auto limit = static_cast<double>(settings_.spool_max_bytes);
+  if (static_cast<double>(bytes) > spool_high_share * limit)
+    spool_behind_.store(true, std::memory_order_relaxed);
+  else if (static_cast<double>(bytes) < spool_low_share * limit)
+    spool_behind_.store(false, std::memory_order_relaxed);
+  spooled_points_.store(spool_.points(), std::memory_order_relaxed);
+  spooled_bytes_now_.store(bytes, std::memory_order_relaxed);
+}
+
+store_lag influx_history_store::lag() const {
+  store_lag l;
+  l.waiting = static_cast<std::uint64_t>(std::max<std::int64_t>(0, memory_points_.load())) +
+              spooled_points_.load(std::memory_order_relaxed);
+  l.behind = behind();
+  if (spool_behind_.load(std::memory_order_relaxed)) {
+    l.reason = fmt::format("the InfluxDB spool holds {} MB of its {} MB",
+                           spooled_bytes_now_.load(std::memory_order_relaxed) >> 20,
+                           settings_.spool_max_bytes >> 20);
+  }
+  std::lock_guard lock(error_mutex_);
+  l.write_error = write_error_;
+  return l;
 }
 
 void influx_history_store::start_query(const std::string& statement,

@@ -15,10 +15,11 @@
 //
 // Failures: 204 is written. A transport error, a timeout, 5xx, 401/403 (fixable by the
 // operator) or 429 put the batch, and everything queued after it, in the spool; the spool is
-// replayed oldest first with backoff (0.5 s doubling to 30 s), and while it is not empty new
-// batches join it. 404 "database not found" creates the database once and retries. Other 4xx
-// are bad points: InfluxDB keeps the valid points of the batch, the store logs its message,
-// counts the rejected points and moves on.
+// replayed oldest first with backoff (0.5 s doubling to 4 s, each wait between half and all of
+// it, at random), so the replay starts within seconds of the database answering again; while
+// it is not empty new batches join it. 404 "database not found" creates the database once and
+// retries. Other 4xx are bad points: InfluxDB keeps the valid points of the batch, the store
+// logs its message, counts the rejected points and moves on.
 #pragma once
 
 #include <atomic>
@@ -29,6 +30,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -46,7 +48,11 @@ class influx_history_store final : public history_store {
   // Opens (and replays first) the spool in `spool_dir` and starts the store's thread. Throws
   // std::runtime_error when the URL is not http://host[:port] or the spool cannot be opened:
   // configuration errors fail fast.
-  influx_history_store(const config::influx_settings& s, std::string spool_dir, core::metrics& m);
+  // `marks`: when the store counts as behind (history_store.hpp): readings in memory against
+  // the marks, or the spool past 90 % of spool_max_bytes (until below 80 %), since beyond its
+  // limit the spool would delete the oldest readings.
+  influx_history_store(const config::influx_settings& s, std::string spool_dir, core::metrics& m,
+                       backpressure marks = {});
   ~influx_history_store() override;  // close()
 
   influx_history_store(const influx_history_store&) = delete;
@@ -59,6 +65,12 @@ class influx_history_store final : public history_store {
 
   // InfluxQL over HTTP on the store's thread; `done` runs there. After close(): an error.
   void query(series_query q, query_handler done) override;
+
+  bool behind() const override {
+    return memory_behind_.load(std::memory_order_relaxed) ||
+           spool_behind_.load(std::memory_order_relaxed);
+  }
+  store_lag lag() const override;
 
   // One InfluxQL count grouped by time(step) and device, like query(). Readings still in
   // memory or in the spool are not counted: InfluxDB answers for what it holds.
@@ -130,6 +142,13 @@ class influx_history_store final : public history_store {
   bool closed_ = false;
   std::atomic<std::int64_t> memory_points_{0};  // points not yet written, rejected or spooled
   std::uint64_t appended_points_ = 0;  // into batches, ever (when_durable's target)
+  const backpressure marks_;
+  std::atomic<bool> memory_behind_{false};  // set by append(), cleared by the store's thread
+  std::atomic<bool> spool_behind_{false};   // the store's thread
+  std::atomic<std::uint64_t> spooled_points_{0};
+  std::atomic<std::uint64_t> spooled_bytes_now_{0};
+  mutable std::mutex error_mutex_;
+  std::string write_error_;  // the last failure while writes fail; guarded by error_mutex_
 
   // The store's thread only.
   std::uint64_t settled_points_ = 0;  // of appended_points_, written, refused or spooled (in order)
@@ -144,6 +163,7 @@ class influx_history_store final : public history_store {
   bool closing_ = false;
   bool finished_ = false;
   std::chrono::milliseconds backoff_delay_;
+  std::minstd_rand rng_;  // the backoff's jitter
 
   std::mutex close_mutex_;  // makes close() safe to call twice, from two threads
   std::thread thread_;

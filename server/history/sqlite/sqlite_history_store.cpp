@@ -4,18 +4,18 @@ namespace campus::history {
 
 std::expected<std::unique_ptr<sqlite_history_store>, std::string> sqlite_history_store::open(
     const std::string& path, core::duration retention, core::metrics& metrics,
-    const core::clock& clock, std::size_t queue_limit) {
+    const core::clock& clock, backpressure marks) {
   metrics.describe("campus_history_points_written_total", "counter",
                    "Readings committed to the history database.");
   metrics.describe("campus_history_queue_depth", "gauge",
                    "Readings waiting to be written to the history database.");
   metrics.describe("campus_history_dropped_total", "counter",
-                   "Readings not stored: the write queue was full or the store closed.");
+                   "Readings not stored: appended after close, or given up at close.");
   metrics.describe("campus_history_write_errors_total", "counter",
                    "Failed history writes (each retried) and failed retention deletes.");
 
   // The writer first: it creates the file and the schema the reader's connection expects.
-  auto writer = sqlite_writer::open(path, retention, metrics, clock, queue_limit);
+  auto writer = sqlite_writer::open(path, retention, metrics, clock, marks);
   if (!writer) return std::unexpected(writer.error());
   auto reader = sqlite_reader::open(path);
   if (!reader) return std::unexpected(reader.error());

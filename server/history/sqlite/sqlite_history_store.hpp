@@ -23,16 +23,19 @@ class sqlite_history_store final : public history_store {
   // Opens (creating) the database file and its folder, switches it to WAL and creates the
   // schema. Errors name the path. `metrics` and `clock` must outlive the store. Readings older
   // than now - `retention` are deleted at open and every hour (never, when not positive).
-  // `queue_limit`: readings waiting to be written, at most (tests make it small).
+  // `marks`: when the store counts as behind (history_store.hpp, backpressure).
   static std::expected<std::unique_ptr<sqlite_history_store>, std::string> open(
       const std::string& path, core::duration retention, core::metrics& metrics,
-      const core::clock& clock, std::size_t queue_limit = sqlite_writer::default_queue_limit);
+      const core::clock& clock, backpressure marks = {});
 
   ~sqlite_history_store() override;  // close()
 
-  // Copies the readings into the writer's bounded queue; see sqlite_writer::default_queue_limit for
-  // what happens when it is full (counted in campus_history_dropped_total, never silent).
+  // Copies the readings into the writer's queue; past the high-water mark behind() turns true
+  // and the caller stops feeding it until the writer has caught up.
   void append(std::span<const core::reading> readings) override;
+
+  bool behind() const override { return writer_->behind(); }
+  store_lag lag() const override { return writer_->lag(); }
 
   // Answered on the reader thread, in order of submission; sees every reading committed
   // before it starts (use flush() to wait for the commit of what was appended).

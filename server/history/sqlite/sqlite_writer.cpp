@@ -54,7 +54,7 @@ constexpr const char* expire_sql =
 
 std::expected<std::unique_ptr<sqlite_writer>, std::string> sqlite_writer::open(
     const std::string& path, core::duration retention, core::metrics& metrics,
-    const core::clock& clock, std::size_t queue_limit) {
+    const core::clock& clock, backpressure marks) {
   const auto folder = std::filesystem::path(path).parent_path();
   if (!folder.empty()) {
     std::error_code ec;
@@ -75,19 +75,19 @@ std::expected<std::unique_ptr<sqlite_writer>, std::string> sqlite_writer::open(
   if (!expire) return std::unexpected(fmt::format("history database {}: {}", path, expire.error()));
   return std::unique_ptr<sqlite_writer>(new sqlite_writer(path, std::move(*db), std::move(*insert),
                                                           std::move(*expire), retention, metrics,
-                                                          clock, queue_limit));
+                                                          clock, marks));
 }
 
 sqlite_writer::sqlite_writer(std::string path, sqlite_connection db, sqlite_statement insert,
                              sqlite_statement expire, core::duration retention,
                              core::metrics& metrics, const core::clock& clock,
-                             std::size_t queue_limit)
+                             backpressure marks)
     : path_(std::move(path)),
       db_(std::move(db)),
       insert_(std::move(insert)),
       expire_(std::move(expire)),
       retention_(retention),
-      queue_limit_(queue_limit),
+      marks_(marks),
       clock_(clock),
       written_(metrics.get("campus_history_points_written_total")),
       depth_(metrics.get("campus_history_queue_depth")),
@@ -106,13 +106,14 @@ void sqlite_writer::push(std::span<const core::reading> readings) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      // The limit covers the batch being written too: it bounds the memory held, not a list.
-      const auto held = queue_.size() + in_flight_;
       const auto before = queue_.size();
-      accepted = std::min(readings.size(), queue_limit_ - std::min(queue_limit_, held));
-      queue_.insert(queue_.end(), readings.begin(), readings.begin() + accepted);
+      accepted = readings.size();
+      queue_.insert(queue_.end(), readings.begin(), readings.end());
       pushed_ += accepted;
-      depth_.set(static_cast<std::int64_t>(queue_.size() + in_flight_));
+      // The marks cover the batch being written too: they bound the memory held.
+      const auto held = queue_.size() + in_flight_;
+      if (held > marks_.high_water) behind_.store(true, std::memory_order_relaxed);
+      depth_.set(static_cast<std::int64_t>(held));
       // The writer waits for a first reading, then for a full group: waking it for every
       // reading in between would cost a futex call (and a thread switch) per reading.
       wake = accepted > 0 && (before == 0 || (before < group_commit_rows &&
@@ -123,12 +124,17 @@ void sqlite_writer::push(std::span<const core::reading> readings) {
   if (const auto rejected = readings.size() - accepted; rejected > 0) {
     dropped_.inc(rejected);
     long suppressed = 0;
-    if (overflow_log_.allow(suppressed)) {
+    if (closed_log_.allow(suppressed)) {
       core::log(core::log_level::warn,
-                "history: {} readings dropped: {} (suppressed {} similar messages)", rejected,
-                stopping() ? "the store is closed" : "the write queue is full", suppressed);
+                "history: {} readings dropped: the store is closed (suppressed {} similar "
+                "messages)", rejected, suppressed);
     }
   }
+}
+
+store_lag sqlite_writer::lag() const {
+  std::lock_guard lock(mutex_);
+  return store_lag{queue_.size() + in_flight_, behind(), {}, write_error_};
 }
 
 void sqlite_writer::flush() {
@@ -223,7 +229,9 @@ void sqlite_writer::run() {
           in_flight_ -= part.size();
           // Waiting = queued + not yet committed, so a producer pacing itself on it (backfill)
           // sees the whole backlog.
-          depth_.set(static_cast<std::int64_t>(queue_.size() + in_flight_));
+          const auto held = queue_.size() + in_flight_;
+          depth_.set(static_cast<std::int64_t>(held));
+          if (held <= marks_.low_water) behind_.store(false, std::memory_order_relaxed);
         }
         progress_.notify_all();
         wake_committed();
@@ -267,9 +275,17 @@ void sqlite_writer::write_with_retry(std::span<const core::reading> batch) {
     auto result = write_batch(batch);
     if (result) {
       written_.inc(batch.size());
+      if (attempt > 1) {
+        std::lock_guard lock(mutex_);
+        write_error_.clear();
+      }
       return;
     }
     errors_.inc();
+    {
+      std::lock_guard lock(mutex_);
+      write_error_ = fmt::format("writing to {} failed: {}", path_, result.error());
+    }
     core::log(core::log_level::error, "history: writing {} readings to {} failed (attempt {}): {}",
               batch.size(), path_, attempt, result.error());
     if (stopping() && attempt >= attempts_at_close) {

@@ -2,6 +2,7 @@
 // readings from a bounded queue, commits them in batches, and deletes readings past retention.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -18,30 +19,32 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "core/reading.hpp"
+#include "history/history_store.hpp"
 #include "history/sqlite/sqlite_connection.hpp"
 
 namespace campus::history {
 
 class sqlite_writer {
  public:
-  // Readings waiting to be written (queued, or in the batch being written), at most. At 50k
-  // readings/s of ingest that is 20 s of data; it fills only if the disk stalls that long.
-  // Beyond it push() drops the new readings, counted in campus_history_dropped_total and
-  // logged at a bounded rate: the ingest loop must never wait for the disk.
-  static constexpr std::size_t default_queue_limit = 1'000'000;
-
   // Opens (creating) the file, prepares the schema and starts the thread. A retention pass
-  // starts at once and then every hour.
+  // starts at once and then every hour. `marks`: when the writer counts as behind (readings
+  // queued or in the batch being written, against the high- and low-water marks).
   static std::expected<std::unique_ptr<sqlite_writer>, std::string> open(
       const std::string& path, core::duration retention, core::metrics& metrics,
-      const core::clock& clock, std::size_t queue_limit = default_queue_limit);
+      const core::clock& clock, backpressure marks = {});
 
   ~sqlite_writer();
   sqlite_writer(const sqlite_writer&) = delete;
   sqlite_writer& operator=(const sqlite_writer&) = delete;
 
-  // Copies the readings into the queue; any thread, never blocks on I/O.
+  // Copies the readings into the queue; any thread, never blocks on I/O. Never drops them
+  // (only after close(), counted in campus_history_dropped_total): the queue is bounded by the
+  // caller, which stops taking readings while behind() (the ingest loop pauses the broker).
   void push(std::span<const core::reading> readings);
+
+  // Above the high-water mark, until below the low-water mark. Any thread, lock-free.
+  bool behind() const { return behind_.load(std::memory_order_relaxed); }
+  store_lag lag() const;
 
   // Blocks until every reading pushed before the call is committed (or given up at close) and
   // no retention pass is under way.
@@ -57,7 +60,7 @@ class sqlite_writer {
  private:
   sqlite_writer(std::string path, sqlite_connection db, sqlite_statement insert,
                 sqlite_statement expire, core::duration retention, core::metrics& metrics,
-                const core::clock& clock, std::size_t queue_limit);
+                const core::clock& clock, backpressure marks);
 
   void run();
   void wake_committed();  // runs the when_committed callbacks now due, outside the lock
@@ -72,14 +75,14 @@ class sqlite_writer {
   sqlite_statement insert_;  // reused for every reading
   sqlite_statement expire_;  // one chunk of the retention delete
   const core::duration retention_;
-  const std::size_t queue_limit_;
+  const backpressure marks_;
   const core::clock& clock_;
 
   core::metrics::counter& written_;
   core::metrics::counter& depth_;
   core::metrics::counter& dropped_;
   core::metrics::counter& errors_;
-  core::log_rate_limiter overflow_log_;
+  core::log_rate_limiter closed_log_;
 
   mutable std::mutex mutex_;          // guards everything below
   std::condition_variable wake_;      // the thread: readings queued, stop asked
@@ -95,6 +98,8 @@ class sqlite_writer {
   std::chrono::steady_clock::time_point next_retention_;
   bool stopping_ = false;
   bool closed_ = false;
+  std::string write_error_;  // the last failure while writes fail
+  std::atomic<bool> behind_{false};  // written under mutex_, read without it
 
   std::thread thread_;  // last: starts once every member above is ready
 };

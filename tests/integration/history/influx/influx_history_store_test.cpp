@@ -115,16 +115,23 @@ TEST(influx_history_store, outage_in_the_middle_loses_nothing_and_keeps_order) {
   ASSERT_TRUE(test::wait_until([&] { return produced >= per_device / 4; }, 60s));
   influx.stop();
   ASSERT_TRUE(test::wait_until([&] { return produced >= per_device / 2; }, 60s));
+  // The outage is reported (what /readyz says), but the spool has room: not behind.
+  ASSERT_TRUE(test::wait_until([&] { return !store.lag().write_error.empty(); }, 60s));
+  EXPECT_NE(store.lag().write_error.find("InfluxDB at"), std::string::npos)
+      << store.lag().write_error;
+  EXPECT_FALSE(store.behind());
   influx.start();
   producer.join();
 
-  // The spool drains by itself once the database is back (backoff is at most 30 s).
+  // The spool drains by itself once the database is back (backoff is at most 4 s).
   ASSERT_TRUE(test::wait_until(
       [&] {
         return metric(m, "campus_history_spooled_bytes") == 0 &&
                metric(m, "campus_history_points_written_total") >= devices * per_device;
       },
       120s));
+  EXPECT_TRUE(store.lag().write_error.empty()) << store.lag().write_error;
+  EXPECT_EQ(store.lag().waiting, 0u);
   store.close();
 
   EXPECT_GT(metric(m, "campus_history_write_errors_total"), 0) << "the outage was not noticed";

@@ -1,7 +1,10 @@
 // Opening, closing, durability, retention and the store's limits.
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <vector>
+
+#include <sqlite3.h>
 
 #include "history/sqlite/sqlite_schema.hpp"
 #include "store_fixture.hpp"
@@ -144,20 +147,52 @@ TEST_F(lifecycle_test, a_folder_in_place_of_the_file_is_an_error_naming_the_path
   EXPECT_NE(store.error().find(path), std::string::npos) << store.error();
 }
 
-TEST_F(lifecycle_test, a_full_queue_drops_the_readings_that_do_not_fit_and_counts_them) {
-  auto store = open_store(std::chrono::hours{24}, 100);
+TEST_F(lifecycle_test, past_the_high_water_mark_it_is_behind_and_keeps_every_reading) {
+  auto store = open_store(std::chrono::hours{24}, backpressure{100, 40});
   ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(store->behind());
   std::vector<core::reading> readings;
   for (int i = 0; i < 250; ++i) {
     readings.push_back(number("gas-1", "lel_pct", i, clock_.now() - std::chrono::seconds{i}));
   }
-  store->append(readings);  // one call: the queue was empty, 100 fit
+  store->append(std::span(readings).first(100));  // at the mark, not past it
+  store->append(std::span(readings).subspan(100));
+  // Behind until the writer has caught up: the caller stops feeding it meanwhile, and nothing
+  // is dropped to make room.
+  const auto lag = store->lag();
+  EXPECT_TRUE(lag.behind || lag.waiting <= 40) << lag.waiting;
   store->flush();
-  EXPECT_EQ(metric_value("campus_history_dropped_total"), 150);
-  EXPECT_EQ(metric_value("campus_history_points_written_total"), 100);
+  EXPECT_FALSE(store->behind());
+  EXPECT_EQ(store->lag().waiting, 0u);
+  EXPECT_EQ(metric_value("campus_history_dropped_total"), 0);
+  EXPECT_EQ(metric_value("campus_history_points_written_total"), 250);
   auto result = run(*store, {"gas-1", "lel_pct", "", clock_.now() - 1h, clock_.now() + 1ms, 1h});
   ASSERT_TRUE(result) << result.error();
-  EXPECT_EQ(total_count(result), 100);
+  EXPECT_EQ(total_count(result), 250);
+}
+
+TEST_F(lifecycle_test, a_write_error_is_reported_until_a_write_succeeds) {
+  auto store = open_store(std::chrono::hours{24}, backpressure{100, 40});
+  ASSERT_NE(store, nullptr);
+  // Another connection holds the write lock: the writer's BEGIN IMMEDIATE fails (busy).
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::vector<core::reading> readings;
+  for (int i = 0; i < 150; ++i) readings.push_back(number("gas-1", "lel_pct", i, clock_.now()));
+  store->append(readings);
+  EXPECT_TRUE(store->behind());
+  // The writer retries; its first failure shows in lag() (waited for, not timed: CTest's
+  // timeout catches a writer that never reports).
+  while (store->lag().write_error.empty()) std::this_thread::sleep_for(10ms);
+  EXPECT_NE(store->lag().write_error.find(db_path()), std::string::npos)
+      << store->lag().write_error;
+  ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  store->flush();
+  EXPECT_TRUE(store->lag().write_error.empty());
+  EXPECT_FALSE(store->behind());
+  EXPECT_EQ(metric_value("campus_history_points_written_total"), 150);
 }
 
 TEST_F(lifecycle_test, after_close_appends_are_dropped_and_queries_refused) {

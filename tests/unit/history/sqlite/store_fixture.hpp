@@ -23,8 +23,8 @@ class store_fixture : public ::testing::Test {
 
   std::unique_ptr<sqlite_history_store> open_store(
       core::duration retention = std::chrono::hours{24 * 400},
-      std::size_t queue_limit = sqlite_writer::default_queue_limit) {
-    auto store = sqlite_history_store::open(db_path(), retention, metrics_, clock_, queue_limit);
+      backpressure marks = {}) {
+    auto store = sqlite_history_store::open(db_path(), retention, metrics_, clock_, marks);
     if (!store) {
       ADD_FAILURE() << store.error();
       return nullptr;
