@@ -42,6 +42,7 @@ constexpr auto backoff_max = std::chrono::milliseconds{2'000};
 constexpr auto misc_period = 1s;     // keepalive PINGs and the lost-wakeup safety net
 constexpr auto linger_period = 2s;   // how long stop() waits for the broker to close
 constexpr int pump_budget = 64;      // socket operations per handler before yielding the strand
+constexpr int paused_read_budget = 32;  // packets read per keepalive read while paused
 
 void init_library_once() {
   static std::once_flag once;
@@ -336,9 +337,12 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
     for (int i = 0; i < pump_budget; ++i) {
       if (watched_fd_ < 0) return;
       bool want_write = mosquitto_want_write(mosq_);
-      short r = more_to_read && !want_write
+      const bool may_read = reading_allowed();
+      const short read_events = may_read ? short(POLLIN) : short(0);
+      short r = more_to_read && !want_write && may_read
                     ? short(POLLIN)
-                    : ready_now(watched_fd_, POLLIN | (want_write ? POLLOUT : 0));
+                    : ready_now(watched_fd_, read_events | (want_write ? POLLOUT : 0));
+      if (!may_read) r &= ~short(POLLIN | POLLHUP | POLLERR);  // seen at the next read
       int rc;
       if (r & (POLLIN | POLLHUP | POLLERR)) {
         errno = 0;
@@ -376,9 +380,16 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
     });
   }
 
+  // Paused reading applies to a live session only: a connection's CONNACK and SUBACK are
+  // always read (and with them, at most the broker's in-flight window of messages).
+  bool reading_allowed() const {
+    return !read_paused_.load(std::memory_order_relaxed) || phase_ != phase::connected;
+  }
+
   void arm_waits() {
     bool want_write = mosquitto_want_write(mosq_);
-    if (!read_waiting_) {
+    const bool may_read = reading_allowed();
+    if (may_read && !read_waiting_) {
       read_waiting_ = true;
       watch_.async_wait(asio::posix::stream_descriptor::wait_read, wake(&state::read_waiting_));
     }
@@ -388,7 +399,10 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
     }
     // An edge that came after pump()'s last poll but before the waits were queued may have
     // been consumed by another thread's epoll_wait; look once more now that they are queued.
-    if (ready_now(watched_fd_, POLLIN | (want_write ? POLLOUT : 0))) {
+    short now = ready_now(watched_fd_, (may_read ? POLLIN : 0) | (want_write ? POLLOUT : 0));
+    // Paused: a hang-up is left for the next keepalive read, or this would spin.
+    if (!may_read) now &= ~short(POLLHUP | POLLERR);
+    if (now) {
       asio::post(strand_, [self = shared_from_this(), gen = socket_gen_] {
         if (gen == self->socket_gen_) self->pump();
       });
@@ -405,10 +419,44 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
           if (self->watched_fd_ >= 0) {
             int rc = mosquitto_loop_misc(self->mosq_);
             if (rc != MOSQ_ERR_SUCCESS) self->last_error_ = describe(rc);
-            if (self->settle()) self->pump();
+            if (self->settle() && self->keepalive_read_due()) self->keepalive_read();
+            if (self->watched_fd_ >= 0) self->pump();
           }
           if (self->phase_ != phase::stopped) self->arm_misc_timer();
         }));
+  }
+
+  // --- Paused reading ------------------------------------------------------------------------
+
+  void on_pause_changed() {
+    if (!reading_allowed()) {
+      paused_since_ = std::chrono::steady_clock::now();
+      last_paused_read_ = paused_since_;
+      return;
+    }
+    // Data that arrived while paused raised its edge long ago: look now.
+    if (watched_fd_ >= 0) pump();
+  }
+
+  bool keepalive_read_due() const {
+    if (reading_allowed() || watched_fd_ < 0) return false;
+    const auto half = std::chrono::seconds(std::max(1, settings_.keepalive_s / 2));
+    return std::chrono::steady_clock::now() - last_paused_read_ >= half;
+  }
+
+  // Reads what the broker answered to our keepalive, while paused: packets until the first one
+  // that is not a message (a PINGRESP, a SUBACK), or the socket is empty, or the budget is spent.
+  void keepalive_read() {
+    last_paused_read_ = std::chrono::steady_clock::now();
+    for (int i = 0; i < paused_read_budget; ++i) {
+      if (watched_fd_ < 0 || !(ready_now(watched_fd_, POLLIN) & (POLLIN | POLLHUP | POLLERR)))
+        return;
+      const auto messages_before = messages_seen_;
+      int rc = mosquitto_loop_read(mosq_, 1);
+      if (rc != MOSQ_ERR_SUCCESS) last_error_ = describe(rc);
+      if (!settle()) return;
+      if (messages_seen_ == messages_before) return;
+    }
   }
 
   static std::string describe(int rc) {
@@ -464,6 +512,7 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
   static void on_message_cb(mosquitto*, void* obj, const mosquitto_message* m) {
     auto* s = static_cast<state*>(obj);
     s->messages_.inc();
+    ++s->messages_seen_;
     std::string_view topic = m->topic ? m->topic : "";
     std::string_view payload(static_cast<const char*>(m->payload),
                              m->payload ? static_cast<std::size_t>(m->payloadlen) : 0);
@@ -505,6 +554,10 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
   std::atomic<bool> connected_{false};
   core::readiness* readiness_ = nullptr;              // set before start(); may stay null
   std::chrono::system_clock::time_point down_since_;  // start, or the last connection lost
+  std::atomic<bool> read_paused_{false};
+  std::uint64_t messages_seen_ = 0;  // on_message_cb calls, to tell messages from other packets
+  std::chrono::steady_clock::time_point paused_since_;
+  std::chrono::steady_clock::time_point last_paused_read_;
 };
 
 mqtt_client::mqtt_client(asio::io_context& io, config::mqtt_settings settings,
@@ -529,5 +582,19 @@ bool mqtt_client::connected() const { return state_->connected_.load(); }
 
 // Before start(): nothing runs on the strand yet, so the state is set directly.
 void mqtt_client::set_readiness(core::readiness* readiness) { state_->set_readiness(readiness); }
+
+// The flag takes effect at the pump's next read, even when called from the message handler in
+// the middle of a burst; the strand then arms (or stops arming) the read wait.
+void mqtt_client::pause_reading() {
+  if (state_->read_paused_.exchange(true)) return;
+  asio::post(state_->strand_, [s = state_] { s->on_pause_changed(); });
+}
+
+void mqtt_client::resume_reading() {
+  if (!state_->read_paused_.exchange(false)) return;
+  asio::post(state_->strand_, [s = state_] { s->on_pause_changed(); });
+}
+
+bool mqtt_client::reading_paused() const { return state_->read_paused_.load(); }
 
 }  // namespace campus::mqtt

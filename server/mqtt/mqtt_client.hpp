@@ -91,6 +91,18 @@ class mqtt_client {
   // True from the broker's CONNACK until the connection closes. Any thread.
   bool connected() const;
 
+  // Backpressure (any thread; idempotent). pause_reading() stops taking messages from the
+  // socket before the next read: the broker keeps them for our persistent session, and since
+  // with QoS 1 it has at most its in-flight window (max_inflight_messages, 20 by default) sent
+  // and not acknowledged, at most that many wait in the socket. Writes go on (PUBACKs, PINGREQ),
+  // and every half keepalive a few packets are read (at most 32, stopping at the first that is
+  // not a message: the PINGRESP) so that neither side's keepalive ends the connection.
+  // resume_reading() reads again at once. A connection made while paused still reads its
+  // CONNACK and SUBACK, then pauses.
+  void pause_reading();
+  void resume_reading();
+  bool reading_paused() const;
+
  private:
   struct state;  // mqtt_client.cpp; shared with the strand's pending handlers
   std::shared_ptr<state> state_;
