@@ -52,8 +52,14 @@ application::application(config::district d, notify::duty::duty_result duty,
       io_, district_.mqtt,
       [this](std::string_view topic, std::string_view payload) {
         pipeline_.on_message(topic, payload);
+        if (throttle_) throttle_->after_message();
       },
       metrics_);
+  // History behind: the broker keeps the backlog (docs/reliability.md, "Overload").
+  if (history_) {
+    throttle_ = std::make_unique<ingest_throttle>(io_, *history_, *mqtt_, readiness_, metrics_,
+                                                  district_.history.queue_high_water);
+  }
 }
 
 application::~application() {
@@ -180,6 +186,7 @@ int application::run() {
   // Not ready until the first CONNACK: an alarm cannot reach a server the broker cannot reach.
   mqtt_->set_readiness(&readiness_);
   mqtt_->start();
+  throttle_->start();
   schedule_tick();
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
@@ -187,6 +194,7 @@ int application::run() {
     tick_.cancel();
     desk_->stop();
     mqtt_->stop();
+    throttle_->stop();
     http_.stop();
     // Let the disconnect and the closing handshakes go out, then stop the loop.
     auto grace = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(200));

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "app/history_feed.hpp"
+#include "app/ingest_throttle.hpp"
 #include "bureau/district_figures.hpp"
 #include "config/district.hpp"
 #include "core/clock.hpp"
@@ -75,6 +76,7 @@ class application {
   ingest::pipeline pipeline_;
   net::server http_;
   std::unique_ptr<mqtt::mqtt_client> mqtt_;
+  std::unique_ptr<ingest_throttle> throttle_;  // null without history (then run() refuses)
   // Declared after io_ so they go first: a ledger or gateway answer may still be posted to the
   // io_context while they stop. The gateway goes before the desk (its answers use the desk's
   // outbox), the desk before the ledger.
