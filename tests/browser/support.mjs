@@ -50,8 +50,8 @@ export function start(name, file, args, dir) {
 }
 
 // Polls `probe` until it returns true; fails naming `what` (and the process that died, if one did).
-export async function until(what, probe, procs = []) {
-  const deadline = Date.now() + patience_ms;
+export async function until(what, probe, procs = [], patience = patience_ms) {
+  const deadline = Date.now() + patience;
   let last_error = null;
   for (;;) {
     for (const p of procs) {
@@ -81,7 +81,7 @@ export async function publish(port, topic, payload) {
 
 // Publishes until the page shows what `shown` looks for: the server's subscription may not be
 // in place yet when /healthz first answers, and a QoS 1 message sent before it is not kept.
-export async function publish_until(port, topic, payload, what, shown, procs) {
+export async function publish_until(port, topic, payload, what, shown, procs, patience = patience_ms) {
   let last = 0;
   await until(what, async () => {
     if (Date.now() - last > 2000) {
@@ -89,7 +89,7 @@ export async function publish_until(port, topic, payload, what, shown, procs) {
       await publish(port, topic, payload);
     }
     return shown();
-  }, procs);
+  }, procs, patience);
 }
 
 // A broker on a free loopback port, configured in `dir`.
