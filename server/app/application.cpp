@@ -51,7 +51,10 @@ application::application(config::district d, notify::duty::duty_result duty,
   mqtt_ = std::make_unique<mqtt::mqtt_client>(
       io_, district_.mqtt,
       [this](std::string_view topic, std::string_view payload) {
-        pipeline_.on_message(topic, payload);
+        // Journaled before it is handled: libmosquitto has already sent its PUBACK.
+        const auto now = clock_.now();
+        if (journal_) journal_->append(topic, payload, now);
+        pipeline_.on_message(topic, payload, now);
         if (throttle_) throttle_->after_message();
       },
       metrics_);
@@ -139,11 +142,43 @@ void application::open_notices(incident::sms_outbox* outbox, notify::sms::sms_la
   core::log(core::log_level::info, "bureau notices in {}", path);
 }
 
+void application::open_journal() {
+  if (!district_.ingest.journal) {
+    core::log(core::log_level::warn, "ingest.journal is false: a crash of the server loses the "
+                                     "messages it had acknowledged and not yet stored");
+    return;
+  }
+  journal::message_journal::options o;
+  o.dir = std::filesystem::path(district_.data_dir) / "journal";
+  auto opened = journal::message_journal::open(o, metrics_, &readiness_);
+  if (!opened) {
+    core::log(core::log_level::error, "no crash journal: {}", opened.error());
+    readiness_.report("journal", opened.error() + "; messages are handled, but a crash would "
+                                                  "lose those acknowledged to the broker");
+    return;
+  }
+  journal_ = std::move(*opened);
+  journal_->add_barrier([h = history_.get()](std::function<void()> done) {
+    h->when_durable(std::move(done));
+  });
+  journal_->add_barrier([d = desk_.get()](std::function<void()> done) {
+    d->when_recorded(std::move(done));
+  });
+  // Still before the loop runs: the desk restored the open entries (and the engine their
+  // conditions), so a replayed reading over a threshold raises nothing twice; history keeps
+  // one row of a reading it had stored.
+  journal_->replay([this](const journal::journaled_message& m) {
+    pipeline_.on_message(m.topic, m.payload, m.arrived);
+  });
+}
+
 void application::schedule_tick() {
   tick_.expires_after(std::chrono::seconds(1));
   tick_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     pipeline_.on_tick();
+    // Between two messages (the loop has one thread): a segment due is sealed here.
+    if (journal_) journal_->seal_if_due();
     schedule_tick();
   });
 }
@@ -183,6 +218,7 @@ int application::run() {
   // What start-up built and dropped on the way (copies, the sites' and rules' scratch) goes
   // back to the system: glibc releases free pages inside the heap too, not only at its top.
   ::malloc_trim(0);
+  open_journal();
   // Not ready until the first CONNACK: an alarm cannot reach a server the broker cannot reach.
   mqtt_->set_readiness(&readiness_);
   mqtt_->start();
@@ -211,6 +247,9 @@ int application::run() {
   auth_->stop();
   // Write (or spool) what history still holds in memory.
   history_->close();
+  // Its last fdatasync; the segments stay and are replayed at the next start (what was stored
+  // already is stored once).
+  if (journal_) journal_->close();
   core::log(core::log_level::info, "stopped");
   return 0;
 }

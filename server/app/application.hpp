@@ -20,6 +20,7 @@
 #include "auth/authenticator.hpp"
 #include "history/history_store.hpp"
 #include "incident/incident_desk.hpp"
+#include "journal/message_journal.hpp"
 #include "ingest/live_state.hpp"
 #include "ingest/pipeline.hpp"
 #include "mqtt/mqtt_client.hpp"
@@ -54,6 +55,10 @@ class application {
   // needed for alerts: when the file cannot be opened, this is logged and /api/notices
   // answers 503.
   void open_notices(incident::sms_outbox* outbox, notify::sms::sms_language language);
+  // Opens the crash journal in <data_dir>/journal, replays what it holds through the pipeline
+  // and sets its barriers (history, the desk); after the desk has restored, before MQTT starts.
+  // A journal that cannot be opened is reported (readiness part "journal"), not fatal.
+  void open_journal();
 
   config::district district_;
   // The duty and sms sections, read by main with the rest of the file, before anything sized
@@ -69,6 +74,9 @@ class application {
   std::string auth_error_;
   std::string history_error_;
   std::unique_ptr<history_feed> history_feed_;
+  // Each MQTT message is written here before the pipeline sees it (journal/message_journal.hpp);
+  // null when it could not be opened. Its barriers' callbacks hold only its own shared state.
+  std::unique_ptr<journal::message_journal> journal_;
   std::unique_ptr<notify::duty::roster> roster_;    // null when the file has no duty section
   boost::asio::io_context io_{1};
   ingest::live_state state_;

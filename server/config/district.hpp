@@ -91,6 +91,9 @@ struct ingest_settings {
   std::size_t max_payload_bytes = 64 * 1024;
   core::duration max_past{std::chrono::hours{24 * 7}};      // older `ts` is refused
   core::duration max_future{std::chrono::minutes{5}};       // newer `ts` is refused
+  // Each message written to <data_dir>/journal before it is handled, so that a kill of the
+  // server loses none the broker was told we have (docs/reliability.md). On unless false.
+  bool journal = true;
 };
 
 // InfluxDB 1.x (or anything that accepts its /write endpoint, such as VictoriaMetrics).

@@ -286,7 +286,7 @@ class district_parser {
 
   void parse_ingest(const YAML::Node& n, ingest_settings& g) {
     if (!section(n, "ingest")) return;
-    r_.check_keys(n, "ingest", {"max_payload_bytes", "max_past", "max_future"});
+    r_.check_keys(n, "ingest", {"max_payload_bytes", "max_past", "max_future", "journal"});
     if (auto v = r_.integer(n, "max_payload_bytes", "ingest", false)) {
       if (*v < 64 || *v > 16 * 1024 * 1024)
         r_.error(n["max_payload_bytes"], "ingest.max_payload_bytes",
@@ -296,6 +296,7 @@ class district_parser {
     }
     if (auto v = r_.duration(n, "max_past", "ingest", false)) g.max_past = *v;
     if (auto v = r_.duration(n, "max_future", "ingest", false)) g.max_future = *v;
+    if (auto v = r_.boolean(n, "journal", "ingest", false)) g.journal = *v;
   }
 
   void parse_history(const YAML::Node& n, history_settings& h) {

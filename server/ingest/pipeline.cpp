@@ -142,8 +142,13 @@ std::optional<core::reading> pipeline::parse_status(const device_entry& d,
 }
 
 void pipeline::on_message(std::string_view topic, std::string_view payload) {
+  on_message(topic, payload, clock_.now());
+}
+
+void pipeline::on_message(std::string_view topic, std::string_view payload,
+                          core::time_point arrived) {
   messages_in_.inc();
-  const core::time_point now = clock_.now();
+  const core::time_point now = arrived;
   if (payload.size() > district_.ingest.max_payload_bytes) {
     return reject("oversized", topic,
                   fmt::format("{} bytes, limit {}", payload.size(),

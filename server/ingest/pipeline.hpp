@@ -48,6 +48,11 @@ class pipeline {
   void add_sink(event_sink& sink) { sinks_.push_back(&sink); }
 
   void on_message(std::string_view topic, std::string_view payload);
+  // The same, as if it arrived at `arrived` (the clock's now for a live message): a payload
+  // without a ts is stamped with it, and the accepted ts range is counted from it. The crash
+  // journal's replay at start passes the first arrival, so a replayed message makes the same
+  // readings as the first time.
+  void on_message(std::string_view topic, std::string_view payload, core::time_point arrived);
 
   // Lets time-driven rules (absence, `for`, windows) act. Call about once a second.
   void on_tick();
