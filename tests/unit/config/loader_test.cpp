@@ -185,6 +185,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "must be sqlite or influxdb"},
         bad_case{"influx_url", with("history:\n  influxdb: {url: \"https://db:8086\"}\n"), 10,
                  "history.influxdb.url", "must be http://HOST:PORT"},
+        bad_case{"history_high_water", with("history: {queue_high_water: 10}\n"), 9,
+                 "history.queue_high_water", "must be 100..100000000 readings, got 10"},
+        bad_case{"history_low_water",
+                 with("history: {queue_high_water: 1000, queue_low_water: 1000}\n"), 9,
+                 "history.queue_low_water", "must be 0..queue_high_water - 1 (999), got 1000"},
         bad_case{"yaml_syntax", "district: {id: d, name: n}\nsites: [\n  - x: [1,\n", 3, "",
                  "YAML syntax"}),
     [](const testing::TestParamInfo<bad_case>& info) { return std::string(info.param.name); });
@@ -219,6 +224,20 @@ TEST(config_loader, history_defaults_live_in_the_data_dir) {
   EXPECT_TRUE(d->history_db_path().ends_with("var/history.db")) << d->history_db_path();
   d->data_dir = "/srv/campus";
   EXPECT_EQ(d->history_db_path(), "/srv/campus/history.db");
+}
+
+TEST(config_loader, history_marks_default_and_the_low_one_follows_the_high_one) {
+  auto d = load_string(with(""), "m.yaml");
+  ASSERT_TRUE(d) << d.error().front().to_string();
+  EXPECT_EQ(d->history.queue_high_water, 100'000u);
+  EXPECT_EQ(d->history.queue_low_water, 50'000u);
+  d = load_string(with("history: {queue_high_water: 3000}\n"), "m.yaml");
+  ASSERT_TRUE(d) << d.error().front().to_string();
+  EXPECT_EQ(d->history.queue_high_water, 3'000u);
+  EXPECT_EQ(d->history.queue_low_water, 1'500u);
+  d = load_string(with("history: {queue_high_water: 3000, queue_low_water: 0}\n"), "m.yaml");
+  ASSERT_TRUE(d) << d.error().front().to_string();
+  EXPECT_EQ(d->history.queue_low_water, 0u);
 }
 
 TEST(config_loader, reports_every_error_not_just_the_first) {
