@@ -206,9 +206,12 @@ void rule_parser::parse_levels(const YAML::Node& n, const std::string& path,
     }
     switch (out.op) {
       case rules::comparison::above:
-      case rules::comparison::below:
-        lv.threshold = r_.number(l, "threshold", p, true).value_or(0);
+      case rules::comparison::below: {
+        const auto threshold = r_.number(l, "threshold", p, true);
+        lv.threshold = threshold.value_or(0);
         lv.clear = r_.number(l, "clear", p, false);
+        // Without a threshold read (missing, misspelt, not a number) there is nothing to compare.
+        if (!threshold) break;
         if (lv.clear && out.op == rules::comparison::above && *lv.clear > lv.threshold)
           r_.error(l["clear"], p + ".clear",
                    "must not be above the threshold for op above (hysteresis clears lower)");
@@ -216,6 +219,7 @@ void rule_parser::parse_levels(const YAML::Node& n, const std::string& path,
           r_.error(l["clear"], p + ".clear",
                    "must not be below the threshold for op below (hysteresis clears higher)");
         break;
+      }
       case rules::comparison::equal:
         lv.state = r_.string(l, "state", p, false);
         if (!lv.state) {

@@ -84,6 +84,43 @@ TEST(check_config, every_error_is_named_with_its_line_and_serve_refuses_the_file
       << duty.output;
 }
 
+// A key written twice is refused with both lines named (yaml-cpp alone keeps the first and the
+// second is ignored without a word); a misspelt key is one error saying what was meant.
+TEST(check_config, a_repeated_key_names_both_lines_and_a_misspelt_one_what_was_meant) {
+  temp_dir dir;
+  std::string yaml = replace_once(sample(), "  client_id: campus-shield\n",
+                                  "  client_id: campus-shield\n  port: 1884\n");
+  yaml = replace_once(yaml, "{severity: red, threshold: 25, clear: 20}",
+                      "{severity: red, thresold: 25, clear: 20}");
+  auto line_of = [&](const std::string& text) {  // of its first occurrence
+    const auto at = static_cast<std::ptrdiff_t>(yaml.find(text));
+    return 1 + std::count(yaml.begin(), yaml.begin() + at, '\n');
+  };
+  const auto first_port = line_of("  port: ");
+  const auto second_port = line_of("  port: 1884");
+  const auto typo = line_of("thresold");
+  const auto file = dir.path() / "repeated.yaml";
+  std::ofstream(file) << yaml;
+
+  const std::string duplicate = file.string() + ":" + std::to_string(second_port) +
+                                ": mqtt.port: duplicate key `port` at line " +
+                                std::to_string(second_port) + " (first at line " +
+                                std::to_string(first_port) + ")";
+  const std::string misspelt = file.string() + ":" + std::to_string(typo) +
+                               ": rules[0].levels[1].thresold: unknown setting: did you mean "
+                               "`threshold`?";
+  auto check = run(dir, {"check-config", file.string()});
+  EXPECT_EQ(check.code, 2);
+  EXPECT_NE(check.output.find(duplicate), std::string::npos) << check.output;
+  EXPECT_NE(check.output.find(misspelt), std::string::npos) << check.output;
+  EXPECT_NE(check.output.find("2 errors in the configuration"), std::string::npos)
+      << "one error each, no follow-up:\n" << check.output;
+
+  auto serve = run(dir, {"serve", "--config", file.string(), "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(serve.code, 2) << serve.output;
+  EXPECT_NE(serve.output.find(duplicate), std::string::npos) << serve.output;
+}
+
 TEST(check_config, a_bad_sms_section_is_named_with_its_line_and_serve_refuses_it) {
   temp_dir dir;
   const std::string yaml =

@@ -108,10 +108,10 @@ TEST(duplicate_keys, an_aliased_mapping_is_reported_once) {
 TEST(misspelt_keys, thresold_gets_one_error_saying_threshold) {
   auto d = load_string(with("rules:\n  - id: r\n    name: n\n    kind: threshold\n"
                             "    metric: lel_pct\n    op: above\n    levels:\n"
-                            "      - severity: red\n        thresold: 25\n"),
+                            "      - severity: red\n        thresold: 25\n        clear: 20\n"),
                        "d.yaml");
   ASSERT_FALSE(d);
-  ASSERT_EQ(d.error().size(), 1u) << all(d.error());
+  ASSERT_EQ(d.error().size(), 1u) << all(d.error());  // nor is the clear held against 0
   EXPECT_EQ(d.error().front().to_string(),
             "d.yaml:17: rules[0].levels[0].thresold: unknown setting: did you mean `threshold`?");
 }
