@@ -1,7 +1,8 @@
 // Alert handling through the real campus-shield process: a real Mosquitto, the sample district
 // (its duty roster, escalation policy and the log SMS gateway), a WebSocket client and the
 // HTTP API. The red escalation's second step is shortened from 5 minutes to 2 seconds in the
-// test's copy of the configuration so that "nobody acknowledged" can happen in real time.
+// test's copy of the configuration so that "nobody acknowledged" can happen in real time, and
+// the gas rule's clear_after from 30 to 2 seconds.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -11,6 +12,7 @@
 
 #include "campus_server.hpp"
 #include "support/mosquitto_broker.hpp"
+#include "support/sample_district.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_publisher.hpp"
 #include "support/wait_until.hpp"
@@ -25,23 +27,11 @@ namespace json = boost::json;
 constexpr const char* gas_topic = "campus/xh-primary/kitchen/xh-kitchen-gas-1/telemetry";
 
 std::filesystem::path write_config(const temp_dir& dir) {
-  std::ifstream in(std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string yaml = text.str();
-  const std::string from = "- {after: 5m, roles: [principal], channels: [sms]}";
-  auto at = yaml.find(from);
-  if (at == std::string::npos) throw std::runtime_error("sample config has no red 5m step");
-  yaml.replace(at, from.size(), "- {after: 2s, roles: [principal], channels: [sms]}");
-  // The copy lives in the temp dir: keep the dashboards where the sample's are.
-  const std::string dashboards = "dashboards: ../dashboards";
-  at = yaml.find(dashboards);
-  if (at == std::string::npos) throw std::runtime_error("sample config has no dashboards key");
-  yaml.replace(at, dashboards.size(),
-               "dashboards: " + std::string(CAMPUS_SOURCE_DIR) + "/dashboards");
-  auto path = dir.path() / "district.yaml";
-  std::ofstream(path) << yaml;
-  return path;
+  return write_sample_district(
+      dir, {{"- {after: 5m, roles: [principal], channels: [sms]}",
+             "- {after: 2s, roles: [principal], channels: [sms]}"},
+            // The gas rule is the first to set clear_after.
+            {"clear_after: 30s", "clear_after: 2s"}});
 }
 
 class alert_handling : public testing::Test {
@@ -92,18 +82,11 @@ class alert_handling : public testing::Test {
     return out;
   }
 
-  // Phones in the SMS log (third tab-separated field), masked.
+  // Phones in the SMS log, masked.
   std::vector<std::string> texted() {
-    std::vector<std::string> out;
-    for (const auto& line : sms_lines()) {
-      std::istringstream fields(line);
-      std::string at, id, to;
-      std::getline(fields, at, '\t');
-      std::getline(fields, id, '\t');
-      std::getline(fields, to, '\t');
-      out.push_back(mask(to));
-    }
-    return out;
+    auto phones = phones_in_sms_log(server_->data_dir() / "sms.log");
+    for (auto& p : phones) p = mask(p);
+    return phones;
   }
 
   json::object post(const std::string& target, const std::string& body, int expect,
