@@ -474,12 +474,14 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
       return;
     }
     if (s->phase_ == phase::stopping) return;  // stop() won the race; the socket is going away
+    // Ready before the gauge says connected: whoever saw campus_mqtt_connected 1 finds /readyz
+    // without the broker's problem.
+    if (s->readiness_) s->readiness_->clear("broker");
     s->connected_ = true;
     s->connected_gauge_.set(1);
     s->phase_ = phase::connected;
     s->backoff_ = backoff_first;
     s->failure_logged_ = false;
-    if (s->readiness_) s->readiness_->clear("broker");
     log(log_level::info, "mqtt: connected to {}:{}{} as {}{} (session present: {})",
         s->settings_.host, s->settings_.port, s->settings_.tls.enabled() ? " over TLS" : "",
         s->settings_.client_id,
