@@ -1,24 +1,29 @@
 // kill -9 of the server under load (docs/reliability.md, "Crash (kill -9)"): a real Mosquitto
-// and campus-shield with SQLite history; a publisher sends QoS 1 readings at about 400 msg/s,
+// and campus-shield with SQLite history (and again with a real InfluxDB); a publisher sends QoS 1 readings at about 400 msg/s,
 // each acknowledged by the broker, and a red gas alarm in the middle; the server is killed
 // (SIGKILL) mid-stream, the stream goes on into the broker's queue for the server's persistent
 // session, the server is started again on the same data directory and drains it. Then every
-// reading the broker acknowledged must be a row in history.db — at most one lost, the message
+// reading the broker acknowledged must be stored (a row in history.db, a point in InfluxDB) —
+// at most one lost, the message
 // the server was handling at the instant of the kill — and the alarm must have its one ledger
 // entry. Without the crash journal the readings in the history writer's queue and the alert
 // on its way to the ledger would be lost: libmosquitto acknowledges before it hands a message
 // over (server/journal/message_journal.hpp).
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <signal.h>
 
 #include <atomic>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "campus_server.hpp"
 #include "history/sqlite/sqlite_connection.hpp"
+#include "support/influxdb_server.hpp"
 #include "support/mosquitto_broker.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_publisher.hpp"
@@ -38,13 +43,20 @@ constexpr int per_tick = 8;         // published together every 20 ms: 400 msg/s
 constexpr int alarm_at = 1'000;     // the alarm goes out after this many readings …
 constexpr int kill_at = 1'040;      // … and the server is killed 0.1 s later
 
-// The sample district with SQLite history.
-std::filesystem::path write_config(const temp_dir& dir) {
+// The sample district, its history section replaced when `history_yaml` is given.
+std::filesystem::path write_config(const temp_dir& dir, const std::string& history_yaml = {}) {
   std::ifstream in(std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml");
   std::stringstream text;
   text << in.rdbuf();
+  std::string yaml = text.str();
+  if (!history_yaml.empty()) {
+    const std::string from = "history:\n  backend: sqlite\n  sqlite:\n    retention: 400d\n";
+    auto at = yaml.find(from);
+    if (at == std::string::npos) throw std::runtime_error("sample config has no history block");
+    yaml.replace(at, from.size(), history_yaml);
+  }
   auto path = dir.path() / "district.yaml";
-  std::ofstream(path) << text.str();
+  std::ofstream(path) << yaml;
   return path;
 }
 
@@ -64,14 +76,14 @@ std::int64_t count(const std::filesystem::path& db, const std::string& sql) {
   return n ? std::stoll(*n) : -1;
 }
 
-TEST(kill_under_load, every_reading_the_broker_acknowledged_is_stored_and_the_alarm_recorded) {
-  temp_dir dir;
-  mosquitto_broker broker;
-  const auto config = write_config(dir);
+// The whole case; `stored_readings` counts the reading device's readings in the store (-1:
+// cannot be read now).
+void kill_and_restart_under_load(const temp_dir& dir, const std::filesystem::path& config,
+                                 mosquitto_broker& broker,
+                                 const std::function<std::int64_t()>& stored_readings) {
   auto server = std::make_unique<campus_server>(config, broker.port(), dir.path());
   ASSERT_TRUE(server->wait_until_connected()) << server->process().log_tail();
   const auto data = server->data_dir();
-  const auto history_db = data / "history.db";
   const auto ledger_db = data / "ledger.db";
 
   // Distinct ts per reading (1 ms apart, a minute back); values under every threshold.
@@ -92,28 +104,24 @@ TEST(kill_under_load, every_reading_the_broker_acknowledged_is_stored_and_the_al
   // session while the server is down.
   ASSERT_TRUE(pub.wait_all_acked(60s));
   ASSERT_TRUE(server->process().wait_exit(10s).has_value());
-  const auto before_restart =
-      count(history_db, std::string("SELECT count(*) FROM readings WHERE device = '") +
-                            reading_device + "'");
+  const auto before_restart = stored_readings();
   std::cout << "killed after " << killed_after << " of " << readings << " readings; "
-            << before_restart << " rows in history.db at the kill\n";
+            << before_restart << " stored at the kill\n";
   server.reset();
 
   server = std::make_unique<campus_server>(config, broker.port(), dir.path());
   ASSERT_TRUE(server->wait_until_connected()) << server->process().log_tail();
-  const std::string rows =
-      std::string("SELECT count(*) FROM readings WHERE device = '") + reading_device + "'";
   // Drained: every reading stored, or (the one in hand lost) no more coming.
   std::int64_t stored = -1;
   wait_until(
       [&] {
-        stored = count(history_db, rows);
+        stored = stored_readings();
         return stored >= readings;
       },
       30s, 100ms);
   if (stored < readings) {
     std::this_thread::sleep_for(2s);  // the last commits after the broker's queue ran dry
-    stored = count(history_db, rows);
+    stored = stored_readings();
   }
   const std::int64_t alarms = count(
       ledger_db, std::string("SELECT count(*) FROM entries WHERE device = '") + alarm_device +
@@ -125,6 +133,40 @@ TEST(kill_under_load, every_reading_the_broker_acknowledged_is_stored_and_the_al
   EXPECT_LE(stored, readings) << "a reading stored twice";
   EXPECT_EQ(alarms, 1) << "the red gas alarm has no ledger entry (0) or two (2)";
   EXPECT_EQ(server->stop(30s), 0);
+}
+
+TEST(kill_under_load, sqlite_every_reading_the_broker_acknowledged_is_stored_and_the_alarm_recorded) {
+  temp_dir dir;
+  mosquitto_broker broker;
+  const auto history_db = dir.path() / "data" / "history.db";
+  kill_and_restart_under_load(dir, write_config(dir), broker, [&] {
+    return count(history_db, std::string("SELECT count(*) FROM readings WHERE device = '") +
+                                 reading_device + "'");
+  });
+}
+
+// InfluxDB with the shipped batching (5,000 points or 1 s): the batch in memory at the kill
+// is what the journal brings back; InfluxDB keeps one point per series and timestamp.
+TEST(kill_under_load, influxdb_every_reading_the_broker_acknowledged_is_stored_and_the_alarm_recorded) {
+  temp_dir dir;
+  mosquitto_broker broker;
+  influxdb_server influx;
+  const auto config = write_config(
+      dir, "history:\n  backend: influxdb\n  influxdb:\n    url: \"" + influx.url() +
+               "\"\n    database: campus\n    batch_size: 5000\n    flush_interval: 1s\n"
+               "    timeout: 2s\n");
+  kill_and_restart_under_load(dir, config, broker, [&]() -> std::int64_t {
+    try {
+      const auto v = boost::json::parse(influx.query(
+          "campus", std::string("SELECT count(\"value\") FROM \"reading\" WHERE \"device\" = '") +
+                        reading_device + "' AND \"metric\" = 'lel_pct'"));
+      const auto& result = v.at("results").at(0).as_object();
+      if (!result.contains("series")) return 0;
+      return result.at("series").at(0).at("values").at(0).at(1).to_number<std::int64_t>();
+    } catch (const std::exception&) {
+      return -1;
+    }
+  });
 }
 
 }  // namespace
