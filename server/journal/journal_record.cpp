@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/segment_file.hpp"
+
 namespace campus::journal {
 namespace {
 
@@ -12,22 +14,10 @@ constexpr char magic[4] = {'C', 'S', 'J', '1'};
 constexpr std::size_t frame_size = 12;  // magic, length, CRC
 constexpr std::size_t body_head = 12;   // arrived, topic length
 
-void put_u32(char* p, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-void put_u64(char* p, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-std::uint32_t get_u32(const char* p) {
-  std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
-std::uint64_t get_u64(const char* p) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
+using core::get_le32;
+using core::get_le64;
+using core::put_le32;
+using core::put_le64;
 std::uint32_t crc_add(std::uint32_t crc, const char* p, std::size_t n) {
   return static_cast<std::uint32_t>(
       ::crc32(crc, reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n)));
@@ -44,14 +34,14 @@ std::array<iovec, 3> encode_record(std::string_view topic, std::string_view payl
                                    std::array<char, record_head_size>& head) {
   char* h = head.data();
   std::memcpy(h, magic, 4);
-  put_u32(h + 4, static_cast<std::uint32_t>(body_head + topic.size() + payload.size()));
-  put_u64(h + 12, static_cast<std::uint64_t>(core::to_epoch_ms(arrived)));
-  put_u32(h + 20, static_cast<std::uint32_t>(topic.size()));
+  put_le32(h + 4, static_cast<std::uint32_t>(body_head + topic.size() + payload.size()));
+  put_le64(h + 12, static_cast<std::uint64_t>(core::to_epoch_ms(arrived)));
+  put_le32(h + 20, static_cast<std::uint32_t>(topic.size()));
   std::uint32_t crc = static_cast<std::uint32_t>(::crc32(0L, Z_NULL, 0));
   crc = crc_add(crc, h + frame_size, body_head);
   crc = crc_add(crc, topic.data(), topic.size());
   crc = crc_add(crc, payload.data(), payload.size());
-  put_u32(h + 8, crc);
+  put_le32(h + 8, crc);
   return {iovec{h, record_head_size}, iovec{const_cast<char*>(topic.data()), topic.size()},
           iovec{const_cast<char*>(payload.data()), payload.size()}};
 }
@@ -64,11 +54,11 @@ decoded_segment decode_segment(std::string_view data) {
     if (data.size() - from < frame_size + body_head) return 0;
     const char* p = data.data() + from;
     if (std::memcmp(p, magic, 4) != 0) return 0;
-    const std::uint32_t body = get_u32(p + 4);
+    const std::uint32_t body = get_le32(p + 4);
     if (body < body_head || body > data.size() - from - frame_size) return 0;
     const std::uint32_t crc = static_cast<std::uint32_t>(::crc32(0L, Z_NULL, 0));
-    if (crc_add(crc, p + frame_size, body) != get_u32(p + 8)) return 0;
-    if (get_u32(p + 20) > body - body_head) return 0;
+    if (crc_add(crc, p + frame_size, body) != get_le32(p + 8)) return 0;
+    if (get_le32(p + 20) > body - body_head) return 0;
     return frame_size + body;
   };
   while (at < data.size()) {
@@ -87,10 +77,10 @@ decoded_segment decode_segment(std::string_view data) {
       continue;
     }
     const char* p = data.data() + at;
-    const std::uint32_t topic_len = get_u32(p + 20);
+    const std::uint32_t topic_len = get_le32(p + 20);
     const std::size_t payload_len = size - record_head_size - topic_len;
     journaled_message m;
-    m.arrived = core::from_epoch_ms(static_cast<std::int64_t>(get_u64(p + 12)));
+    m.arrived = core::from_epoch_ms(static_cast<std::int64_t>(get_le64(p + 12)));
     m.topic.assign(p + record_head_size, topic_len);
     m.payload.assign(p + record_head_size + topic_len, payload_len);
     out.messages.push_back(std::move(m));

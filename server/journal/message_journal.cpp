@@ -16,28 +16,22 @@
 #include <optional>
 #include <thread>
 
+#include "core/segment_file.hpp"
+
 namespace campus::journal {
 namespace {
 
 using core::log;
 using core::log_level;
 
+constexpr std::string_view suffix = ".journal";
+
 std::filesystem::path segment_path(const std::filesystem::path& dir, std::uint64_t seq) {
-  return dir / fmt::format("segment-{:020}.journal", seq);
+  return dir / core::segment_file_name(seq, suffix);
 }
 
 std::optional<std::uint64_t> segment_seq(const std::filesystem::path& p) {
-  const std::string name = p.filename().string();
-  constexpr std::string_view prefix = "segment-", suffix = ".journal";
-  if (name.size() != prefix.size() + 20 + suffix.size() || !name.starts_with(prefix) ||
-      !name.ends_with(suffix))
-    return std::nullopt;
-  std::uint64_t seq = 0;
-  for (char c : name.substr(prefix.size(), 20)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return seq;
+  return core::segment_file_seq(p.filename().string(), suffix);
 }
 
 int open_segment(const std::filesystem::path& path) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/segment_file.hpp"
 
 namespace campus::history {
 namespace {
@@ -24,21 +25,17 @@ constexpr std::size_t body_head = 12;    // created_ms, points
 constexpr std::size_t cursor_size = 20;  // seq, offset, crc
 
 void put_u32(std::string& out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char b[4];
+  core::put_le32(b, v);
+  out.append(b, 4);
 }
 void put_u64(std::string& out, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char b[8];
+  core::put_le64(b, v);
+  out.append(b, 8);
 }
-std::uint32_t get_u32(const char* p) {
-  std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
-std::uint64_t get_u64(const char* p) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
+using core::get_le32;
+using core::get_le64;
 std::uint32_t crc_of(const char* p, std::size_t n) {
   return static_cast<std::uint32_t>(
       ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n)));
@@ -80,17 +77,7 @@ void sync_dir(const std::filesystem::path& dir) {
 }
 
 std::optional<std::uint64_t> segment_seq(const std::filesystem::path& p) {
-  const std::string name = p.filename().string();
-  constexpr std::string_view prefix = "segment-", suffix = ".spool";
-  if (name.size() != prefix.size() + 20 + suffix.size() || !name.starts_with(prefix) ||
-      !name.ends_with(suffix))
-    return std::nullopt;
-  std::uint64_t seq = 0;
-  for (char c : name.substr(prefix.size(), 20)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return seq;
+  return core::segment_file_seq(p.filename().string(), ".spool");
 }
 
 }  // namespace
@@ -140,7 +127,7 @@ std::expected<disk_spool, std::string> disk_spool::open(std::filesystem::path di
 }
 
 std::filesystem::path disk_spool::segment_path(std::uint64_t seq) const {
-  return dir_ / fmt::format("segment-{:020}.spool", seq);
+  return dir_ / core::segment_file_name(seq, ".spool");
 }
 
 std::expected<void, std::string> disk_spool::scan() {
@@ -150,9 +137,9 @@ std::expected<void, std::string> disk_spool::scan() {
   std::uint64_t cursor_seq = 0, cursor_offset = 0;
   char c[cursor_size];
   if (read_all(cursor_fd_, c, cursor_size, 0)) {
-    if (get_u32(c + 16) == crc_of(c, 16)) {
-      cursor_seq = get_u64(c);
-      cursor_offset = get_u64(c + 8);
+    if (get_le32(c + 16) == crc_of(c, 16)) {
+      cursor_seq = get_le64(c);
+      cursor_offset = get_le64(c + 8);
     } else {
       // Only a crash in the middle of a 20-byte write gets here; records are then delivered
       // again from the oldest segment, which InfluxDB stores once (same series and time).
@@ -209,9 +196,9 @@ std::expected<void, std::string> disk_spool::scan_segment(std::uint64_t seq, std
       why = "short header";
     } else if (std::memcmp(h, magic, 4) != 0) {
       why = "bad magic";
-    } else if (len = get_u32(h + 4); len < body_head || len > size - at - header_size) {
+    } else if (len = get_le32(h + 4); len < body_head || len > size - at - header_size) {
       why = "length beyond the end";
-    } else if (get_u32(h + 8) != crc_of(h + header_size, len)) {
+    } else if (get_le32(h + 8) != crc_of(h + header_size, len)) {
       why = "CRC mismatch";
     }
     if (!why.empty()) {
@@ -221,8 +208,8 @@ std::expected<void, std::string> disk_spool::scan_segment(std::uint64_t seq, std
       break;
     }
     const char* body = h + header_size;
-    entry e{seq, at, static_cast<std::uint32_t>(header_size + len), get_u32(body + 8),
-            static_cast<std::int64_t>(get_u64(body))};
+    entry e{seq, at, static_cast<std::uint32_t>(header_size + len), get_le32(body + 8),
+            static_cast<std::int64_t>(get_le64(body))};
     index_.push_back(e);
     bytes_ += e.size;
     points_ += e.points;
@@ -298,7 +285,7 @@ std::optional<std::expected<disk_spool::record, std::string>> disk_spool::front(
   bool ok = read_all(fd, data.data(), e.size, static_cast<off_t>(e.offset));
   ::close(fd);
   if (!ok) return std::unexpected(errno_text("cannot read", path));
-  if (get_u32(data.data() + 8) != crc_of(data.data() + header_size, e.size - header_size))
+  if (get_le32(data.data() + 8) != crc_of(data.data() + header_size, e.size - header_size))
     return std::unexpected(
         fmt::format("{}: record at offset {} no longer matches its CRC", path.string(), e.offset));
   record r;
