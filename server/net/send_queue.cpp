@@ -22,7 +22,9 @@ send_queue::push_result send_queue::push(message m, key k, bool key_bounded) {
   } else if (counted && keyed_ >= keyed_limit_) {
     return push_result::dropped;
   }
-  entry e{std::move(m), std::move(k), next_seq_++, counted};
+  // Bulk entries are numbered among themselves: urgent ones pushed in between leave no gaps.
+  entry e{std::move(m), std::move(k), 0, counted};
+  if (e.k) e.seq = next_seq_++;
   account(e, +1);
   // The first entry is written at once, so it never becomes a coalescing target.
   if (!front_) {

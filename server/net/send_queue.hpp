@@ -72,7 +72,7 @@ class send_queue {
   struct entry {
     message payload;
     key k;              // null in the urgent lane
-    std::uint64_t seq;  // bulk lane: position, for the index
+    std::uint64_t seq;  // keyed: its number among keyed entries, for the index
     bool counted;       // one of the keyed_ entries (a key, not key_bounded)
   };
 
@@ -85,7 +85,7 @@ class send_queue {
   std::optional<entry> front_;
   std::deque<entry> urgent_;
   std::deque<entry> bulk_;
-  std::uint64_t next_seq_ = 0;
+  std::uint64_t next_seq_ = 0;  // the next keyed entry's number
   // Key → sequence number of the bulk entry holding it (never the front); its index is its seq
   // minus the first bulk entry's seq, so coalescing costs no scan. The views point into the
   // entries' own key strings, which live as long as the entries.

@@ -162,6 +162,23 @@ TEST(send_queue, an_alert_pushed_while_a_reading_is_written_goes_next) {
   EXPECT_EQ(drain(q), (std::vector<std::string>{"alert", "co=1", "gas=3"}));
 }
 
+TEST(send_queue, readings_queued_between_alerts_are_still_found_to_coalesce) {
+  send_queue q(8);
+  q.push(msg("snapshot"));
+  q.push(msg("gas=1"), key("gas"));
+  q.push(msg("alert 1"));
+  q.push(msg("co=1"), key("co"));
+  q.push(msg("alert 2"));
+  q.push(msg("temp=1"), key("temp"));
+  EXPECT_EQ(q.push(msg("temp=2"), key("temp")), send_queue::push_result::coalesced);
+  EXPECT_EQ(q.push(msg("co=2"), key("co")), send_queue::push_result::coalesced);
+  q.pop();  // snapshot written; alert 1 is being written
+  EXPECT_EQ(q.push(msg("alert 3")), send_queue::push_result::queued);
+  EXPECT_EQ(q.push(msg("temp=3"), key("temp")), send_queue::push_result::coalesced);
+  EXPECT_EQ(drain(q), (std::vector<std::string>{"alert 1", "alert 2", "alert 3", "gas=1", "co=2",
+                                                "temp=3"}));
+}
+
 TEST(send_queue, readings_are_dropped_for_a_slow_client_while_alerts_still_fit) {
   send_queue q(3, 4);
   q.push(msg("snapshot"));
