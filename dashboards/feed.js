@@ -191,7 +191,10 @@ export class alert_feed {
     set_text(parts.sev, tr.severity(entry.severity));
     set_text(parts.display_id, entry.display_id);
     set_text(parts.cond, tr.t(entry.condition === 'cleared' ? 'condition_cleared' : 'condition_active'));
-    set_text(parts.handling, tr.handling(entry.state));
+    // Not yet in the ledger: nothing can be done to it until it is (it is retried each second).
+    set_text(parts.handling, entry.recorded ? tr.handling(entry.state) : tr.t('unrecorded'));
+    set_attr(li, 'data-recorded', entry.recorded ? null : 'false');
+    parts.actions.hidden = !entry.recorded || parts.buttons.size === 0;
     set_attr(parts.handling, 'data-state', entry.state);
     set_text(parts.rule, entry.kind === 'manual'
       ? `${tr.t('manual_hazard')} · ${entry.title || tr.rule_name(entry)}` : tr.rule_name(entry));

@@ -84,6 +84,9 @@ export function normalize_entry(a) {
     overdue: a.overdue === true,
     escalation: normalize_escalation(a.escalation),
     report: normalize_report(a.report),
+    // false: announced while the ledger could not record it; the recorded entry replaces it.
+    recorded: a.recorded !== false,
+    replaces: Number.isInteger(a.replaces) ? a.replaces : null,
   };
 }
 
@@ -411,6 +414,14 @@ export class live_model {
     }
     change.alerts.add(entry.id);
     if (entry.device) change.devices.add(entry.device);
+    if (entry.replaces !== null && this.alerts.has(entry.replaces)) {
+      // The provisional entry shown while the ledger could not record it: this is it, recorded.
+      const provisional = this.alerts.get(entry.replaces);
+      this.alerts.delete(entry.replaces);
+      this.alerts_by_device_.get(provisional.device)?.delete(entry.replaces);
+      change.alerts.add(entry.replaces);
+      change.feed_order = true;
+    }
     if (entry.state === 'closed') {
       if (old) {
         this.alerts.delete(entry.id);

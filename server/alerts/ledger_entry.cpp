@@ -52,6 +52,8 @@ std::optional<rules::condition> parse_condition(std::string_view s) {
   return std::nullopt;
 }
 
-std::string display_id(std::int64_t id) { return fmt::format("A-{:06}", id); }
+std::string display_id(std::int64_t id) {
+  return id < 0 ? fmt::format("P-{:06}", -id) : fmt::format("A-{:06}", id);
+}
 
 }  // namespace campus::alerts

@@ -78,7 +78,8 @@ struct ledger_entry {
   }
 };
 
-// "A-000123": the id as people read it and type it.
+// "A-000123": the id as people read it and type it. A negative id is an alert the ledger could
+// not record yet (the incident desk announces and retries it): "P-000007", provisional.
 std::string display_id(std::int64_t id);
 
 }  // namespace campus::alerts

@@ -100,6 +100,7 @@ std::expected<void, std::string> application::open_incidents() {
 
   desk_ = std::make_unique<incident::incident_desk>(io_, *ledger_, state_, roster_.get(),
                                                     policy, clock_, metrics_);
+  desk_->set_readiness(&readiness_);  // part "ledger" while alert events wait to be recorded
   // The bureau's live figures keep a thread of their own: no overview or compliance request
   // runs on the loop that carries alarms.
   figures_ = std::make_unique<bureau::district_figures>(state_, clock_, metrics_);
@@ -122,6 +123,15 @@ std::expected<void, std::string> application::open_incidents() {
   if (!restored) return std::unexpected("restoring open alerts: " + restored.error());
   core::log(core::log_level::info, "alert ledger {}: {} open entries; SMS by {}", path, *restored,
             gateway_->name());
+  // The conditions of open entries were active when the process stopped: the engine takes
+  // them up again, so the next reading that no longer holds clears them (and the tiles show
+  // them meanwhile).
+  const auto taken = engine_.restore(desk_->active_conditions());
+  for (const auto& a : taken) state_.apply({rules::alert_event::kind::raised, a});
+  if (!taken.empty()) {
+    core::log(core::log_level::info, "{} active conditions taken up from the ledger",
+              taken.size());
+  }
   pipeline_.add_sink(*desk_);
   open_notices(shared_outbox, sms_.language);
   return {};

@@ -34,6 +34,8 @@ struct entry_view {
   std::string unit;                          // of entry.metric; empty for states and hazards
   std::optional<escalation_view> escalation;  // open entries the desk follows
   std::optional<report_view> report;
+  // The provisional entry (negative id) this one, now recorded, takes the place of.
+  std::optional<std::int64_t> replaces;
 };
 
 // What the bureau's school tallies need of an open entry (incident_desk::open_briefs): copied

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "core/log.hpp"
+#include "alerts/ledger_lifecycle.hpp"
 #include "incident/entry_history.hpp"
 
 namespace campus::incident {
@@ -20,16 +21,19 @@ namespace {
 
 constexpr auto tick_interval = std::chrono::seconds(1);
 constexpr std::uint64_t overdue_check_ticks = 60;
+// How long after a failure the ledger is tried again with a held alert event.
+constexpr auto retry_interval = std::chrono::seconds(1);
 
-// "A-000017" → 17; the tracker knows entries by their display id.
+// "A-000017" → 17, "P-000003" → -3 (provisional); the tracker knows entries by display id.
 std::optional<std::int64_t> ledger_id_of(std::string_view tracker_id) {
-  if (!tracker_id.starts_with("A-")) return std::nullopt;
+  const bool provisional = tracker_id.starts_with("P-");
+  if (!provisional && !tracker_id.starts_with("A-")) return std::nullopt;
   std::int64_t id = 0;
   for (char c : tracker_id.substr(2)) {
     if (c < '0' || c > '9') return std::nullopt;
     id = id * 10 + (c - '0');
   }
-  return id;
+  return provisional ? -id : id;
 }
 
 duty::duty_plan plan_for(const config::district& d) {
@@ -129,7 +133,25 @@ void incident_desk::on_alert(const rules::alert_event& e) {
     number = ++handed_;
     unsettled_.insert(number);
   }
+  if (holding_.load()) {
+    // Earlier events wait for the ledger: this one queues behind them, in order.
+    boost::asio::post(strand_, [this, number, e] {
+      hold(number, e, "queued behind alert events the ledger has not recorded yet");
+    });
+    return;
+  }
   ledger_.apply(e, on_strand([this, e, number](ledger_result<ledger_change> r) {
+    if (!held_.empty()) {
+      // An earlier event is held: this answer may be out of order (a clear the ledger could
+      // not match because the raise it clears is held), so it waits its turn.
+      if (r) {
+        committed(std::move(*r));
+        event_settled(number);
+      } else {
+        hold(number, e, r.error().message);
+      }
+      return;
+    }
     if (r) {
       committed(std::move(*r));
       event_settled(number);
@@ -141,12 +163,119 @@ void incident_desk::on_alert(const rules::alert_event& e) {
       event_settled(number);
       return;
     }
-    ledger_failures_.inc();
-    core::log(core::log_level::error,
-              "the ledger could not record alert {} ({} {} at {}): {}; it is not announced",
-              e.current.id, e.current.rule, core::to_string(e.current.severity), e.current.device,
-              r.error().message);
+    hold(number, e, r.error().message);
   }));
+}
+
+const ledger_entry* incident_desk::open_entry_for(const rules::alert& a) const {
+  for (const auto& [id, e] : open_) {
+    if (e.kind == alerts::entry_kind::sensor && e.rule == a.rule && e.device == a.device &&
+        e.subject == a.subject) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+void incident_desk::hold(std::uint64_t number, const rules::alert_event& e,
+                         const std::string& why) {
+  ledger_failures_.inc();
+  held_.push_back({number, e});
+  holding_.store(true);
+  last_failure_ = clock_.now();
+  core::log(core::log_level::error,
+            "the ledger could not record alert {} ({} {} {} at {}): {}; announced and texted "
+            "now, recorded when the ledger can write",
+            e.current.id, rules::to_string(e.what), e.current.rule,
+            core::to_string(e.current.severity), e.current.device, why);
+  report_held(why);
+  announce_unrecorded(number, e);
+}
+
+void incident_desk::report_held(const std::string& why) {
+  if (!readiness_) return;
+  readiness_->report("ledger", fmt::format("the alert ledger cannot record: {}; {} alert "
+                                           "event(s) announced and texted but not yet recorded, "
+                                           "retried every second",
+                                           why, held_.size()));
+}
+
+void incident_desk::announce_unrecorded(std::uint64_t number, const rules::alert_event& e) {
+  // What the ledger would have made of it: the open entry changed, or a new provisional one.
+  ledger_entry shadow;
+  alerts::lifecycle::transitions ts;
+  if (const ledger_entry* open = open_entry_for(e.current)) {
+    shadow = *open;
+    switch (e.what) {
+      case rules::alert_event::kind::raised: ts = alerts::lifecycle::refire(shadow, e.current); break;
+      case rules::alert_event::kind::updated: ts = alerts::lifecycle::update(shadow, e.current); break;
+      case rules::alert_event::kind::cleared: ts = alerts::lifecycle::clear(shadow, e.current); break;
+    }
+  } else if (e.what == rules::alert_event::kind::cleared) {
+    return;  // nothing on the board to clear
+  } else {
+    const auto* device = state_.district().find_device(e.current.device);
+    shadow = alerts::lifecycle::open_sensor_entry(e.current, device ? device->family : "");
+    shadow.id = -static_cast<std::int64_t>(number);
+    ts = alerts::lifecycle::raised(shadow);
+  }
+  std::vector<duty::notification> due;
+  for (const auto& t : ts) follow(shadow, t, due);
+  if (shadow.is_open()) open_.insert_or_assign(shadow.id, shadow);
+  dispatch(shadow, due);
+  publish(make_view(shadow),
+          ts.empty() ? std::string_view("updated") : alerts::to_string(ts.back().what), ts);
+}
+
+void incident_desk::retry_held() {
+  // A second after the last failure at the soonest: a failing disk is not hammered.
+  if (held_.empty() || retrying_ || clock_.now() - last_failure_ < retry_interval) return;
+  retrying_ = true;
+  const held_event h = held_.front();
+  ledger_.apply(h.event, on_strand([this, h](ledger_result<ledger_change> r) {
+    retrying_ = false;
+    if (!r && r.error().what != alerts::ledger_error::code::not_found) {
+      last_failure_ = clock_.now();
+      report_held(r.error().message);
+      return;  // the next tick tries again
+    }
+    held_.pop_front();
+    if (r) recorded_held(h, std::move(*r));
+    event_settled(h.number);
+    if (held_.empty()) {
+      holding_.store(false);
+      core::log(core::log_level::info, "the alert ledger records again: every held alert "
+                "event is recorded");
+      if (readiness_) readiness_->clear("ledger");
+      return;
+    }
+    retry_held();  // the next at once: the ledger writes again
+  }));
+}
+
+void incident_desk::recorded_held(const held_event& h, ledger_change change) {
+  const auto provisional = -static_cast<std::int64_t>(h.number);
+  const auto found = open_.find(provisional);
+  if (found == open_.end()) {
+    committed(std::move(change));
+    return;
+  }
+  // The provisional entry becomes the recorded one: the escalation it has had carries over
+  // (so no step is sent twice), and what was sent for it is written to the entry.
+  tracker_.rename(tracker_id(found->second), tracker_id(change.entry));
+  open_.erase(found);
+  {
+    std::lock_guard lock(board_mutex_);
+    board_.erase(provisional);
+  }
+  const auto id = change.entry.id;
+  recorded_as_[provisional] = id;
+  committed(std::move(change), {}, provisional);
+  if (auto notes = provisional_notes_.extract(provisional)) {
+    for (auto& n : notes.mapped()) {
+      record_notification(id, std::move(n.role), std::move(n.target), std::move(n.outcome));
+    }
+  }
 }
 
 void incident_desk::when_recorded(std::function<void()> done) {
@@ -272,6 +401,32 @@ std::vector<entry_view> incident_desk::open_entries() const {
   return out;
 }
 
+std::vector<rules::alert> incident_desk::active_conditions() const {
+  std::lock_guard lock(board_mutex_);
+  std::vector<rules::alert> out;
+  for (const auto& [id, v] : board_) {
+    const auto& e = v.entry;
+    if (e.kind != alerts::entry_kind::sensor || e.cond != rules::condition::active) continue;
+    rules::alert a;
+    a.id = e.alert_ids.empty() ? std::string{} : e.alert_ids.back();
+    a.site = e.site;
+    a.zone = e.zone;
+    a.device = e.device;
+    a.rule = e.rule;
+    a.rule_name = e.rule_name;
+    a.rule_name_en = e.rule_name_en;
+    a.metric = e.metric;
+    a.subject = e.subject;
+    a.severity = e.severity;
+    a.value = e.value;
+    a.threshold = e.threshold;
+    a.raised_at = e.raised_at;
+    a.updated_at = e.updated_at;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 std::vector<entry_brief> incident_desk::open_briefs() const {
   std::lock_guard lock(board_mutex_);
   std::vector<entry_brief> out;
@@ -285,7 +440,8 @@ std::vector<entry_brief> incident_desk::open_briefs() const {
   return out;
 }
 
-entry_view incident_desk::committed(ledger_change change, std::string_view event) {
+entry_view incident_desk::committed(ledger_change change, std::string_view event,
+                                    std::optional<std::int64_t> replaces) {
   const ledger_entry& e = change.entry;
   std::vector<duty::notification> due;
   for (const auto& t : change.transitions) follow(e, t, due);
@@ -296,6 +452,7 @@ entry_view incident_desk::committed(ledger_change change, std::string_view event
   }
   dispatch(e, due);
   entry_view view = make_view(e);
+  view.replaces = replaces;
   if (event.empty()) {
     event = change.transitions.empty() ? std::string_view("updated")
                                        : alerts::to_string(change.transitions.back().what);
@@ -388,6 +545,7 @@ void incident_desk::send_sms(const ledger_entry& e, const duty::notification& n)
   facts.severity = n.severity;
   facts.cleared = e.cond == rules::condition::cleared;
   facts.unacknowledged = e.state == alerts::handling::new_;
+  facts.unrecorded = e.id < 0;
   facts.at = e.updated_at;
 
   const auto verdict = outbox_->send_alert(
@@ -414,6 +572,15 @@ void incident_desk::send_sms(const ledger_entry& e, const duty::notification& n)
 
 void incident_desk::record_notification(std::int64_t id, std::string role, std::string target,
                                         std::string outcome) {
+  if (id < 0) {
+    // A provisional entry: kept until the ledger records it (or written now if it has).
+    if (auto as = recorded_as_.find(id); as != recorded_as_.end()) {
+      id = as->second;
+    } else {
+      provisional_notes_[id].push_back({role_text(role), std::move(target), std::move(outcome)});
+      return;
+    }
+  }
   ledger_.notified(id, role_text(role), std::move(target), std::move(outcome),
                    on_strand([this, id](ledger_result<ledger_change> r) {
                      if (r) {
@@ -477,6 +644,7 @@ void incident_desk::schedule_tick() {
 
 void incident_desk::tick() {
   const auto now = clock_.now();
+  retry_held();
   std::map<std::string, std::vector<duty::notification>> due;
   for (auto& n : tracker_.on_tick(now)) due[n.alert_id].push_back(std::move(n));
   for (const auto& [tid, ns] : due) {

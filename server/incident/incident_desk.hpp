@@ -4,7 +4,14 @@
 //   engine alert event ─► ledger.apply ─► (committed) ─► escalation ─► SMS / dashboards
 //   POST /api/alerts/{id}/ack … ─► ledger ─► (committed) ─► escalation ─► announce
 //
-// Nothing is announced or sent before the ledger has committed it. Every change, once
+// Nothing is announced or sent before the ledger has committed it — unless the ledger cannot
+// record an engine alert event (a full disk, a failing file): then the alarm must not wait.
+// The event is held in memory, in order, and retried every second until recorded; meanwhile
+// it is announced and texted at once as a provisional entry (negative id, "P-000007", shown
+// as not yet recorded), and every later event waits behind it so the record keeps its order.
+// When it is recorded the entry takes the provisional one's place (`replaces`), with the
+// escalation it has already had and the texts already sent written to it. Readiness reports
+// part "ledger" while anything is held. Every change, once
 // committed, updates the escalation tracker, the board of open entries (the WebSocket
 // snapshot) and then the listener (the hub). A 1-second tick sends the escalation steps that
 // fall due, the SMS summaries the rate limit held back, and keeps the report gauges current.
@@ -26,6 +33,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <atomic>
+#include <deque>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +42,7 @@
 #include "alerts/alert_ledger.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "core/readiness.hpp"
 #include "incident/entry_view.hpp"
 #include "incident/incident_listener.hpp"
 #include "incident/sms_outbox.hpp"
@@ -73,6 +83,8 @@ class incident_desk final : public ingest::event_sink {
   void set_outbox(std::unique_ptr<sms_outbox> outbox) { outbox_ = std::move(outbox); }
   // Before start(); must outlive the desk's pending handlers.
   void set_listener(incident_listener* listener) { listener_ = listener; }
+  // Where the desk says that the ledger cannot record (part "ledger"); before start().
+  void set_readiness(core::readiness* readiness) { readiness_ = readiness; }
 
   // Loads the open entries and resumes their escalation (see entry_history.hpp). Blocks on the
   // ledger: call it once, before the io_context runs, never on it. Returns how many entries
@@ -109,6 +121,9 @@ class incident_desk final : public ingest::event_sink {
   // Every open entry, oldest first; any thread. Updated before each announcement, so a
   // client that joins the hub and then reads this misses nothing.
   std::vector<entry_view> open_entries() const;
+  // The open sensor entries whose condition is still active, as the rule engine's alerts (any
+  // thread): after restore(), what the engine takes up again (rule_engine::restore).
+  std::vector<rules::alert> active_conditions() const;
   // The same entries, briefly (any thread): what the bureau's tallies need.
   std::vector<entry_brief> open_briefs() const;
 
@@ -118,7 +133,19 @@ class incident_desk final : public ingest::event_sink {
   // A ledger callback that carries the answer to the strand, then to `then`.
   change_callback on_strand(std::function<void(alerts::ledger_result<alerts::ledger_change>)> then);
   // Strand only, below.
-  entry_view committed(alerts::ledger_change change, std::string_view event = {});
+  entry_view committed(alerts::ledger_change change, std::string_view event = {},
+                       std::optional<std::int64_t> replaces = std::nullopt);
+  // Events the ledger could not record (see the top of this file).
+  struct held_event {
+    std::uint64_t number;
+    rules::alert_event event;
+  };
+  void hold(std::uint64_t number, const rules::alert_event& e, const std::string& why);
+  void announce_unrecorded(std::uint64_t number, const rules::alert_event& e);
+  void retry_held();
+  void recorded_held(const held_event& h, alerts::ledger_change change);
+  void report_held(const std::string& why);
+  const alerts::ledger_entry* open_entry_for(const rules::alert& a) const;
   void follow(const alerts::ledger_entry& e, const alerts::ledger_transition& t,
               std::vector<notify::duty::notification>& due);
   void dispatch(const alerts::ledger_entry& e,
@@ -158,6 +185,17 @@ class incident_desk final : public ingest::event_sink {
   std::uint64_t handed_ = 0;
   std::set<std::uint64_t> unsettled_;
   std::vector<recorded_waiter> waiters_;  // strand only
+  std::atomic<bool> holding_{false};      // held_ is not empty: new events queue behind
+  std::deque<held_event> held_;           // strand only, in the order handed
+  bool retrying_ = false;                 // strand only: a retry is with the ledger
+  core::time_point last_failure_{};             // strand only: the ledger's last refusal
+  // What was sent for provisional entries, written to the entry once recorded (strand only).
+  struct pending_note {
+    std::string role, target, outcome;
+  };
+  std::map<std::int64_t, std::vector<pending_note>> provisional_notes_;
+  std::map<std::int64_t, std::int64_t> recorded_as_;  // provisional id → ledger id
+  core::readiness* readiness_ = nullptr;
 
   mutable std::mutex board_mutex_;  // guards board_
   std::map<std::int64_t, entry_view> board_;

@@ -97,7 +97,11 @@ json::object entry_json(const incident::entry_view& v) {
           {"deadline", time_or_null(e.deadline)},
           {"overdue", e.overdue},
           {"escalation", escalation_json(v.escalation)},
-          {"report", report_json(v.report)}};
+          {"report", report_json(v.report)},
+          // false: announced while the ledger could not record it (docs/reliability.md); the
+          // recorded entry replaces it, naming it in `replaces`.
+          {"recorded", e.id > 0},
+          {"replaces", v.replaces ? json::value(*v.replaces) : json::value(nullptr)}};
 }
 
 json::object transition_json(const alerts::ledger_transition& t) {

@@ -26,6 +26,13 @@ void absence_tracker::on_reading(const tracker_context& ctx, const core::reading
   }
 }
 
+void absence_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
+  const alert& a = ctx.book.get(h);
+  const auto* said = std::get_if<std::string>(&a.value);
+  reported_offline_ = said && *said == offline_value;
+  alert_ = h;
+}
+
 void absence_tracker::on_tick(const tracker_context& ctx) {
   if (alert_) {
     if (!ctx.in_window) {

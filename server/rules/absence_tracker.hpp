@@ -14,6 +14,8 @@ class absence_tracker {
 
   void on_reading(const tracker_context& ctx, const core::reading& r);
   void on_tick(const tracker_context& ctx);
+  // Takes up the active alert `h` (restored after a restart): the next sign of life clears it.
+  void adopt(const tracker_context& ctx, alert_book::handle h);
 
   // The values an absence alert carries: the device said so, or it fell silent.
   static constexpr const char* offline_value = "offline";

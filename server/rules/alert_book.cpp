@@ -31,6 +31,16 @@ alert_book::handle alert_book::raise(const raise_args& a, core::time_point now,
   return h;
 }
 
+alert_book::handle alert_book::adopt(alert a) {
+  const handle h = next_++;
+  a.id = a.subject.empty() ? fmt::format("{}/{}#{}", a.rule, a.device, h)
+                           : fmt::format("{}/{}/{}#{}", a.rule, a.device, a.subject, h);
+  a.cond = condition::active;
+  a.cleared_at.reset();
+  active_.emplace(h, std::move(a));
+  return h;
+}
+
 void alert_book::update(handle h, core::severity s, core::reading_value value,
                         std::optional<double> threshold, core::time_point now,
                         std::vector<alert_event>& out) {

@@ -37,6 +37,9 @@ class alert_book {
               std::optional<double> threshold, core::time_point now,
               std::vector<alert_event>& out);
 
+  // Takes up an alert that was active before a restart, without an event: it gets a new id
+  // (as raise gives one) and keeps everything else. Returns its handle.
+  handle adopt(alert a);
   // Emits "cleared"; the alert keeps the value that raised or last updated it.
   void clear(handle h, core::time_point now, std::vector<alert_event>& out);
 

@@ -14,6 +14,16 @@ void dwell_tracker::on_reading(const tracker_context& ctx, const core::reading& 
   evaluate(ctx, it->first, it->second);
 }
 
+void dwell_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
+  const alert& a = ctx.book.get(h);
+  tag_state& s = tags_[a.subject];
+  const auto* number = std::get_if<double>(&a.value);
+  s.distance = number ? *number : ctx.rule.distance_m;
+  s.last_seen = ctx.now;
+  s.near_since = a.raised_at;
+  s.alert = h;
+}
+
 void dwell_tracker::on_tick(const tracker_context& ctx) {
   const auto lost_after = std::max(ctx.rule.dwell, min_lost_after);
   for (auto it = tags_.begin(); it != tags_.end();) {

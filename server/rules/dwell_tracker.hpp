@@ -19,6 +19,9 @@ class dwell_tracker {
   void on_reading(const tracker_context& ctx, const core::reading& r);
   // Raises for tags that are still near but report slowly, clears and forgets lost tags.
   void on_tick(const tracker_context& ctx);
+  // Takes up the active alert `h` (restored after a restart) for its tag, as last seen now: it
+  // clears when the tag moves away or is not heard for the lost time.
+  void adopt(const tracker_context& ctx, alert_book::handle h);
 
   static constexpr core::duration min_lost_after{std::chrono::seconds{60}};
 

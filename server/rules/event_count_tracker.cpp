@@ -30,6 +30,11 @@ void event_count_tracker::on_reading(const tracker_context& ctx, const core::rea
                           ctx.now, ctx.out);
 }
 
+void event_count_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
+  arrivals_.assign(1, ctx.book.get(h).updated_at);
+  alert_ = h;
+}
+
 void event_count_tracker::on_tick(const tracker_context& ctx) {
   if (!alert_) {
     forget_before(ctx.now, ctx.rule.window);  // bounds memory of a device that went quiet

@@ -19,6 +19,9 @@ class event_count_tracker {
   // Clears after `quiet` (default: `window`) without a matching event, or at a window edge.
   // Clearing forgets the counted events, so raising again needs `count` fresh ones.
   void on_tick(const tracker_context& ctx);
+  // Takes up the active alert `h` (restored after a restart): its last update counts as the
+  // last event, so it clears after `quiet` without one.
+  void adopt(const tracker_context& ctx, alert_book::handle h);
 
  private:
   void forget_before(core::time_point now, core::duration window);

@@ -183,4 +183,30 @@ std::vector<alert_event> rule_engine::on_tick() {
 
 std::vector<alert> rule_engine::active_alerts() const { return impl_->book.active(); }
 
+std::vector<alert> rule_engine::restore(const std::vector<alert>& active) {
+  std::vector<alert> taken;
+  const auto now = impl_->clock.now();
+  auto known = impl_->book.active();
+  const auto already = [&](const alert& a) {
+    return std::any_of(known.begin(), known.end(), [&](const alert& k) {
+      return k.rule == a.rule && k.device == a.device && k.subject == a.subject;
+    });
+  };
+  std::vector<alert_event> none;  // adopting emits nothing
+  for (const alert& a : active) {
+    const auto found = impl_->device_index.find(a.device);
+    if (found == impl_->device_index.end() || already(a)) continue;
+    device_entry& d = impl_->devices[found->second];
+    const auto b = std::find_if(d.bindings.begin(), d.bindings.end(),
+                                [&](const binding& b) { return b.rule->id == a.rule; });
+    if (b == d.bindings.end()) continue;
+    const auto h = impl_->book.adopt(a);
+    const auto ctx = impl_->context(d, *b, now, true, none);
+    std::visit([&](auto& t) { t.adopt(ctx, h); }, b->state);
+    taken.push_back(impl_->book.get(h));
+    known.push_back(taken.back());
+  }
+  return taken;
+}
+
 }  // namespace campus::rules

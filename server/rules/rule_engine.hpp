@@ -46,6 +46,13 @@ class rule_engine {
 
   std::vector<alert> active_alerts() const;
 
+  // After a restart: takes up the conditions that were active when the process stopped (the
+  // open ledger entries), without events, so the next reading that no longer holds clears
+  // them and one that still holds raises nothing new. Matched by rule, device and subject; an
+  // alert whose device or rule binding is gone, or that is already active, is left out.
+  // Returns the alerts taken up, with the ids the engine now knows them by.
+  std::vector<alert> restore(const std::vector<alert>& active);
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;

@@ -29,6 +29,17 @@ void stuck_tracker::on_reading(const tracker_context& ctx, const core::reading& 
                            ctx.now, ctx.out);
 }
 
+void stuck_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
+  const alert& a = ctx.book.get(h);
+  const auto* number = std::get_if<double>(&a.value);
+  const double v = number ? *number : 0.0;
+  if (subject_state* s = subjects_.find(a.subject)) {
+    *s = subject_state{v, a.raised_at, h};
+  } else {
+    subjects_.add(a.subject, subject_state{v, a.raised_at, h});
+  }
+}
+
 void stuck_tracker::on_tick(const tracker_context& ctx) {
   if (ctx.in_window) return;
   for (auto& [subject, s] : subjects_) {

@@ -17,6 +17,8 @@ class stuck_tracker {
   void on_reading(const tracker_context& ctx, const core::reading& r);
   // Only applies window edges.
   void on_tick(const tracker_context& ctx);
+  // Takes up the active alert `h` (restored after a restart): a different value clears it.
+  void adopt(const tracker_context& ctx, alert_book::handle h);
 
  private:
   struct subject_state {

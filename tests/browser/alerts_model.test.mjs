@@ -298,3 +298,25 @@ test('one line per person told at a step, channels joined; notifications in word
   assert.equal(transition_text(translator('zh'), transition('notified', { to: 'sms:xh-leader-night' })),
                '通知：短信 xh-leader-night');
 });
+
+test('an alert the ledger could not record shows as provisional, then its recorded entry takes its place', () => {
+  const m = new live_model();
+  m.apply(snapshot([]), t0);
+  m.apply(message('raised', entry({ id: -7, display_id: 'P-000007', recorded: false })), t0);
+  const provisional = m.alerts.get(-7);
+  assert.equal(provisional.recorded, false);
+  assert.equal(m.worst_alert('xh-gas-01').id, -7);
+  assert.equal(m.counts().open, 1);
+
+  const change = m.apply(message('raised', entry({ id: 41, display_id: 'A-000041', recorded: true,
+                                                   replaces: -7 })), t0 + 5000);
+  assert.deepEqual([...m.alerts.keys()], [41]);
+  assert.equal(m.alerts.get(41).recorded, true);
+  assert.equal(m.worst_alert('xh-gas-01').id, 41);
+  assert.equal(m.counts().open, 1);
+  assert.ok(change.alerts.has(-7), 'the provisional entry is repainted away');
+  // An entry without the field (an older server) counts as recorded.
+  assert.equal(normalize_entry(entry()).recorded, true);
+  assert.equal(translator('zh').t('unrecorded'), '台账暂未记录');
+  assert.equal(translator('en').t('unrecorded'), 'Not yet recorded');
+});

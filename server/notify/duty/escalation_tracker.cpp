@@ -137,6 +137,17 @@ void escalation_tracker::forget(std::string_view id) {
   if (auto it = entries_.find(id); it != entries_.end()) entries_.erase(it);
 }
 
+bool escalation_tracker::rename(std::string_view from, std::string to) {
+  auto it = entries_.find(from);
+  if (it == entries_.end() || entries_.contains(to)) return false;
+  entry e = std::move(it->second);
+  entries_.erase(it);
+  e.record.alert.id = to;
+  for (auto& n : e.log) n.alert_id = to;
+  entries_.emplace(std::move(to), std::move(e));
+  return true;
+}
+
 std::optional<next_escalation> escalation_tracker::next_step(std::string_view id) const {
   const entry* e = find(id);
   if (!e || e->acknowledged) return std::nullopt;

@@ -121,6 +121,10 @@ class escalation_tracker {
   bool report_submitted(std::string_view id, std::string who, core::time_point at);
   // Drops an alert entirely (the ledger closed it).
   void forget(std::string_view id);
+  // The alert `from` is known as `to` from now on, with everything it has been through (a
+  // provisional alert the ledger has now recorded). False when `from` is unknown or `to` is
+  // taken.
+  bool rename(std::string_view from, std::string to);
 
   bool tracking(std::string_view id) const { return entries_.contains(id); }
   // The next step and when it is due; nullopt when acknowledged, finished or unknown.

@@ -138,6 +138,7 @@ std::string sms_template::render(const alert_facts& f, sms_language lang) const 
                                           all_clear ? "" : "，尚未确认")
                             : fmt::format("{}{}{}{}，{}。", where.empty() ? "" : "：",
                                           what.empty() ? "" : what + " ", value, threshold, time);
+      if (f.unrecorded) return fmt::format("{}{}台账暂未记录，请立即登录平台查看。", head, body);
       auto ack = all_clear ? std::string{} : ack_text(options_, f.ledger_id, lang, form);
       return fmt::format("{}{}{}编号 {}", head, body, ack, f.ledger_id);
     }
@@ -147,6 +148,9 @@ std::string sms_template::render(const alert_facts& f, sms_language lang) const 
                                         all_clear ? "" : ", not yet acknowledged")
                           : fmt::format("{}{}{}{} at {}. ", where.empty() ? "" : ": ",
                                         what.empty() ? "" : what + " ", value, threshold, time);
+    if (f.unrecorded) {
+      return fmt::format("{}{}Not yet recorded in the ledger: open the platform now.", head, body);
+    }
     auto ack = all_clear ? std::string{} : ack_text(options_, f.ledger_id, lang, form);
     return fmt::format("{}{}{}Ref {}", head, body, ack, f.ledger_id);
   };

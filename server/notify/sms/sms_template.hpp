@@ -40,6 +40,9 @@ struct alert_facts {
   // ("已恢复，尚未确认" and how to acknowledge) rather than reading as handled: an escalation
   // step that falls due after the condition cleared must not tell its reader all is well.
   bool unacknowledged = false;
+  // The ledger could not record it yet (a full disk): the text says so, and asks the reader
+  // to open the platform rather than quote a provisional number.
+  bool unrecorded = false;
   core::time_point at{};
   std::string time_zone = "Asia/Shanghai";  // IANA; an unknown zone prints UTC, marked "UTC"
 };
