@@ -26,6 +26,14 @@ bool ws_client::connect(int port, std::chrono::milliseconds timeout, const std::
       }));
   bool ok = false;
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+  if (receive_buffer_ > 0) {
+    // Set before the connection exists, so that the window it advertises is the small one.
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    beast::error_code ec;
+    socket.open(ep.protocol(), ec);
+    if (!ec) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_), ec);
+    if (ec) return false;
+  }
   beast::get_lowest_layer(ws_).expires_after(timeout);
   beast::get_lowest_layer(ws_).async_connect(ep, [&](beast::error_code ec) {
     if (ec) return;

@@ -22,6 +22,9 @@ class ws_client {
   // header to send (empty: none, as a non-browser client).
   bool connect(int port, std::chrono::milliseconds timeout = std::chrono::seconds(5),
                const std::string& token = {}, const std::string& origin = {});
+  // Before connect(): the socket's receive buffer in bytes (SO_RCVBUF), as a page on a slow
+  // link reads with a small window; 0 (the default) leaves the kernel's.
+  void set_receive_buffer(int bytes) { receive_buffer_ = bytes; }
   // Sends a text message (a watch); false when it could not be written in time.
   bool send(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Next message, or nullopt when none arrives in time or the connection closed.
@@ -40,6 +43,7 @@ class ws_client {
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   bool closed_ = false;
   bool abandoned_ = false;  // we closed the socket after a timeout
+  int receive_buffer_ = 0;
 };
 
 // A plain HTTP GET on 127.0.0.1; returns the status and body, or nullopt if unreachable.
