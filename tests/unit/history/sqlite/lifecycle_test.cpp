@@ -177,9 +177,11 @@ TEST_F(lifecycle_test, a_write_error_is_reported_until_a_write_succeeds) {
   // Another connection holds the write lock: the writer's BEGIN IMMEDIATE fails (busy).
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(db_path().c_str(), &other), SQLITE_OK);
+  sqlite3_busy_timeout(other, 10'000);  // the writer's retention pass at open may hold it
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   std::vector<core::reading> readings;
-  for (int i = 0; i < 150; ++i) readings.push_back(number("gas-1", "lel_pct", i, clock_.now()));
+  for (int i = 0; i < 150; ++i)
+    readings.push_back(number("gas-1", "lel_pct", i, clock_.now() - std::chrono::seconds{i}));
   store->append(readings);
   EXPECT_TRUE(store->behind());
   // The writer retries; its first failure shows in lag() (waited for, not timed: CTest's
