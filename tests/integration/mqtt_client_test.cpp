@@ -133,6 +133,43 @@ TEST(mqtt_client, receives_subscribed_messages_intact) {
   EXPECT_NE(metrics.render().find("# TYPE campus_mqtt_messages_total counter"), std::string::npos);
 }
 
+// Backpressure: paused, the client takes no more messages than the broker's in-flight window
+// and its keepalive reads let through (32 every half keepalive), and the session survives
+// several keepalive periods; resumed, it gets every message, in order, none twice.
+TEST(mqtt_client, paused_reading_leaves_messages_at_the_broker_and_keeps_the_session) {
+  mosquitto_broker broker;
+  core::metrics metrics;
+  inbox in;
+  io_thread loop;
+  auto settings = settings_for(broker.port());
+  settings.keepalive_s = 5;  // the shortest allowed: a broker drops a silent client after 7.5 s
+  mqtt_client client(loop.io(), settings, in.handler(), metrics);
+  client.start();
+  ASSERT_TRUE(wait_until([&] { return client.connected(); })) << broker.log_tail();
+  test_publisher pub(broker.port());
+  ASSERT_TRUE(wait_subscribed(pub, in));
+
+  client.pause_reading();
+  EXPECT_TRUE(client.reading_paused());
+  constexpr int published = 500;
+  for (int i = 0; i < published; ++i)
+    pub.publish_nowait("campus/site-1/gas-1/telemetry", std::to_string(i), 1);
+  ASSERT_TRUE(pub.wait_all_acked(30s));
+  // Two and a half keepalive periods pass paused (a wait for time to pass, not a timing check).
+  std::this_thread::sleep_for(12500ms);
+  const auto taken = in.size();
+  EXPECT_LE(taken, 20u + 32u * 7u);
+  EXPECT_LT(taken, static_cast<std::size_t>(published)) << "nothing waited at the broker";
+  EXPECT_TRUE(client.connected()) << broker.log_tail();
+
+  client.resume_reading();
+  ASSERT_TRUE(wait_until([&] { return in.size() >= static_cast<std::size_t>(published); }));
+  const auto got = in.messages();
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(published));
+  for (int i = 0; i < published; ++i) EXPECT_EQ(got[i].second, std::to_string(i));
+  EXPECT_EQ(metric(metrics, "campus_mqtt_reconnects_total"), 0);
+}
+
 TEST(mqtt_client, reconnects_after_broker_restart_on_same_port) {
   mosquitto_broker broker;
   core::metrics metrics;
