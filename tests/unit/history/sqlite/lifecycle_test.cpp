@@ -178,7 +178,13 @@ TEST_F(lifecycle_test, a_write_error_is_reported_until_a_write_succeeds) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(db_path().c_str(), &other), SQLITE_OK);
   sqlite3_busy_timeout(other, 10'000);  // the writer's retention pass at open may hold it
-  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  // SQLite answers SQLITE_BUSY at once, without its busy handler, while another connection
+  // sets up the WAL index: try again until the lock is ours (CTest's timeout bounds it).
+  int begun = SQLITE_BUSY;
+  while ((begun = sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr)) == SQLITE_BUSY) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(begun, SQLITE_OK);
   std::vector<core::reading> readings;
   for (int i = 0; i < 150; ++i)
     readings.push_back(number("gas-1", "lel_pct", i, clock_.now() - std::chrono::seconds{i}));
