@@ -29,6 +29,15 @@ std::expected<bench_district, std::string> write_district(
     out.probes.push_back({id, "campus/bench-probe/kitchen/" + id + "/telemetry"});
   }
 
+  // The probes raise and clear a red alert back to back: the sample's clear_after (a clear
+  // must hold 30 s, against flapping) would turn each cycle into a 30 s wait. The bench measures
+  // how soon an alert reaches a screen, so its district clears at once.
+  for (auto at = y.find("clear_after: "); at != std::string::npos;
+       at = y.find("clear_after: ", at + 1)) {
+    const auto end = y.find_first_of(",}\n", at);
+    y.replace(at, end - at, "clear_after: 0s");
+  }
+
   out.file = dir / fmt::format("district-{}.yaml", devices);
   auto loaded = sim::write_and_load(out.file, y);
   if (!loaded) return std::unexpected(loaded.error());

@@ -101,7 +101,6 @@ std::uint32_t rejected_points(const std::string& text, std::uint32_t batch_point
 influx_history_store::influx_history_store(const config::influx_settings& s, std::string spool_dir,
                                            core::metrics& m, backpressure marks)
     : settings_(s),
-      marks_(marks),
       queue_depth_(m.get("campus_history_queue_depth")),
       spooled_bytes_(m.get("campus_history_spooled_bytes")),
       oldest_unsent_(m.get("campus_history_oldest_unsent_seconds")),
@@ -112,6 +111,7 @@ influx_history_store::influx_history_store(const config::influx_settings& s, std
       work_(asio::make_work_guard(ioc_)),
       tick_(ioc_),
       backoff_(ioc_),
+      marks_(marks),
       spool_(open_spool(spool_dir, s.spool_max_bytes)),
       backoff_delay_(first_backoff),
       rng_(std::random_device{}()) {
