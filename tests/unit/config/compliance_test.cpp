@@ -1,21 +1,15 @@
 #include <gtest/gtest.h>
 
 #include "config/loader.hpp"
+#include "minimal_district.hpp"
 
 namespace campus::config {
 namespace {
 
-constexpr const char* base = R"(district: {id: d, name: 区}
-sites:
-  - id: s1
-    name: 学校
-    zones:
-      - {id: kitchen, type: canteen_kitchen, name: 后厨}
-    devices:
-      - {id: gas-1, family: gas_detector, zone: kitchen}
-)";
+using test::minimal_district;
+using test::with;
 
-std::string with(const std::string& extra) { return std::string(base) + extra; }
+
 
 // The first error whose setting is `setting`, as "line: message"; empty when none.
 std::string error_at(const load_result& r, const std::string& setting) {
@@ -38,7 +32,7 @@ TEST(compliance_config, sample_district_requires_every_zone_type_of_the_contract
 }
 
 TEST(compliance_config, without_the_section_defaults_apply_and_nothing_is_required) {
-  auto d = load_string(base, "c.yaml");
+  auto d = load_string(minimal_district, "c.yaml");
   ASSERT_TRUE(d) << d.error().front().to_string();
   EXPECT_DOUBLE_EQ(d->compliance.target_pct, 90.0);
   EXPECT_EQ(d->compliance.reporting_window, std::chrono::minutes(15));
@@ -56,7 +50,7 @@ TEST(compliance_config, target_reads_with_or_without_percent_sign) {
 }
 
 TEST(compliance_config, each_mistake_is_named_with_its_line_and_setting) {
-  // base has 8 lines; the section starts on line 9.
+  // The minimal district has 8 lines; the section starts on line 9.
   auto r = load_string(with("compliance:\n"
                             "  target: 0.9\n"                       // 10
                             "  reporting_window: 30s\n"             // 11

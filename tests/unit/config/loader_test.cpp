@@ -2,20 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "minimal_district.hpp"
+
 #include <set>
 
 namespace campus::config {
 namespace {
 
-constexpr const char* minimal = R"(district: {id: d, name: 区}
-sites:
-  - id: s1
-    name: 学校
-    zones:
-      - {id: kitchen, type: canteen_kitchen, name: 后厨}
-    devices:
-      - {id: gas-1, family: gas_detector, zone: kitchen}
-)";
+using test::minimal_district;
+using test::with;
+
 
 TEST(config_loader, sample_district_loads_with_every_family_and_zone_type) {
   auto d = load_file(std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml");
@@ -70,7 +66,7 @@ TEST(config_loader, finds_every_site_and_device_by_id_and_stays_right_when_the_l
 }
 
 TEST(config_loader, minimal_file_gets_defaults) {
-  auto d = load_string(minimal, "min.yaml");
+  auto d = load_string(minimal_district, "min.yaml");
   ASSERT_TRUE(d) << d.error().front().to_string();
   EXPECT_EQ(d->mqtt.qos, 1);
   EXPECT_FALSE(d->mqtt.clean_session);
@@ -89,7 +85,6 @@ struct bad_case {
 
 void PrintTo(const bad_case& c, std::ostream* os) { *os << c.name; }
 
-std::string with(const std::string& extra) { return std::string(minimal) + extra; }
 
 class config_errors : public testing::TestWithParam<bad_case> {};
 

@@ -5,22 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include "minimal_district.hpp"
+
 #include "config/loader.hpp"
 
 namespace campus::config {
 namespace {
 
-constexpr const char* minimal = R"(district: {id: d, name: 区}
-sites:
-  - id: s1
-    name: 学校
-    zones:
-      - {id: kitchen, type: canteen_kitchen, name: 后厨}
-    devices:
-      - {id: gas-1, family: gas_detector, zone: kitchen}
-)";
+using test::minimal_district;
+using test::with;
 
-std::string with(const std::string& extra) { return std::string(minimal) + extra; }
+
 
 std::string all(const std::vector<config_error>& errors) {
   std::string out;
