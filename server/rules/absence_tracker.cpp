@@ -33,6 +33,28 @@ void absence_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
   alert_ = h;
 }
 
+void absence_tracker::save(const pending_save_context& ctx) const {
+  if (alert_) return;
+  const bool silent_a_while = ctx.rule.period > core::duration::zero() &&
+                              ctx.now - last_seen_ >= save_after(ctx.rule.period);
+  if (!silent_a_while && !reported_offline_) return;
+  ctx.out.begin({});
+  ctx.out.time(last_seen_);
+  ctx.out.flag(reported_offline_);
+  ctx.out.end();
+}
+
+pending_outcome absence_tracker::load(const pending_load_context&, std::string_view subject,
+                                      const pending_fields& f) {
+  const auto seen = f.time(0);
+  const auto offline = f.flag(1);
+  if (f.size() != 2 || !seen || !offline || !subject.empty()) return pending_outcome::malformed;
+  if (alert_) return pending_outcome::superseded;
+  last_seen_ = *seen;
+  reported_offline_ = *offline;
+  return pending_outcome::taken;
+}
+
 void absence_tracker::on_tick(const tracker_context& ctx) {
   if (alert_) {
     if (!ctx.in_window) {

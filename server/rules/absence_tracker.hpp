@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/reading.hpp"
+#include "rules/pending_state.hpp"
 #include "rules/tracker_context.hpp"
 
 namespace campus::rules {
@@ -16,6 +17,13 @@ class absence_tracker {
   void on_tick(const tracker_context& ctx);
   // Takes up the active alert `h` (restored after a restart): the next sign of life clears it.
   void adopt(const tracker_context& ctx, alert_book::handle h);
+
+  // Pending state (rule_engine::save_pending), when no alert is active: the last sign of life
+  // once the device has been silent for save_after(period), and an "offline" it reported
+  // outside the rule's windows (raised when they open) whatever its age.
+  void save(const pending_save_context& ctx) const;
+  pending_outcome load(const pending_load_context& ctx, std::string_view subject,
+                       const pending_fields& f);
 
   // The values an absence alert carries: the device said so, or it fell silent.
   static constexpr const char* offline_value = "offline";

@@ -11,6 +11,7 @@ void dwell_tracker::on_reading(const tracker_context& ctx, const core::reading& 
   if (it == tags_.end()) it = tags_.emplace(r.subject, tag_state{}).first;
   it->second.distance = r.number();
   it->second.last_seen = ctx.now;
+  it->second.unconfirmed = false;
   evaluate(ctx, it->first, it->second);
 }
 
@@ -22,6 +23,41 @@ void dwell_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
   s.last_seen = ctx.now;
   s.near_since = a.raised_at;
   s.alert = h;
+}
+
+void dwell_tracker::save(const pending_save_context& ctx) const {
+  const auto after = save_after(ctx.rule.dwell);
+  for (const auto& [tag, s] : tags_) {
+    if (s.alert || !s.near_since || ctx.now - *s.near_since < after) continue;
+    if (!std::isfinite(s.distance)) continue;
+    ctx.out.begin(tag);
+    ctx.out.number(s.distance);
+    ctx.out.time(s.last_seen);
+    ctx.out.time(*s.near_since);
+    ctx.out.end();
+  }
+}
+
+pending_outcome dwell_tracker::load(const pending_load_context& ctx, std::string_view subject,
+                                    const pending_fields& f) {
+  const auto distance = f.number(0);
+  const auto seen = f.time(1);
+  const auto near = f.time(2);
+  if (f.size() != 3 || !distance || !seen || !near) return pending_outcome::malformed;
+  const auto found = tags_.find(std::string(subject));
+  if (found != tags_.end() && found->second.alert) return pending_outcome::superseded;
+  if (*distance > ctx.rule.distance_m) return pending_outcome::outdated;  // the distance moved
+  tag_state taken;
+  taken.distance = *distance;
+  taken.last_seen = *seen;
+  taken.near_since = *near;
+  taken.unconfirmed = !ctx.exact;
+  if (found != tags_.end()) {
+    found->second = taken;
+  } else {
+    tags_.emplace(std::string(subject), taken);
+  }
+  return pending_outcome::taken;
 }
 
 void dwell_tracker::on_tick(const tracker_context& ctx) {
@@ -56,7 +92,7 @@ void dwell_tracker::evaluate(const tracker_context& ctx, const std::string& tag,
   }
   s.far_since.reset();  // back near within clear_after: the pending clear is cancelled
   if (!s.near_since) s.near_since = ctx.now;
-  if (s.alert || ctx.now - *s.near_since < ctx.rule.dwell) return;
+  if (s.alert || s.unconfirmed || ctx.now - *s.near_since < ctx.rule.dwell) return;
   s.alert = ctx.book.raise({ctx.rule, ctx.device, tag, ctx.rule.metric, ctx.rule.severity,
                             s.distance, ctx.rule.distance_m},
                            ctx.now, ctx.out);

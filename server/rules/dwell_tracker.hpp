@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/reading.hpp"
+#include "rules/pending_state.hpp"
 #include "rules/tracker_context.hpp"
 
 namespace campus::rules {
@@ -23,6 +24,14 @@ class dwell_tracker {
   // clears when the tag moves away or is not heard for the lost time.
   void adopt(const tracker_context& ctx, alert_book::handle h);
 
+  // Pending state (rule_engine::save_pending): each tag without an alert that has been near
+  // for save_after(dwell): its distance, when it was last seen and since when it is near. As
+  // for a threshold's `for`, a wait taken up from a file a crash may have left old raises
+  // only after a reading of the tag (it may have walked away in the seconds the file missed).
+  void save(const pending_save_context& ctx) const;
+  pending_outcome load(const pending_load_context& ctx, std::string_view subject,
+                       const pending_fields& f);
+
   static constexpr core::duration min_lost_after{std::chrono::seconds{60}};
 
  private:
@@ -32,6 +41,7 @@ class dwell_tracker {
     std::optional<core::time_point> near_since;
     std::optional<core::time_point> far_since;  // while the alert is active and the tag away
     alert_book::handle alert = 0;
+    bool unconfirmed = false;  // taken up from a file a crash may have left old
   };
 
   void evaluate(const tracker_context& ctx, const std::string& tag, tag_state& s);

@@ -13,7 +13,7 @@ void event_count_tracker::forget_before(core::time_point now, core::duration win
 }
 
 void event_count_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
-  if (!ctx.in_window) return;
+  if (!ctx.in_window || (ctx.replay_of_saved && taken_up_)) return;
   arrivals_.push_back(ctx.now);
   forget_before(ctx.now, ctx.rule.window);
   const auto count = static_cast<double>(arrivals_.size());
@@ -33,6 +33,25 @@ void event_count_tracker::on_reading(const tracker_context& ctx, const core::rea
 void event_count_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
   arrivals_.assign(1, ctx.book.get(h).updated_at);
   alert_ = h;
+}
+
+void event_count_tracker::save(const pending_save_context& ctx) const {
+  if (alert_ || arrivals_.empty()) return;
+  ctx.out.begin({});
+  ctx.out.begin_list();
+  for (const auto t : arrivals_) ctx.out.time(t);
+  ctx.out.end_list();
+  ctx.out.end();
+}
+
+pending_outcome event_count_tracker::load(const pending_load_context&, std::string_view subject,
+                                          const pending_fields& f) {
+  auto times = f.times(0);
+  if (f.size() != 1 || !times || !subject.empty()) return pending_outcome::malformed;
+  if (alert_) return pending_outcome::superseded;
+  arrivals_ = std::move(*times);  // those older than the window go at the next tick
+  taken_up_ = true;
+  return pending_outcome::taken;
 }
 
 void event_count_tracker::on_tick(const tracker_context& ctx) {

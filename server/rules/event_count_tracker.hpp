@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/reading.hpp"
+#include "rules/pending_state.hpp"
 #include "rules/tracker_context.hpp"
 
 namespace campus::rules {
@@ -23,6 +24,16 @@ class event_count_tracker {
   // last event, so it clears after `quiet` without one.
   void adopt(const tracker_context& ctx, alert_book::handle h);
 
+  // Pending state (rule_engine::save_pending), when no alert is active: every arrival in the
+  // window, however recent. Unlike a duration, an arrival not saved would not make an alarm
+  // late by a bounded time but forget an event; and they are few (a matching event is a
+  // camera seeing something wrong, not a device reporting).
+  void save(const pending_save_context& ctx) const;
+  // Takes the arrivals up; the crash journal's replay of a message they already count
+  // (tracker_context::replay_of_saved) is then not counted again.
+  pending_outcome load(const pending_load_context& ctx, std::string_view subject,
+                       const pending_fields& f);
+
  private:
   void forget_before(core::time_point now, core::duration window);
 
@@ -30,6 +41,7 @@ class event_count_tracker {
   // still allocates, and most devices bound to such a rule never see a matching event.
   std::vector<core::time_point> arrivals_;
   alert_book::handle alert_ = 0;
+  bool taken_up_ = false;  // arrivals came from load()
 };
 
 }  // namespace campus::rules

@@ -6,6 +6,9 @@
 #include <utility>
 #include <variant>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <date/tz.h>
 #include <fmt/format.h>
 
@@ -14,6 +17,7 @@
 #include "rules/dwell_tracker.hpp"
 #include "rules/event_count_tracker.hpp"
 #include "rules/local_moment.hpp"
+#include "rules/pending_state.hpp"
 #include "rules/stuck_tracker.hpp"
 #include "rules/threshold_tracker.hpp"
 
@@ -56,6 +60,18 @@ tracker make_tracker(const rule_def& rule, core::time_point start) {
   throw std::invalid_argument(fmt::format("rule {}: unknown kind", rule.id));
 }
 
+// The kind as the district file and the pending-state records name it.
+const char* kind_name(rule_kind k) {
+  switch (k) {
+    case rule_kind::threshold: return "threshold";
+    case rule_kind::absence: return "absence";
+    case rule_kind::stuck: return "stuck";
+    case rule_kind::event_count: return "event_count";
+    case rule_kind::dwell: return "dwell";
+  }
+  return "unknown";
+}
+
 // Fills in the default metric of a kind once, so that evaluation compares without copying.
 rule_def with_default_metric(rule_def rule) {
   if (!rule.metric.empty()) return rule;
@@ -92,10 +108,16 @@ struct rule_engine::impl {
   std::vector<device_entry> devices;
   std::unordered_map<std::string, std::size_t> device_index;  // device id → devices[i]
   alert_book book;
+  // load_pending: when the state taken up was saved (the previous run's clock, unshifted).
+  std::optional<core::time_point> loaded_saved_at;
+  // replaying(): the first arrival of the message whose readings are being handed again.
+  std::optional<core::time_point> replayed_arrival;
 
   tracker_context context(const device_entry& d, const binding& b, core::time_point now,
                           bool in_window, std::vector<alert_event>& out) {
-    return {*b.rule, d.profile, now, in_window, book, out};
+    const bool replay_of_saved =
+        replayed_arrival && loaded_saved_at && *replayed_arrival <= *loaded_saved_at;
+    return {*b.rule, d.profile, now, in_window, book, out, replay_of_saved};
   }
 };
 
@@ -118,7 +140,7 @@ const date::time_zone* resolve_zone(const device_profile& d,
 
 rule_engine::rule_engine(std::vector<rule_def> rules, std::vector<device_profile> devices,
                          const core::clock& clock)
-    : impl_(std::make_unique<impl>(impl{clock, {}, {}, {}, {}})) {
+    : impl_(std::make_unique<impl>(impl{clock, {}, {}, {}, {}, {}, {}})) {
   const auto start = clock.now();
   impl_->rules.reserve(rules.size());
   for (auto& rule : rules) impl_->rules.push_back(with_default_metric(std::move(rule)));
@@ -207,6 +229,138 @@ std::vector<alert> rule_engine::restore(const std::vector<alert>& active) {
     known.push_back(taken.back());
   }
   return taken;
+}
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view state_format = "campus-rule-state";
+constexpr std::int64_t state_version = 1;
+constexpr std::size_t problems_named = 5;  // malformed lines named in pending_load::problems
+
+std::optional<json::value> parse_line(std::string_view line) {
+  json::parse_options opts;
+  opts.allow_invalid_utf8 = true;  // subjects are bytes from MQTT payloads, written as they are
+  boost::system::error_code ec;
+  auto v = json::parse(line, ec, {}, opts);
+  if (ec) return std::nullopt;
+  return v;
+}
+
+std::optional<rule_kind> kind_named(std::string_view name) {
+  for (const auto k : {rule_kind::threshold, rule_kind::absence, rule_kind::stuck,
+                       rule_kind::event_count, rule_kind::dwell})
+    if (name == kind_name(k)) return k;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string rule_engine::save_pending(save_moment moment) const {
+  const auto now = impl_->clock.now();
+  std::string text = fmt::format(
+      R"({{"format":"{}","version":{},"saved_at":{},"stopped":{}}})"
+      "\n",
+      state_format, state_version, core::to_epoch_ms(now),
+      moment == save_moment::stopping ? "true" : "false");
+  pending_writer out(text);
+  for (const device_entry& d : impl_->devices) {
+    for (const binding& b : d.bindings) {
+      out.bind(kind_name(b.rule->kind), d.profile.id, b.rule->id);
+      const pending_save_context ctx{*b.rule, now, out};
+      std::visit([&](const auto& t) { t.save(ctx); }, b.state);
+    }
+  }
+  return text;
+}
+
+std::expected<rule_engine::pending_load, std::string> rule_engine::load_pending(
+    std::string_view text) {
+  const auto now = impl_->clock.now();
+  const auto header_end = text.find('\n');
+  const auto header = parse_line(text.substr(0, header_end));
+  const json::object* h = header && header->is_object() ? &header->get_object() : nullptr;
+  const json::value* format = h ? h->if_contains("format") : nullptr;
+  if (!format || !format->is_string() || format->get_string() != state_format)
+    return std::unexpected(fmt::format("line 1: not a {} header", state_format));
+  const json::value* version = h->if_contains("version");
+  if (!version || !version->is_int64() || version->get_int64() != state_version) {
+    return std::unexpected(fmt::format("line 1: version {} (this server reads version {})",
+                                       version ? json::serialize(*version) : "missing",
+                                       state_version));
+  }
+  const json::value* saved = h->if_contains("saved_at");
+  const json::value* stopped = h->if_contains("stopped");
+  if (!saved || !saved->is_int64() || !stopped || !stopped->is_bool())
+    return std::unexpected("line 1: saved_at (epoch ms) or stopped (true or false) missing");
+
+  pending_load result;
+  const auto saved_at = core::from_epoch_ms(saved->get_int64());
+  result.downtime = std::max(now - saved_at, core::duration::zero());
+  result.exact = stopped->get_bool();
+  const auto malformed = [&](std::size_t line, std::string_view why) {
+    ++result.malformed;
+    if (result.problems.size() < problems_named)
+      result.problems.push_back(fmt::format("line {}: {}", line, why));
+  };
+  std::size_t line_no = 1;
+  for (auto rest = header_end == std::string_view::npos ? std::string_view{}
+                                                        : text.substr(header_end + 1);
+       !rest.empty();) {
+    const auto end = rest.find('\n');
+    const auto line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    ++line_no;
+    if (line.empty()) continue;
+    const auto v = parse_line(line);
+    if (!v || !v->is_array() || v->get_array().size() < 4) {
+      malformed(line_no, "not a JSON array of at least kind, device, rule and subject");
+      continue;
+    }
+    const json::array& record = v->get_array();
+    if (!record[0].is_string() || !record[1].is_string() || !record[2].is_string() ||
+        !record[3].is_string()) {
+      malformed(line_no, "kind, device, rule and subject must be strings");
+      continue;
+    }
+    const auto kind = kind_named(record[0].get_string());
+    if (!kind) {
+      malformed(line_no, fmt::format("unknown kind {}", json::serialize(record[0])));
+      continue;
+    }
+    const auto found = impl_->device_index.find(std::string(record[1].get_string()));
+    if (found == impl_->device_index.end()) {
+      ++result.unbound;
+      continue;
+    }
+    device_entry& d = impl_->devices[found->second];
+    const std::string_view rule_id = record[2].get_string();
+    const auto b = std::find_if(d.bindings.begin(), d.bindings.end(),
+                                [&](const binding& b) { return b.rule->id == rule_id; });
+    if (b == d.bindings.end() || b->rule->kind != *kind) {
+      ++result.unbound;
+      continue;
+    }
+    const pending_load_context ctx{*b->rule, now, result.exact};
+    const pending_fields fields(record, result.downtime, now);
+    const std::string_view subject = record[3].get_string();
+    switch (std::visit([&](auto& t) { return t.load(ctx, subject, fields); }, b->state)) {
+      case pending_outcome::taken: ++result.taken; break;
+      case pending_outcome::superseded: ++result.superseded; break;
+      case pending_outcome::outdated: ++result.unbound; break;
+      case pending_outcome::malformed:
+        malformed(line_no, fmt::format("fields of a {} record missing or of the wrong type",
+                                       kind_name(*kind)));
+        break;
+    }
+  }
+  impl_->loaded_saved_at = saved_at;
+  return result;
+}
+
+void rule_engine::replaying(std::optional<core::time_point> arrived) {
+  impl_->replayed_arrival = arrived;
 }
 
 }  // namespace campus::rules

@@ -40,6 +40,33 @@ void stuck_tracker::adopt(const tracker_context& ctx, alert_book::handle h) {
   }
 }
 
+void stuck_tracker::save(const pending_save_context& ctx) const {
+  if (ctx.rule.period <= core::duration::zero()) return;
+  const auto after = save_after(ctx.rule.period);
+  for (const auto& [subject, s] : subjects_) {
+    if (s.alert || ctx.now - s.since < after || !std::isfinite(s.value)) continue;
+    ctx.out.begin(subject);
+    ctx.out.number(s.value);
+    ctx.out.time(s.since);
+    ctx.out.end();
+  }
+}
+
+pending_outcome stuck_tracker::load(const pending_load_context&, std::string_view subject,
+                                    const pending_fields& f) {
+  const auto value = f.number(0);
+  const auto since = f.time(1);
+  if (f.size() != 2 || !value || !since) return pending_outcome::malformed;
+  subject_state* s = subjects_.find(subject);
+  if (s && s->alert) return pending_outcome::superseded;
+  if (s) {
+    *s = subject_state{*value, *since, 0};
+  } else {
+    subjects_.add(std::string(subject), subject_state{*value, *since, 0});
+  }
+  return pending_outcome::taken;
+}
+
 void stuck_tracker::on_tick(const tracker_context& ctx) {
   if (ctx.in_window) return;
   for (auto& [subject, s] : subjects_) {

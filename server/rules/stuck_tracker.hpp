@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/reading.hpp"
+#include "rules/pending_state.hpp"
 #include "rules/subject_list.hpp"
 #include "rules/tracker_context.hpp"
 
@@ -19,6 +20,13 @@ class stuck_tracker {
   void on_tick(const tracker_context& ctx);
   // Takes up the active alert `h` (restored after a restart): a different value clears it.
   void adopt(const tracker_context& ctx, alert_book::handle h);
+
+  // Pending state (rule_engine::save_pending): each subject without an alert whose value has
+  // been unchanged for save_after(period): the value and since when. A stuck alert is only
+  // raised by a reading that repeats the value, so a taken-up run needs no confirming.
+  void save(const pending_save_context& ctx) const;
+  pending_outcome load(const pending_load_context& ctx, std::string_view subject,
+                       const pending_fields& f);
 
  private:
   struct subject_state {

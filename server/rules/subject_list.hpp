@@ -30,6 +30,8 @@ class subject_list {
 
   auto begin() { return entries_.begin(); }
   auto end() { return entries_.end(); }
+  auto begin() const { return entries_.begin(); }
+  auto end() const { return entries_.end(); }
 
  private:
   std::vector<entry> entries_;

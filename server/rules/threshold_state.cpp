@@ -56,6 +56,14 @@ bool threshold_state::feed(const rule_def& rule, const core::reading_value& v) {
   return true;
 }
 
+bool threshold_state::take_up(const rule_def& rule, std::uint64_t bits,
+                              const core::reading_value& v) {
+  const std::size_t n = std::min(rule.levels.size(), max_levels);
+  const std::uint64_t known = n == max_levels ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+  holding_ = bits & known;
+  return feed(rule, v);
+}
+
 std::optional<std::size_t> threshold_state::strongest(const rule_def& rule) const {
   std::optional<std::size_t> best;
   const std::size_t n = std::min(rule.levels.size(), max_levels);

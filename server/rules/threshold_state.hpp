@@ -25,6 +25,13 @@ class threshold_state {
   // The last value accepted by feed().
   const core::reading_value& last() const { return last_; }
 
+  // Bit i: rule.levels[i] held at the last feed (what rule_engine::save_pending writes).
+  std::uint64_t holding_bits() const { return holding_; }
+  // Takes up a saved state: the levels that held, then the last value fed again, so that the
+  // hysteresis of the levels as configured now applies. False, as feed(), when the rule cannot
+  // compare the value.
+  bool take_up(const rule_def& rule, std::uint64_t bits, const core::reading_value& v);
+
   // The threshold to report for a level: the bound that was crossed; none for states.
   std::optional<double> reported_threshold(const rule_def& rule, std::size_t level) const;
 

@@ -19,6 +19,7 @@ std::optional<std::size_t> level_of(const rule_def& rule, core::severity s) {
 void threshold_tracker::on_reading(const tracker_context& ctx, const core::reading& r) {
   if (subject_state* held = subjects_.find(r.subject)) {
     if (!held->levels.feed(ctx.rule, r.value)) return;
+    held->unconfirmed = false;
     return evaluate(ctx, r.subject, *held);
   }
   subject_state fresh;
@@ -37,6 +38,41 @@ void threshold_tracker::adopt(const tracker_context& ctx, alert_book::handle h) 
   s->held = a.severity;  // as far as anyone knows, it held until now
   s->last_held = {};
   s->last_held[slot(a.severity)] = ctx.now;
+}
+
+void threshold_tracker::save(const pending_save_context& ctx) const {
+  if (ctx.rule.for_duration <= core::duration::zero()) return;  // nothing ever waits
+  const auto after = save_after(ctx.rule.for_duration);
+  for (const auto& [subject, s] : subjects_) {
+    if (s.alert || !s.holding_since || ctx.now - *s.holding_since < after) continue;
+    ctx.out.begin(subject);
+    ctx.out.bits(s.levels.holding_bits());
+    ctx.out.value(s.levels.last());  // fed, so a finite number or a state
+    ctx.out.time(*s.holding_since);
+    ctx.out.end();
+  }
+}
+
+pending_outcome threshold_tracker::load(const pending_load_context& ctx, std::string_view subject,
+                                        const pending_fields& f) {
+  const auto bits = f.bits(0);
+  const auto value = f.value(1);
+  const auto since = f.time(2);
+  if (f.size() != 3 || !bits || !value || !since) return pending_outcome::malformed;
+  subject_state* s = subjects_.find(subject);
+  if (s && s->alert) return pending_outcome::superseded;
+  subject_state taken;
+  // A level that no longer holds for the saved value (its threshold moved) waits for nothing.
+  if (!taken.levels.take_up(ctx.rule, *bits, *value) || !taken.levels.strongest(ctx.rule))
+    return pending_outcome::outdated;
+  taken.holding_since = *since;
+  taken.unconfirmed = !ctx.exact;
+  if (s) {
+    *s = std::move(taken);
+  } else {
+    subjects_.add(std::string(subject), std::move(taken));
+  }
+  return pending_outcome::taken;
 }
 
 void threshold_tracker::on_tick(const tracker_context& ctx) {
@@ -90,7 +126,7 @@ void threshold_tracker::evaluate(const tracker_context& ctx, const std::string& 
   }
   if (!strongest) return;
   if (!s.holding_since) s.holding_since = ctx.now;
-  if (ctx.now - *s.holding_since < ctx.rule.for_duration) return;
+  if (ctx.now - *s.holding_since < ctx.rule.for_duration || s.unconfirmed) return;
   const level& lv = ctx.rule.levels[*strongest];
   s.alert = ctx.book.raise({ctx.rule, ctx.device, subject, ctx.rule.metric, lv.severity,
                             s.levels.last(), s.levels.reported_threshold(ctx.rule, *strongest)},

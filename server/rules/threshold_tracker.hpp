@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/reading.hpp"
+#include "rules/pending_state.hpp"
 #include "rules/subject_list.hpp"
 #include "rules/threshold_state.hpp"
 #include "rules/tracker_context.hpp"
@@ -28,6 +29,16 @@ class threshold_tracker {
   // starts the wait to clear, one that still holds raises nothing new.
   void adopt(const tracker_context& ctx, alert_book::handle h);
 
+  // Pending state (rule_engine::save_pending): each subject without an alert whose `for` wait
+  // has run save_after(for): the levels that held, the last value, and since when.
+  void save(const pending_save_context& ctx) const;
+  // Takes a saved wait up again. From a file a crash may have left old (not exact), the wait
+  // ends only on a reading of the subject: one that still holds resumes it where it stood
+  // (raising at once when it has run out), one that does not ends it; a tick alone never
+  // raises, since the level may have fallen in the seconds the file missed.
+  pending_outcome load(const pending_load_context& ctx, std::string_view subject,
+                       const pending_fields& f);
+
  private:
   struct subject_state {
     threshold_state levels;
@@ -37,6 +48,8 @@ class threshold_tracker {
     // While the alert is active: the colour that held at the last evaluation, and the last
     // moment each colour (blue … red) held. A colour last held `clear_after` ago is let go.
     std::optional<core::severity> held;
+    // Taken up from a file a crash may have left old: waits for a reading before raising.
+    bool unconfirmed = false;
     std::array<std::optional<core::time_point>, 4> last_held;
   };
 

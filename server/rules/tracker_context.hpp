@@ -18,6 +18,9 @@ struct tracker_context {
   bool in_window;  // now lies inside one of the rule's time windows (or it has none)
   alert_book& book;
   std::vector<alert_event>& out;
+  // The reading is a message the crash journal hands again that had arrived before the pending
+  // state taken up by rule_engine::load_pending was saved: that state already counts it.
+  bool replay_of_saved = false;
 };
 
 }  // namespace campus::rules
