@@ -53,9 +53,12 @@ application::application(config::district d, notify::duty::duty_result duty,
       [this](std::string_view topic, std::string_view payload) {
         // Journaled before it is handled: libmosquitto has already sent its PUBACK.
         const auto now = clock_.now();
-        if (journal_) journal_->append(topic, payload, now);
+        const bool journaled = journal_ && journal_->append(topic, payload, now);
+        // While history is behind, the journal keeps the message's readings for it.
+        if (history_feed_) history_feed_->set_held(journaled && journal_->holding());
         pipeline_.on_message(topic, payload, now);
-        if (throttle_) throttle_->after_message();
+        if (history_feed_) history_feed_->set_held(false);
+        if (throttle_) throttle_->after_message(journaled);
       },
       metrics_);
   // History behind: the broker keeps the backlog (docs/reliability.md, "Overload").
@@ -168,17 +171,28 @@ void application::open_journal() {
     return;
   }
   journal_ = std::move(*opened);
-  journal_->add_barrier([h = history_.get()](std::function<void()> done) {
-    h->when_durable(std::move(done));
-  });
-  journal_->add_barrier([d = desk_.get()](std::function<void()> done) {
-    d->when_recorded(std::move(done));
-  });
+  using kind = journal::message_journal::barrier_kind;
+  journal_->add_barrier(
+      [h = history_.get()](std::function<void()> done) { h->when_durable(std::move(done)); },
+      kind::storage);
+  journal_->add_barrier(
+      [d = desk_.get()](std::function<void()> done) { d->when_recorded(std::move(done)); },
+      kind::handling);
   // Still before the loop runs: the desk restored the open entries (and the engine their
-  // conditions), so a replayed reading over a threshold raises nothing twice; history keeps
-  // one row of a reading it had stored.
-  journal_->replay([this](const journal::journaled_message& m) {
-    pipeline_.on_message(m.topic, m.payload, m.arrived);
+  // conditions), so a replayed reading over a threshold raises nothing twice. Only messages
+  // the previous run had not handled go through the pipeline again; the readings of every
+  // segment left reach history from the journal, at the store's pace (history keeps one row
+  // of a reading it had stored).
+  journal_->replay(
+      [this](const journal::journaled_message& m) {
+        if (history_feed_) history_feed_->set_held(true);
+        pipeline_.on_message(m.topic, m.payload, m.arrived);
+        if (history_feed_) history_feed_->set_held(false);
+      },
+      journal::message_journal::replay_mode::hold_for_history);
+  throttle_->set_journal(journal_.get(), [this](const journal::journaled_message& m) {
+    const auto readings = pipeline_.readings_of(m.topic, m.payload, m.arrived);
+    if (!readings.empty()) history_->append(readings);
   });
 }
 

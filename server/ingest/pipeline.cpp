@@ -115,7 +115,7 @@ void pipeline::reject(std::string_view reason, std::string_view topic, std::stri
 
 std::optional<core::reading> pipeline::parse_status(const device_entry& d,
                                                     std::string_view payload,
-                                                    core::time_point now) {
+                                                    core::time_point now) const {
   // A status is "online"/"offline", plain (a device's MQTT last will usually is) or JSON:
   // {"state":"offline"}, {"status":"offline"} or {"online":false}, with an optional ts.
   std::string state;
@@ -148,48 +148,61 @@ void pipeline::on_message(std::string_view topic, std::string_view payload) {
 void pipeline::on_message(std::string_view topic, std::string_view payload,
                           core::time_point arrived) {
   messages_in_.inc();
+  auto readings = decode(topic, payload, arrived);
+  if (!readings) return reject(readings.error().reason, topic, readings.error().detail);
+  for (const auto& r : *readings) accept(r, arrived);
+}
+
+std::vector<core::reading> pipeline::readings_of(std::string_view topic, std::string_view payload,
+                                                 core::time_point arrived) const {
+  auto readings = decode(topic, payload, arrived);
+  return readings ? std::move(*readings) : std::vector<core::reading>{};
+}
+
+std::expected<std::vector<core::reading>, pipeline::refusal> pipeline::decode(
+    std::string_view topic, std::string_view payload, core::time_point arrived) const {
   const core::time_point now = arrived;
   if (payload.size() > district_.ingest.max_payload_bytes) {
-    return reject("oversized", topic,
-                  fmt::format("{} bytes, limit {}", payload.size(),
-                              district_.ingest.max_payload_bytes));
+    return std::unexpected(refusal{"oversized", fmt::format("{} bytes, limit {}", payload.size(),
+                                                            district_.ingest.max_payload_bytes)});
   }
   auto parts = split_topic(topic, prefix_);
   if (!parts) {
-    return reject("bad_topic", topic, "expected " + prefix_ + "/<site>/<zone>/<device>/<stream>");
+    return std::unexpected(
+        refusal{"bad_topic", "expected " + prefix_ + "/<site>/<zone>/<device>/<stream>"});
   }
   auto it = devices_.find(parts->device);
-  if (it == devices_.end()) return reject("unknown_device", topic, "no such device configured");
+  if (it == devices_.end()) return std::unexpected(refusal{"unknown_device", "no such device configured"});
   const device_entry& dev = it->second;
   if (parts->site != dev.config->site || parts->zone != dev.config->zone) {
-    return reject("topic_mismatch", topic,
-                  fmt::format("device {} belongs to {}/{}", dev.config->id, dev.config->site,
-                              dev.config->zone));
+    return std::unexpected(refusal{
+        "topic_mismatch", fmt::format("device {} belongs to {}/{}", dev.config->id,
+                                      dev.config->site, dev.config->zone)});
   }
 
   std::vector<core::reading> readings;
   if (parts->stream == "status") {
     auto status = parse_status(dev, payload, now);
-    if (!status) return reject("bad_value", topic, "status must be online or offline");
+    if (!status) return std::unexpected(refusal{"bad_value", "status must be online or offline"});
     readings.push_back(std::move(*status));
   } else if (parts->stream == "telemetry" || parts->stream == "event") {
     adapters::context ctx{dev.config->site, dev.config->zone, dev.config->id, parts->stream, now};
     auto parsed = dev.adapter->parse(payload, ctx);
-    if (!parsed) return reject(parsed.error().reason, topic, parsed.error().detail);
+    if (!parsed) return std::unexpected(refusal{parsed.error().reason, parsed.error().detail});
     readings = std::move(*parsed);
   } else {
-    return reject("bad_stream", topic, "stream must be telemetry, event or status");
+    return std::unexpected(refusal{"bad_stream", "stream must be telemetry, event or status"});
   }
 
   // A message is taken whole or not at all.
   for (const auto& r : readings) {
     if (r.ts < now - district_.ingest.max_past || r.ts > now + district_.ingest.max_future) {
-      return reject("timestamp_out_of_range", topic,
-                    fmt::format("ts {} is {} ms from now", core::to_epoch_ms(r.ts),
-                                (r.ts - now).count()));
+      return std::unexpected(refusal{
+          "timestamp_out_of_range", fmt::format("ts {} is {} ms from now", core::to_epoch_ms(r.ts),
+                                                (r.ts - now).count())});
     }
   }
-  for (const auto& r : readings) accept(r, now);
+  return readings;
 }
 
 void pipeline::accept(const core::reading& r, core::time_point at) {
@@ -217,7 +230,7 @@ void pipeline::publish(const std::vector<rules::alert_event>& events) {
       state_.mark_offline(e.current.device);
       core::reading status{e.current.site, e.current.zone, e.current.device, "status", {},
                            std::string("offline"), {}, clock_.now()};
-      for (auto* s : sinks_) s->on_reading(status);
+      for (auto* s : sinks_) s->on_derived_reading(status);
     }
     for (auto* s : sinks_) s->on_alert(e);
     core::log(core::log_level::info, "alert {} {} {} {} on {}", rules::to_string(e.what),

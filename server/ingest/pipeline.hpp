@@ -6,6 +6,7 @@
 // the application calls it from one strand (the MQTT client's).
 #pragma once
 
+#include <expected>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,6 +55,12 @@ class pipeline {
   // readings as the first time.
   void on_message(std::string_view topic, std::string_view payload, core::time_point arrived);
 
+  // The readings a message makes, as on_message(topic, payload, arrived) would accept them,
+  // and nothing else: no live state, no rules, no sinks, no counting (none for a message it
+  // would refuse). For history read back from the crash journal.
+  std::vector<core::reading> readings_of(std::string_view topic, std::string_view payload,
+                                         core::time_point arrived) const;
+
   // Lets time-driven rules (absence, `for`, windows) act. Call about once a second.
   void on_tick();
 
@@ -63,11 +70,19 @@ class pipeline {
     std::unique_ptr<adapters::adapter> adapter;
   };
 
+  struct refusal {
+    std::string reason;  // campus_messages_rejected_total's label
+    std::string detail;
+  };
+
+  std::expected<std::vector<core::reading>, refusal> decode(std::string_view topic,
+                                                            std::string_view payload,
+                                                            core::time_point arrived) const;
   void reject(std::string_view reason, std::string_view topic, std::string_view detail);
   void accept(const core::reading& r, core::time_point at);
   void publish(const std::vector<rules::alert_event>& events);
   std::optional<core::reading> parse_status(const device_entry& d, std::string_view payload,
-                                            core::time_point now);
+                                            core::time_point now) const;
 
   const config::district& district_;
   rules::rule_engine& engine_;

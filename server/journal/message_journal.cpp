@@ -104,7 +104,11 @@ struct message_journal::state {
   std::vector<int> sealed_fds;       // to sync once more, then close
   std::map<std::uint64_t, std::uint64_t> sealed;  // sealed segments on disk → their bytes
   std::uint64_t next_seq = 1;
-  std::uint64_t deletable_through = 0;  // every barrier covered the segments up to this one
+  // Every barrier of that kind covered the segments up to this one.
+  std::uint64_t handled_through = 0;
+  std::uint64_t stored_through = 0;
+  std::uint64_t handled_written = 0;     // what the file `handled` says
+  std::optional<std::uint64_t> pin;      // segments from this one stay (held for history)
   bool trim_wanted = false;
   bool sync_wanted = false;
   bool stopping = false;
@@ -129,13 +133,38 @@ struct message_journal::state {
       readiness->report("journal", now);
   }
 
-  void covered(std::uint64_t through) {
+  void covered(message_journal::barrier_kind kind, std::uint64_t through) {
     {
       std::lock_guard lock(mutex);
-      deletable_through = std::max(deletable_through, through);
+      auto& mark = kind == message_journal::barrier_kind::handling ? handled_through
+                                                                    : stored_through;
+      mark = std::max(mark, through);
       trim_wanted = true;
     }
     wake.notify_all();
+  }
+
+  // Under the lock: the sealed segments that may go.
+  std::vector<std::uint64_t> deletable() const {
+    std::vector<std::uint64_t> out;
+    const std::uint64_t through = std::min(handled_through, stored_through);
+    for (const auto& [seq, bytes] : sealed)
+      if (seq <= through && (!pin || seq < *pin)) out.push_back(seq);
+    return out;
+  }
+
+  // The journal's thread: `handled` replaced by a new file (a crash leaves the old or the new
+  // one, both true; a stale one only makes the next start hand more messages to the pipeline).
+  void write_handled(std::uint64_t through) {
+    const auto path = opts.dir / "handled";
+    const auto temporary = opts.dir / "handled.tmp";
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    const std::string text = std::to_string(through) + "\n";
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0)
+      log(log_level::warn, "journal: cannot write {}: {}", path.string(), std::strerror(errno));
   }
 
   void run() {
@@ -152,10 +181,13 @@ struct message_journal::state {
       to_close.swap(sealed_fds);
       const bool make_spare = !spare && !stop;
       const std::uint64_t spare_seq = make_spare ? next_seq++ : 0;
-      std::vector<std::uint64_t> doomed;
-      for (const auto& [seq, bytes] : sealed)
-        if (seq <= deletable_through) doomed.push_back(seq);
+      const std::vector<std::uint64_t> doomed = deletable();
+      const std::uint64_t handled = handled_through;
+      const bool write_mark = handled > handled_written;
       lock.unlock();
+
+      // Before any segment it covers is deleted.
+      if (write_mark) write_handled(handled);
 
       // Power loss: what the appending thread wrote reaches the disk here, once a pass.
       std::string problem;
@@ -194,6 +226,7 @@ struct message_journal::state {
       }
 
       lock.lock();
+      if (write_mark) handled_written = std::max(handled_written, handled);
       if (made) spare = made;
       std::uint64_t freed = 0;
       for (std::uint64_t seq : doomed) {
@@ -243,6 +276,14 @@ std::expected<std::unique_ptr<message_journal>, std::string> message_journal::op
   }
   s->sealed_bytes = found_bytes;
   s->next_seq = found.empty() ? 1 : found.back() + 1;
+  if (auto mark = read_file(s->opts.dir / "handled")) {
+    try {
+      s->handled_written = std::stoull(*mark);
+    } catch (const std::exception&) {
+      log(log_level::warn, "journal: {} is damaged; every segment left is handled again",
+          (s->opts.dir / "handled").string());
+    }
+  }
 
   std::unique_ptr<message_journal> j(new message_journal(s));
   j->to_replay_ = std::move(found);
@@ -262,12 +303,32 @@ message_journal::message_journal(std::shared_ptr<state> s) : state_(std::move(s)
 
 message_journal::~message_journal() { close(); }
 
-void message_journal::add_barrier(barrier b) { barriers_.push_back(std::move(b)); }
+void message_journal::add_barrier(barrier b, barrier_kind kind) {
+  barriers_.emplace_back(std::move(b), kind);
+}
 
-std::size_t message_journal::replay(const std::function<void(const journaled_message&)>& each) {
+std::size_t message_journal::replay(const std::function<void(const journaled_message&)>& each,
+                                    replay_mode mode) {
   std::size_t count = 0;
   std::uint64_t damaged = 0;
+  std::uint64_t handled = 0;
+  {
+    std::lock_guard lock(state_->mutex);
+    handled = state_->handled_written;
+  }
+  const bool hold_them = mode == replay_mode::hold_for_history && !to_replay_.empty();
+  if (hold_them) {
+    holding_ = true;
+    hold_start_ = cursor_ = {to_replay_.front(), 0};
+    std::lock_guard lock(state_->mutex);
+    state_->pin = to_replay_.front();
+  }
+  std::size_t skipped = 0;
   for (std::uint64_t seq : to_replay_) {
+    if (hold_them && seq <= handled) {
+      ++skipped;  // handled before the stop: read back for history only
+      continue;
+    }
     const auto path = segment_path(state_->opts.dir, seq);
     auto data = read_file(path);
     if (!data) {
@@ -287,8 +348,12 @@ std::size_t message_journal::replay(const std::function<void(const journaled_mes
   state_->replayed.inc(count);
   state_->damaged.inc(damaged);
   if (!to_replay_.empty()) {
-    log(log_level::info, "journal: {} messages replayed from {} segments in {}", count,
-        to_replay_.size(), state_->opts.dir.string());
+    log(log_level::info, "journal: {} messages replayed from {} segments in {}{}", count,
+        to_replay_.size() - skipped, state_->opts.dir.string(),
+        hold_them ? fmt::format("; the readings of all {} segments left are read back into "
+                                "history ({} were handled before the stop)",
+                                to_replay_.size(), skipped)
+                  : std::string());
     start_round(to_replay_.back());
   }
   to_replay_.clear();
@@ -390,14 +455,117 @@ bool message_journal::seal() {
 }
 
 void message_journal::start_round(std::uint64_t through) {
-  // Every barrier answers once; the last answer lets the thread delete up to `through`.
-  auto pending = std::make_shared<std::atomic<std::size_t>>(barriers_.size() + 1);
-  auto one_done = [s = state_, pending, through] {
-    if (pending->fetch_sub(1) == 1) s->covered(through);
+  // Every barrier answers once; the last answer of each kind covers up to `through` for it.
+  struct round {
+    std::atomic<std::size_t> handling{1};
+    std::atomic<std::size_t> storage{1};
   };
-  for (auto& b : barriers_) b(one_done);
-  one_done();  // the round's own share: no barrier may finish it while others are asked
+  auto r = std::make_shared<round>();
+  for (const auto& [b, kind] : barriers_)
+    ++(kind == barrier_kind::handling ? r->handling : r->storage);
+  auto one_done = [s = state_, r, through](barrier_kind kind) {
+    auto& pending = kind == barrier_kind::handling ? r->handling : r->storage;
+    if (pending.fetch_sub(1) == 1) s->covered(kind, through);
+  };
+  for (auto& [b, kind] : barriers_) b([one_done, k = kind] { one_done(k); });
+  // The round's own share: no barrier may finish it while others are asked.
+  one_done(barrier_kind::handling);
+  one_done(barrier_kind::storage);
 }
+
+void message_journal::hold() {
+  if (holding_) return;
+  holding_ = true;
+  hold_start_ = cursor_ = {active_seq_, active_bytes_};
+  buffered_.clear();
+  buffered_next_ = 0;
+  std::lock_guard lock(state_->mutex);
+  if (!state_->pin || *state_->pin > active_seq_) state_->pin = active_seq_;
+}
+
+bool message_journal::load_held() {
+  buffered_.clear();
+  buffered_next_ = 0;
+  for (;;) {
+    std::uint64_t end = 0;
+    std::optional<std::uint64_t> next;
+    if (cursor_.seq == active_seq_) {
+      end = active_bytes_;
+    } else {
+      std::lock_guard lock(state_->mutex);
+      const auto at = state_->sealed.find(cursor_.seq);
+      end = at != state_->sealed.end() ? at->second : 0;
+      const auto after = state_->sealed.upper_bound(cursor_.seq);
+      next = after != state_->sealed.end() ? after->first : active_seq_;
+    }
+    if (cursor_.offset < end) {
+      const auto path = segment_path(state_->opts.dir, cursor_.seq);
+      std::string data(end - cursor_.offset, '\0');
+      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      std::size_t got = 0;
+      while (fd >= 0 && got < data.size()) {
+        const ssize_t n = ::pread(fd, data.data() + got, data.size() - got,
+                                  static_cast<off_t>(cursor_.offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+      }
+      if (fd >= 0) ::close(fd);
+      if (got < data.size())
+        log(log_level::error, "journal: cannot read back {} for history ({} of {} bytes): {}",
+            path.string(), got, data.size(), std::strerror(errno));
+      data.resize(got);
+      auto decoded = decode_segment(data);
+      if (decoded.damaged_bytes > 0) state_->damaged.inc(decoded.damaged_bytes);
+      cursor_.offset = end;
+      buffered_ = std::move(decoded.messages);
+      if (!buffered_.empty()) return true;
+      continue;
+    }
+    if (!next) return false;  // the segment being written: caught up with it
+    cursor_ = {*next, 0};
+  }
+}
+
+std::size_t message_journal::read_held(
+    std::size_t max, const std::function<void(const journaled_message&)>& each) {
+  std::size_t handed = 0;
+  while (holding_ && handed < max) {
+    if (buffered_next_ == buffered_.size() && !load_held()) break;
+    each(buffered_[buffered_next_++]);
+    ++handed;
+  }
+  return handed;
+}
+
+bool message_journal::caught_up() const {
+  return buffered_next_ == buffered_.size() && cursor_ == position{active_seq_, active_bytes_};
+}
+
+void message_journal::stop_holding() {
+  holding_ = false;
+  buffered_.clear();
+  buffered_next_ = 0;
+}
+
+void message_journal::release() {
+  {
+    std::lock_guard lock(state_->mutex);
+    if (holding_) {
+      state_->pin = hold_start_.seq;
+    } else {
+      state_->pin.reset();
+    }
+    state_->trim_wanted = true;
+  }
+  state_->wake.notify_all();
+}
+
+bool message_journal::has_room(double share) const {
+  return static_cast<double>(bytes()) < share * static_cast<double>(state_->opts.max_bytes);
+}
+
+std::uint64_t message_journal::bytes() const { return state_->sealed_bytes.load() + active_bytes_; }
 
 void message_journal::sync() {
   std::unique_lock lock(state_->mutex);

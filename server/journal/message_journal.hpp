@@ -29,6 +29,22 @@
 // trimmed once the barriers cover what they fed again. Replayed messages that had been stored
 // already are duplicates, as a QoS 1 redelivery is: the stores keep one copy (docs/reliability.md).
 //
+// History from the journal: while the history store cannot keep up, the application stops
+// handing it readings and lets the journal hold them instead (hold()): every message stays in
+// its segment, the segments from the one where holding began are kept whatever the barriers
+// say (a pin), and read_held() hands the held messages back, oldest first, at the pace the
+// store takes them. Once the reader has caught up with the appends, stop_holding() ends it
+// and release() (after the store has made what it was handed durable) lets the segments go.
+// So the readings of a history outage wait on disk, not in memory, and alarms are handled as
+// their messages arrive instead of waiting at the broker.
+//
+// Handled and stored: a barrier says either that what it was handed is recorded (the incident
+// desk: kind `handling`) or stored (history: kind `storage`). The highest segment every
+// handling barrier covered is written to the file `handled` in the directory by the journal's
+// thread; at the next start, replay(…, replay_mode::hold_for_history) hands only the messages
+// of later segments to the pipeline again (the earlier ones were handled: handing them again
+// would raise their alarms twice), and holds every segment left for history.
+//
 // Failure: a message that cannot be written (disk full, or the journal over max_bytes because
 // nothing commits) is still handled; append() says false, the failure is counted
 // (campus_journal_append_failures_total), logged at a bounded rate, and readiness reports the
@@ -66,6 +82,26 @@ class message_journal {
     std::uint64_t max_bytes = 1ull << 30;           // beyond it, new messages are not journaled
   };
 
+  // Where the reader of held messages stands, or where holding began: a segment and a byte
+  // offset in it.
+  struct position {
+    std::uint64_t seq = 0;
+    std::uint64_t offset = 0;
+    friend bool operator==(const position&, const position&) = default;
+  };
+
+  enum class barrier_kind {
+    handling,  // what was handed to it (alert events) is recorded
+    storage,   // what was handed to it (readings) is stored
+  };
+
+  enum class replay_mode {
+    all,               // every message left goes to `each`; nothing is held
+    hold_for_history,  // only messages of segments not yet handled go to `each`; every
+                       // segment left is held for read_held() (the caller keeps their
+                       // readings from history meanwhile)
+  };
+
   // Called on the appending thread at each seal with `done`, which it must call once, on any
   // thread, when everything handed to it before this call is durable. `done` only takes a
   // lock; it may be called before the barrier returns.
@@ -82,13 +118,35 @@ class message_journal {
   message_journal& operator=(const message_journal&) = delete;
 
   // Before replay() and the first append().
-  void add_barrier(barrier b);
+  void add_barrier(barrier b, barrier_kind kind = barrier_kind::handling);
 
   // Calls `each` for every intact message of the segments found at open, oldest first, then
   // asks the barriers about them (they are deleted once covered). Call once, before the first
   // append(), after everything `each` feeds (the stores, the desk) has started taking work.
-  // Returns the number of messages replayed.
-  std::size_t replay(const std::function<void(const journaled_message&)>& each);
+  // Returns the number of messages replayed. With replay_mode::hold_for_history, the journal
+  // is holding afterwards when any segment was left.
+  std::size_t replay(const std::function<void(const journaled_message&)>& each,
+                     replay_mode mode = replay_mode::all);
+
+  // Holding (see above); all on the appending thread. hold() begins at the end of what was
+  // appended (nothing when already holding): the messages appended from now on are read back
+  // by read_held().
+  void hold();
+  bool holding() const { return holding_; }
+  // Hands up to `max` held messages to `each`, oldest first; returns how many. Reads the
+  // segment files (from the page cache, mostly) on the calling thread.
+  std::size_t read_held(std::size_t max, const std::function<void(const journaled_message&)>& each);
+  // Every held message has been read back.
+  bool caught_up() const;
+  // Ends holding; the segments stay until release().
+  void stop_holding();
+  // What read_held() handed on is durable: the segments kept for it may go, except those of a
+  // hold begun since.
+  void release();
+  // Whether the segments on disk take less than `share` of max_bytes (a hold may go on).
+  bool has_room(double share) const;
+  // Bytes in the segments, the one being written included.
+  std::uint64_t bytes() const;
 
   // Writes one message (one writev(2)); true when it is in the page cache. Seals the segment
   // first when it has reached segment_bytes. Call before the message is handled.
@@ -115,10 +173,17 @@ class message_journal {
   bool seal();
   void start_round(std::uint64_t through);
   void failed(std::string reason);
+  // Buffers the next run of held messages; false when there is none (caught up).
+  bool load_held();
 
   std::shared_ptr<state> state_;
   // The appending thread only.
-  std::vector<barrier> barriers_;
+  std::vector<std::pair<barrier, barrier_kind>> barriers_;
+  bool holding_ = false;
+  position hold_start_;
+  position cursor_;                          // the next byte read_held() reads
+  std::vector<journaled_message> buffered_;  // read, not yet handed on
+  std::size_t buffered_next_ = 0;
   int active_fd_ = -1;
   std::uint64_t active_seq_ = 0;
   std::uint64_t active_bytes_ = 0;
