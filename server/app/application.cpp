@@ -4,6 +4,7 @@
 #include "history/open_history.hpp"
 #include "notify/duty/duty_config.hpp"
 #include "notify/sms/sms_settings.hpp"
+#include "rules/rule_state_file.hpp"
 
 #include <malloc.h>
 
@@ -135,6 +136,8 @@ std::expected<void, std::string> application::open_incidents() {
     core::log(core::log_level::info, "{} active conditions taken up from the ledger",
               taken.size());
   }
+  // Then the durations that were running (before the crash journal replays, in run()).
+  load_rule_state();
   pipeline_.add_sink(*desk_);
   open_notices(shared_outbox, sms_.language);
   return {};
@@ -186,10 +189,12 @@ void application::open_journal() {
   journal_->replay(
       [this](const journal::journaled_message& m) {
         if (history_feed_) history_feed_->set_held(true);
+        engine_.replaying(m.arrived);  // events the loaded rule state counts are not recounted
         pipeline_.on_message(m.topic, m.payload, m.arrived);
         if (history_feed_) history_feed_->set_held(false);
       },
       journal::message_journal::replay_mode::hold_for_history);
+  engine_.replaying(std::nullopt);
   throttle_->set_journal(journal_.get(), [this](const journal::journaled_message& m) {
     const auto readings = pipeline_.readings_of(m.topic, m.payload, m.arrived);
     if (!readings.empty()) history_->append(readings);
@@ -201,10 +206,61 @@ void application::schedule_tick() {
   tick_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     pipeline_.on_tick();
+    save_rule_state();
     // Between two messages (the loop has one thread): a segment due is sealed here.
     if (journal_) journal_->seal_if_due();
     schedule_tick();
   });
+}
+
+void application::load_rule_state() {
+  auto text = rules::read_rule_state(rule_state_file_);
+  if (!text) {
+    core::log(core::log_level::error, "{}; pending rule durations start again", text.error());
+    return;
+  }
+  if (!*text) return;  // a first start
+  auto loaded = engine_.load_pending(**text);
+  if (!loaded) {
+    core::log(core::log_level::error, "rule state {}: {}; ignored, pending rule durations start "
+              "again", rule_state_file_.string(), loaded.error());
+    return;
+  }
+  core::log(core::log_level::info,
+            "rule state {}: {} pending durations taken up, {} skipped (device or rule gone or "
+            "changed), {} whose alert is active again; down for {} s{}",
+            rule_state_file_.string(), loaded->taken, loaded->unbound, loaded->superseded,
+            std::chrono::duration_cast<std::chrono::seconds>(loaded->downtime).count(),
+            loaded->exact ? "" : " (a periodic save: the server did not stop cleanly)");
+  if (loaded->malformed > 0) {
+    core::log(core::log_level::warn, "rule state {}: {} malformed lines skipped ({})",
+              rule_state_file_.string(), loaded->malformed, fmt::join(loaded->problems, "; "));
+  }
+}
+
+void application::save_rule_state() {
+  if (++rule_state_ticks_ < rule_state_every) return;
+  if (rule_state_writing_.exchange(true)) return;  // still writing: try again next tick
+  rule_state_ticks_ = 0;
+  auto text = std::make_shared<const std::string>(engine_.save_pending());
+  const bool posted = rule_state_writer_.post([this, text] {
+    if (auto written = rules::write_rule_state(rule_state_file_, *text); !written) {
+      // A file that can no longer be replaced would grow old: a restart had better start
+      // afresh than resume durations from minutes ago.
+      std::error_code ec;
+      std::filesystem::remove(rule_state_file_, ec);
+      if (!rule_state_failing_) {
+        core::log(core::log_level::error, "cannot save the rule state: {}; removed it, and "
+                  "retrying every {} s", written.error(), rule_state_every);
+      }
+      rule_state_failing_ = true;
+    } else if (rule_state_failing_) {
+      core::log(core::log_level::info, "rule state saved again to {}", rule_state_file_.string());
+      rule_state_failing_ = false;
+    }
+    rule_state_writing_ = false;
+  });
+  if (!posted) rule_state_writing_ = false;
 }
 
 int application::run() {
@@ -261,6 +317,13 @@ int application::run() {
     grace->async_wait([this, grace](boost::system::error_code) { io_.stop(); });
   });
   io_.run();
+  // The last save, synchronous: nothing is handled any more, so the file is exact. A periodic
+  // write still running finishes first (stop() joins the writer).
+  rule_state_writer_.stop();
+  const auto last = engine_.save_pending(rules::rule_engine::save_moment::stopping);
+  if (auto written = rules::write_rule_state(rule_state_file_, last); !written) {
+    core::log(core::log_level::error, "cannot save the rule state: {}", written.error());
+  }
   figures_->stop();
   // The board's last answers go nowhere now; what it was handed is committed before it stops.
   if (notices_) notices_->stop();

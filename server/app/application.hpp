@@ -7,6 +7,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
+#include <filesystem>
 #include <memory>
 
 #include "app/history_feed.hpp"
@@ -32,6 +34,7 @@
 #include "notify/sms/sms_gateway.hpp"
 #include "notify/sms/sms_settings.hpp"
 #include "rules/rule_engine.hpp"
+#include "storage/serial_worker.hpp"
 
 namespace campus::app {
 
@@ -59,6 +62,13 @@ class application {
   // and sets its barriers (history, the desk); after the desk has restored, before MQTT starts.
   // A journal that cannot be opened is reported (readiness part "journal"), not fatal.
   void open_journal();
+  // The rule engine's pending durations (docs/reliability.md, "Restart"): taken up from
+  // <data_dir>/rule_state after the ledger's active conditions; a missing file is a first
+  // start, an unreadable or corrupt one is logged and the engine starts afresh.
+  void load_rule_state();
+  // Every rule_state_every ticks: serialised on the loop (the engine is not thread-safe),
+  // written by rule_state_writer_; skipped while the last save is still being written.
+  void save_rule_state();
 
   config::district district_;
   // The duty and sms sections, read by main with the rest of the file, before anything sized
@@ -82,6 +92,15 @@ class application {
   ingest::live_state state_;
   rules::rule_engine engine_;
   ingest::pipeline pipeline_;
+  static constexpr int rule_state_every = 5;  // ticks (seconds) between two saves
+  const std::filesystem::path rule_state_file_ =
+      std::filesystem::path(district_.data_dir) / "rule_state";
+  int rule_state_ticks_ = 0;
+  std::atomic<bool> rule_state_writing_{false};  // a save is with the writer
+  bool rule_state_failing_ = false;              // the writer's thread only: log changes once
+  // The thread that writes the file (temp file, fdatasync, rename), so the loop never waits
+  // for the disk. After what its tasks touch: destroyed, and joined, before them.
+  storage::serial_worker rule_state_writer_;
   net::server http_;
   std::unique_ptr<mqtt::mqtt_client> mqtt_;
   std::unique_ptr<ingest_throttle> throttle_;  // null without history (then run() refuses)
