@@ -15,5 +15,7 @@ void register_rule_benchmarks(const bench_district& d);
 void register_line_protocol_benchmarks(const bench_district& d);
 // ws/...: the WebSocket messages the hub serialises once per event, and the snapshot.
 void register_message_benchmarks(const bench_district& d);
+// history/sqlite/...: the SQLite history store, a batch appended until it is durable.
+void register_history_benchmarks(const bench_district& d);
 
 }  // namespace campus::bench

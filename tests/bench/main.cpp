@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     campus::bench::register_rule_benchmarks(district);
     campus::bench::register_line_protocol_benchmarks(district);
     campus::bench::register_message_benchmarks(district);
+    campus::bench::register_history_benchmarks(district);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
   } catch (const std::exception& e) {

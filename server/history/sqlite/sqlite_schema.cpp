@@ -42,13 +42,15 @@ std::expected<void, std::string> prepare_sqlite_schema(sqlite_connection& db,
     return std::unexpected(fmt::format("history database {}: {}: {}", path, what, message));
   };
 
-  // WAL: the reader thread's queries run while the writer commits. synchronous=NORMAL in WAL
-  // syncs at checkpoints, not at every commit: a committed batch survives a crash of this
-  // process; a power cut may lose the last moments but never corrupts the file.
+  // WAL: the reader thread's queries run while the writer commits. synchronous=FULL: each
+  // commit is fsync'ed, so what when_durable() reports survives a power cut too — the crash
+  // journal deletes its segments on that word. NORMAL would sync only at checkpoints (up to
+  // some 4 MB of readings lost to a power cut after the journal let them go). Group commit
+  // keeps it to about ten fsyncs a second at most.
   auto journal = db.query_text("PRAGMA journal_mode=WAL");
   if (!journal) return fail("cannot read it", journal.error());
   if (*journal != "wal") return fail("cannot switch to WAL", "journal_mode is " + *journal);
-  if (auto r = db.exec("PRAGMA synchronous=NORMAL"); !r)
+  if (auto r = db.exec("PRAGMA synchronous=FULL"); !r)
     return fail("PRAGMA synchronous", r.error());
 
   auto version = db.query_text("PRAGMA user_version");

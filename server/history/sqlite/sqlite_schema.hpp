@@ -22,7 +22,7 @@ namespace campus::history {
 
 inline constexpr int sqlite_schema_version = 2;
 
-// Switches the file to WAL with synchronous=NORMAL and creates the schema when the file is new.
+// Switches the file to WAL with synchronous=FULL and creates the schema when the file is new.
 // Fails (naming `path`) on a file from a newer version or one that is not a database.
 std::expected<void, std::string> prepare_sqlite_schema(sqlite_connection& db,
                                                        const std::string& path);

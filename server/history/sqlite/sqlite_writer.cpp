@@ -19,8 +19,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// One transaction per batch amortises the commit (one WAL append, no fsync with
-// synchronous=NORMAL); the cap keeps one transaction from holding a huge backlog at once.
+// One transaction per batch amortises the commit (one WAL append and one fsync with
+// synchronous=FULL); the cap keeps one transaction from holding a huge backlog at once.
 constexpr std::size_t transaction_limit = 50'000;
 // Retention deletes this many rows per statement, so a backlog of expired rows is cleared in
 // short steps with the writes interleaved between them.
