@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 
@@ -21,6 +22,14 @@ void pending_writer::text(std::string_view s) {
   // they are, valid UTF-8 or not: the reader parses with allow_invalid_utf8.
   separate();
   out_.push_back('"');
+  // Ids and most subjects need no escaping: one append.
+  if (std::none_of(s.begin(), s.end(), [](char c) {
+        return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+      })) {
+    out_.append(s);
+    out_.push_back('"');
+    return;
+  }
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
@@ -46,7 +55,8 @@ void pending_writer::begin(std::string_view subject) {
 
 void pending_writer::time(core::time_point t) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", core::to_epoch_ms(t));
+  const fmt::format_int ms(core::to_epoch_ms(t));
+  out_.append(ms.data(), ms.size());
 }
 
 void pending_writer::number(double v) {
@@ -62,7 +72,8 @@ void pending_writer::flag(bool b) {
 
 void pending_writer::bits(std::uint64_t b) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", b);
+  const fmt::format_int text(b);
+  out_.append(text.data(), text.size());
 }
 
 void pending_writer::value(const core::reading_value& v) {

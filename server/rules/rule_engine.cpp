@@ -112,6 +112,8 @@ struct rule_engine::impl {
   std::optional<core::time_point> loaded_saved_at;
   // replaying(): the first arrival of the message whose readings are being handed again.
   std::optional<core::time_point> replayed_arrival;
+  // The size of the last save: the next one reserves about as much (megabytes at scale).
+  std::size_t last_saved_bytes = 0;
 
   tracker_context context(const device_entry& d, const binding& b, core::time_point now,
                           bool in_window, std::vector<alert_event>& out) {
@@ -140,7 +142,7 @@ const date::time_zone* resolve_zone(const device_profile& d,
 
 rule_engine::rule_engine(std::vector<rule_def> rules, std::vector<device_profile> devices,
                          const core::clock& clock)
-    : impl_(std::make_unique<impl>(impl{clock, {}, {}, {}, {}, {}, {}})) {
+    : impl_(std::make_unique<impl>(impl{clock, {}, {}, {}, {}, {}, {}, 0})) {
   const auto start = clock.now();
   impl_->rules.reserve(rules.size());
   for (auto& rule : rules) impl_->rules.push_back(with_default_metric(std::move(rule)));
@@ -264,6 +266,7 @@ std::string rule_engine::save_pending(save_moment moment) const {
       "\n",
       state_format, state_version, core::to_epoch_ms(now),
       moment == save_moment::stopping ? "true" : "false");
+  text.reserve(impl_->last_saved_bytes + impl_->last_saved_bytes / 8);
   pending_writer out(text);
   for (const device_entry& d : impl_->devices) {
     for (const binding& b : d.bindings) {
@@ -272,6 +275,7 @@ std::string rule_engine::save_pending(save_moment moment) const {
       std::visit([&](const auto& t) { t.save(ctx); }, b.state);
     }
   }
+  impl_->last_saved_bytes = text.size();
   return text;
 }
 
