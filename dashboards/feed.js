@@ -1,8 +1,13 @@
-// The live alert feed: the open entries of the hazard ledger, newest first, one per entry id (each
-// /ws message replaces the entry in place; a closed entry leaves). Each shows its number, colour,
-// condition and handling state, who has been told and who is next, the one-hour report
-// countdown of orange and red alerts, and the action buttons with their inline form.
-// Entries are keyed by id and patched, so a storm of updates repaints little.
+// The live alert feed: the open entries of the hazard ledger, the urgent first (red and orange
+// whose condition is active, then red and orange cleared but still open, then the others; newest
+// first within each), one per entry id (each /ws message replaces the entry in place; a closed
+// entry leaves). Each shows its number, colour, condition and handling state, who has been told
+// and who is next, the one-hour report countdown of orange and red alerts, and the action buttons
+// with their inline form. Entries are keyed by id and patched, so a storm of updates repaints
+// little.
+//
+// The summary strip's counters narrow the feed to the entries they count (set_filter): the
+// others are hidden, and a line above the list says what is shown, with a way back to all.
 
 import { alert_value, clock_time, format_number } from './format.js';
 import { actions, allowed_actions, countdown, report_status } from './handling.js';
@@ -37,6 +42,36 @@ export function told_groups(told) {
   return out;
 }
 
+// The urgency of an entry: 0 red or orange and active, 1 red or orange cleared (still to be
+// handled, its one-hour report still running), 2 any other active, 3 any other cleared.
+export function urgency(entry) {
+  const grave = entry.severity === 'red' || entry.severity === 'orange';
+  return (grave ? 0 : 2) + (entry.condition === 'active' ? 0 : 1);
+}
+
+const severity_order = { red: 0, orange: 1, yellow: 2, blue: 3 };
+
+// The feed's order from the model's newest-first list: by urgency, red before orange within
+// one urgency, then as given (newest first). Pure; the given array is not changed.
+export function feed_order(newest_first) {
+  return newest_first
+    .map((entry, i) => ({ entry, i }))
+    .sort((a, b) => urgency(a.entry) - urgency(b.entry) ||
+      (severity_order[a.entry.severity] ?? 9) - (severity_order[b.entry.severity] ?? 9) || a.i - b.i)
+    .map((x) => x.entry);
+}
+
+// What each counter of the summary strip counts (state.js counts()), as a test of an entry: the
+// feed shows exactly these when the counter is pressed.
+export const feed_filters = {
+  alerting: (a) => a.condition === 'active' && Boolean(a.device),
+  unacknowledged: (a) => a.state === 'new',
+  red: (a) => a.condition === 'active' && a.severity === 'red',
+  orange: (a) => a.condition === 'active' && a.severity === 'orange',
+  yellow: (a) => a.condition === 'active' && a.severity === 'yellow',
+  blue: (a) => a.condition === 'active' && a.severity === 'blue',
+};
+
 export class alert_feed {
   constructor(doc, list, more, empty, announcer) {
     this.doc = doc;
@@ -49,11 +84,42 @@ export class alert_feed {
     this.tr = null;
     this.model = null;
     this.user = null;          // the signed-in user: which action buttons an entry gets
+    this.filter = null;        // a key of feed_filters: only the entries a counter counts
+    // "Only …: n · show all", above the list while a filter is on.
+    this.filter_bar = doc.createElement('p');
+    this.filter_bar.className = 'feed-filter';
+    this.filter_bar.setAttribute('data-testid', 'feed-filter');
+    this.filter_bar.hidden = true;
+    this.filter_text = doc.createElement('span');
+    this.filter_clear = doc.createElement('button');
+    this.filter_clear.type = 'button';
+    this.filter_clear.className = 'feed-filter-clear';
+    this.filter_clear.setAttribute('data-testid', 'feed-filter-clear');
+    this.filter_clear.addEventListener('click', () => {
+      this.set_filter(null);
+      this.on_filter?.(null);
+    });
+    this.filter_bar.append(this.filter_text, ' ', this.filter_clear);
+    list.before(this.filter_bar);
+    this.on_filter = null;     // (key or null) → void: the filter changed from inside the feed
+  }
+
+  // Shows only the entries a summary counter counts (a key of feed_filters), or all (null).
+  set_filter(key) {
+    this.filter = key && feed_filters[key] ? key : null;
+    if (this.tr && this.model) this.reorder(this.tr, this.model);
+  }
+
+  // The first entry shown (in the filter, if one is on), or null.
+  first_shown() {
+    for (const li of this.list.children) if (!li.hidden) return li;
+    return null;
   }
 
   // A new user: the caller repaints everything (repaint_all), which rebuilds the buttons.
   set_user(user) {
     this.user = user;
+    this.filter = null;
   }
 
   // Rebuilds every entry (snapshot, language switch). Open forms are dropped: their words
@@ -68,10 +134,16 @@ export class alert_feed {
   update(tr, model, ids, reorder) {
     this.tr = tr;
     this.model = model;
+    const test = this.filter ? feed_filters[this.filter] : null;
     for (const id of ids) {
       const item = this.items.get(id);
       const entry = model.alerts.get(id);
-      if (item && entry) this.paint_(tr, model, item, entry, Date.now());
+      if (!item || !entry) continue;
+      // A change of colour or condition moves the entry; one of handling may take it out of
+      // (or into) the filter.
+      if (urgency(item.entry) !== urgency(entry) || item.entry.severity !== entry.severity) reorder = true;
+      if (test && test(item.entry) !== test(entry)) reorder = true;
+      this.paint_(tr, model, item, entry, Date.now());
     }
     if (reorder) this.reorder(tr, model);
   }
@@ -79,8 +151,9 @@ export class alert_feed {
   reorder(tr, model) {
     this.tr = tr;
     this.model = model;
-    const all = model.alerts_newest_first();
+    const all = feed_order(model.alerts_newest_first());
     const shown = all.slice(0, feed_limit);
+    const test = this.filter ? feed_filters[this.filter] : null;
     const keep = new Set(shown.map((a) => a.id));
     for (const [id, item] of this.items) {
       if (!keep.has(id)) {
@@ -99,6 +172,7 @@ export class alert_feed {
         this.items.set(entry.id, item);
         if (model.ready && entry.condition === 'active') this.announce_(tr, model, entry);
       }
+      item.li.hidden = test !== null && !test(entry);
       if (item.li === cursor) {
         cursor = cursor.nextElementSibling;
       } else {
@@ -108,8 +182,17 @@ export class alert_feed {
     const hidden = all.length - shown.length;
     this.more.hidden = hidden <= 0;
     this.more.textContent = hidden > 0 ? tr.t('feed_more', { n: hidden }) : '';
-    this.empty.hidden = all.length > 0;
-    this.empty.textContent = tr.t('feed_empty');
+    const matched = test ? all.filter(test).length : all.length;
+    this.empty.hidden = matched > 0;
+    this.empty.textContent = tr.t(test && all.length ? 'feed_filter_none' : 'feed_empty');
+    this.filter_bar.hidden = test === null;
+    this.list.dataset.filter = this.filter ?? '';
+    if (test) {
+      const what = this.filter === 'alerting' || this.filter === 'unacknowledged'
+        ? tr.t(`summary_${this.filter}`) : tr.severity(this.filter);
+      this.filter_text.textContent = tr.t('feed_filter_label', { what, n: matched });
+      this.filter_clear.textContent = tr.t('feed_filter_clear');
+    }
   }
 
   // Once a second: the report countdowns.

@@ -679,6 +679,17 @@ for (const [key, [zh, en]] of Object.entries(live_school_words)) {
   strings.zh[key] ??= zh;
   strings.en[key] ??= en;
 }
+// A phone first (issue 14): the summary's counters narrow the alert feed to what they count.
+const phone_words = {
+  feed_filter_label: ['只看{what}：{n} 条', 'Only {what}: {n}'],
+  feed_filter_clear: ['显示全部告警', 'Show all alerts'],
+  feed_filter_none: ['没有符合的告警', 'No alert of this kind'],
+  summary_show: ['{n} {what}，点按查看这些告警', '{n} {what}: show these alerts'],
+};
+for (const [key, [zh, en]] of Object.entries(phone_words)) {
+  strings.zh[key] ??= zh;
+  strings.en[key] ??= en;
+}
 for (const [key, [zh, en]] of Object.entries(bureau_words)) {
   strings.zh[key] ??= zh;
   strings.en[key] ??= en;

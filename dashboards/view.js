@@ -33,6 +33,7 @@ export class dashboard_view {
     this.feed = new alert_feed(doc, $(doc, 'alert-feed'), $(doc, 'feed-more'),
                                $(doc, 'feed-empty'), $(doc, 'announcer'));
     this.feed.on_locate = (device, site) => this.locate(device, site);
+    this.feed.on_filter = () => this.paint_summary_();
     this.history = new history_panel(doc, model, tr);
     this.ledger = new ledger_panel(doc, model, tr);
     const ledger_button = $(doc, 'ledger-open');
@@ -333,11 +334,13 @@ export class dashboard_view {
     return section;
   }
 
+  // The figures; those counting alerts are buttons that show the feed narrowed to the alerts
+  // they count (feed.js feed_filters), pressed again for every alert.
   paint_summary_() {
     const { doc, tr } = this;
     const c = this.model.counts();
-    const item = (cls, label, value, testid) => {
-      const div = doc.createElement('div');
+    const item = (cls, label, value, testid, filter = null) => {
+      const div = doc.createElement(filter ? 'button' : 'div');
       div.className = `figure ${cls}`;
       div.setAttribute('data-testid', testid);
       const v = doc.createElement('span');
@@ -347,21 +350,43 @@ export class dashboard_view {
       l.className = 'figure-label';
       l.textContent = label;
       div.append(v, l);
+      if (filter) {
+        div.type = 'button';
+        div.dataset.filter = filter;
+        div.setAttribute('aria-pressed', String(this.feed.filter === filter));
+        div.setAttribute('aria-label', tr.t('summary_show', { n: value, what: label }));
+        div.addEventListener('click', () => this.show_counted_(filter));
+      }
       return div;
     };
     const items = [
       item('online', tr.t('summary_online'), c.online, 'count-online'),
       item('offline', tr.t('summary_offline'), c.offline, 'count-offline'),
-      item('alerting', tr.t('summary_alerting'), c.alerting, 'count-alerting'),
-      item('unacknowledged', tr.t('summary_unacknowledged'), c.unacknowledged, 'count-unacknowledged'),
+      item('alerting', tr.t('summary_alerting'), c.alerting, 'count-alerting', 'alerting'),
+      item('unacknowledged', tr.t('summary_unacknowledged'), c.unacknowledged, 'count-unacknowledged', 'unacknowledged'),
     ];
     for (const sev of [...severities].reverse()) {
-      const it = item('figure-sev', tr.severity(sev), c.active[sev], `count-${sev}`);
+      const it = item('figure-sev', tr.severity(sev), c.active[sev], `count-${sev}`, sev);
       it.dataset.severity = sev;
       if (c.active[sev] > 0) it.dataset.lit = 'true';
       items.push(it);
     }
     this.summary.replaceChildren(...items);
+  }
+
+  // A counter pressed: the feed shows the alerts it counts (or all again, pressed twice), its
+  // heading focused, and the page scrolls to it unless the first of them is in view already (the
+  // feed beside the tiles on a wide screen).
+  show_counted_(filter) {
+    this.feed.set_filter(this.feed.filter === filter ? null : filter);
+    this.paint_summary_();
+    const aside = this.feed.list.closest('aside') ?? this.feed.list;
+    aside.scrollTop = 0;
+    const r = (this.feed.first_shown() ?? aside).getBoundingClientRect();
+    if (r.top < 0 || r.top + Math.min(r.height, 80) > this.doc.defaultView.innerHeight) {
+      aside.scrollIntoView({ block: 'start' });
+    }
+    this.doc.getElementById('feed-heading')?.focus({ preventScroll: true });
   }
 }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { live_model, normalize_entry } from '../../dashboards/state.js';
 import { action_body, action_url, allowed_actions, hazard_body, countdown, entry_url, ledger_url, note_required,
          page_of, refusal_lines, refusal_text, report_status, transition_text } from '../../dashboards/handling.js';
-import { told_groups } from '../../dashboards/feed.js';
+import { feed_filters, feed_order, told_groups } from '../../dashboards/feed.js';
 import { translator } from '../../dashboards/i18n.js';
 
 const t0 = 1795000000000;
@@ -319,4 +319,41 @@ test('an alert the ledger could not record shows as provisional, then its record
   assert.equal(normalize_entry(entry()).recorded, true);
   assert.equal(translator('zh').t('unrecorded'), '台账暂未记录');
   assert.equal(translator('en').t('unrecorded'), 'Not yet recorded');
+});
+
+test('the feed puts open red and orange entries first; each counter shows exactly what it counts', () => {
+  const m = new live_model();
+  const at = (n) => t0 + n * 60000;
+  m.apply(snapshot([
+    entry({ id: 1, display_id: 'A-000001', severity: 'red', condition: 'cleared', state: 'acknowledged', raised_at: at(1) }),
+    entry({ id: 2, display_id: 'A-000002', severity: 'orange', condition: 'active', raised_at: at(2) }),
+    entry({ id: 3, display_id: 'A-000003', severity: 'yellow', condition: 'active', raised_at: at(5) }),
+    entry({ id: 4, display_id: 'A-000004', severity: 'red', condition: 'active', raised_at: at(3) }),
+    entry({ id: 5, display_id: 'A-000005', severity: 'blue', condition: 'cleared', raised_at: at(6) }),
+    entry({ id: 6, display_id: 'A-000006', severity: 'red', condition: 'active', state: 'acknowledged', raised_at: at(4) }),
+    entry({ id: 7, display_id: 'A-000007', kind: 'manual', device: '', severity: 'yellow', condition: 'active', raised_at: at(7) }),
+  ]), t0);
+  const newest_first = m.alerts_newest_first();
+  assert.deepEqual(newest_first.map((a) => a.id), [7, 5, 3, 6, 4, 2, 1]);
+  // Active red (newest first), active orange, cleared red, then the others by urgency.
+  assert.deepEqual(feed_order(newest_first).map((a) => a.id), [6, 4, 2, 1, 7, 3, 5]);
+  assert.deepEqual(newest_first.map((a) => a.id), [7, 5, 3, 6, 4, 2, 1], 'the given list is left alone');
+
+  const c = m.counts();
+  const counted = (key) => [...m.alerts.values()].filter(feed_filters[key]).length;
+  for (const sev of ['red', 'orange', 'yellow', 'blue']) assert.equal(counted(sev), c.active[sev], sev);
+  assert.equal(counted('unacknowledged'), c.unacknowledged);
+  // 告警设备 counts devices: pressed, it shows their active alerts (four on the one device here).
+  const devices = new Set([...m.alerts.values()].filter(feed_filters.alerting).map((a) => a.device));
+  assert.equal(devices.size, c.alerting);
+  assert.equal(counted('alerting'), 4);
+  assert.deepEqual([...m.alerts.values()].filter(feed_filters.red).map((a) => a.id).sort(), [4, 6]);
+
+  for (const lang of ['zh', 'en']) {
+    const tr = translator(lang);
+    for (const key of ['feed_filter_label', 'feed_filter_clear', 'feed_filter_none', 'summary_show']) {
+      assert.notEqual(tr.t(key), key, `${lang}: ${key}`);
+    }
+  }
+  assert.equal(translator('zh').t('feed_filter_label', { what: '红色 · 紧急', n: 2 }), '只看红色 · 紧急：2 条');
 });
