@@ -208,6 +208,12 @@ export class bureau_view {
     h.textContent = `${tr.t('drill_points')} · ${tr.t('ov_compliance')} ${percent_text(rate)}`;
     if (rate !== null && rate < (as_fraction(target, target) ?? 0.9)) h.dataset.below = 'true';
     const tz = this.model.site(school.site)?.time_zone ?? 'Asia/Shanghai';
-    return [h, points_table(doc, tr, school, { all: true, time_zone: tz })];
+    // Folded on a phone, where a dozen points would push the school's alerts off the screen.
+    const box = el(doc, 'details', 'drill-points-box', { 'data-testid': 'drill-points-box' });
+    box.open = !doc.defaultView?.matchMedia?.('(max-width: 700px)').matches;
+    const summary = el(doc, 'summary');
+    summary.append(h);
+    box.append(summary, points_table(doc, tr, school, { all: true, time_zone: tz }));
+    return [box];
   }
 }

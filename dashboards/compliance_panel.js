@@ -41,7 +41,8 @@ export function points_table(doc, tr, school, { all = false, time_zone = 'Asia/S
     .filter((p) => all || p.status !== 'reporting');
   const table = el(doc, 'table', 'bureau-table points-table', { 'data-testid': `points-${school.site}` });
   const head = el(doc, 'tr');
-  for (const c of ['zone', 'family', 'device', 'status', 'last_seen']) {
+  const columns = ['zone', 'family', 'device', 'status', 'last_seen'];
+  for (const c of columns) {
     const th = el(doc, 'th', null, { scope: 'col' });
     th.textContent = tr.t(`pt_${c}`);
     head.append(th);
@@ -51,18 +52,19 @@ export function points_table(doc, tr, school, { all = false, time_zone = 'Asia/S
   const body = el(doc, 'tbody');
   for (const p of points) {
     const row = el(doc, 'tr', null, { 'data-status': p.status });
-    const cell = (text, cls) => {
-      const td = el(doc, 'td', cls);
+    // Each cell named after its column: on a phone the rows are cards (style.css).
+    const cell = (text, cls, column) => {
+      const td = el(doc, 'td', cls, { 'data-label': tr.t(`pt_${column}`) });
       td.textContent = text;
       row.append(td);
     };
     const zone = tr.name({ id: p.zone, name: p.zone_name, name_en: p.zone_name_en });
-    cell(zone || tr.zone_type(p.zone_type));
-    cell(tr.family(p.family));
-    cell(p.device ? tr.name({ id: p.device, name: p.device_name, name_en: p.device_name_en }) : '—');
-    cell(tr.t(`pt_${p.status}`), 'pt-status');
+    cell(zone || tr.zone_type(p.zone_type), 'pt-zone', 'zone');
+    cell(tr.family(p.family), 'pt-family', 'family');
+    cell(p.device ? tr.name({ id: p.device, name: p.device_name, name_en: p.device_name_en }) : '—', 'pt-device', 'device');
+    cell(tr.t(`pt_${p.status}`), 'pt-status', 'status');
     const seen = to_ms(p.last_seen);
-    cell(seen ? `${clock_time(seen, time_zone)} (${relative_time(tr, seen, now)})` : '—', 'num');
+    cell(seen ? `${clock_time(seen, time_zone)} (${relative_time(tr, seen, now)})` : '—', 'num pt-seen', 'last_seen');
     body.append(row);
   }
   table.append(thead, body);

@@ -318,27 +318,29 @@ export class ledger_panel {
       const tr_row = el(doc, 'tr', null, { 'data-testid': `ledger-row-${a.id}`, 'data-severity': a.severity,
                                            'data-state': a.state, 'data-condition': a.condition });
       if (a.overdue) tr_row.dataset.overdue = 'true';
-      const cell = (text, cls) => {
-        const td = el(doc, 'td', cls);
+      // Each cell named after its column: on a phone the rows are cards (style.css).
+      const label = (c) => ({ 'data-label': tr.t(`col_${c}`) });
+      const cell = (text, cls, column) => {
+        const td = el(doc, 'td', cls, label(column));
         td.textContent = text;
         tr_row.append(td);
         return td;
       };
-      const id_cell = el(doc, 'td');
+      const id_cell = el(doc, 'td', 'ledger-id', label('id'));
       const open = el(doc, 'button', 'ledger-open-entry', { type: 'button' });
       open.textContent = a.display_id;
       open.addEventListener('click', () => this.show_detail_(a.id));
       id_cell.append(open);
       tr_row.append(id_cell);
-      const sev = cell(tr.severity_short(a.severity), 'ledger-sev');
+      const sev = cell(tr.severity_short(a.severity), 'ledger-sev', 'severity');
       sev.dataset.severity = a.severity;
-      cell(this.where_(a), 'ledger-where');
-      cell(a.kind === 'manual' ? `${tr.t('manual_hazard')} · ${a.title}` : tr.rule_name(a));
-      cell(tr.t(a.condition === 'cleared' ? 'condition_cleared' : 'condition_active'));
-      cell(tr.handling(a.state), 'ledger-state');
-      cell(clock_time(a.raised_at, tz), 'ledger-time');
-      cell(String(a.occurrences), 'ledger-num');
-      const deadline = cell(a.deadline ? clock_time(a.deadline, tz) : '—', 'ledger-time');
+      cell(this.where_(a), 'ledger-where', 'where');
+      cell(a.kind === 'manual' ? `${tr.t('manual_hazard')} · ${a.title}` : tr.rule_name(a), 'ledger-rule', 'what');
+      cell(tr.t(a.condition === 'cleared' ? 'condition_cleared' : 'condition_active'), 'ledger-condition', 'condition');
+      cell(tr.handling(a.state), 'ledger-state', 'state');
+      cell(clock_time(a.raised_at, tz), 'ledger-time', 'raised');
+      cell(String(a.occurrences), 'ledger-num', 'occurrences');
+      const deadline = cell(a.deadline ? clock_time(a.deadline, tz) : '—', 'ledger-time', 'deadline');
       if (a.overdue) {
         const flag = el(doc, 'span', 'overdue-flag', { 'data-testid': 'overdue-flag' });
         flag.textContent = tr.t('overdue');
