@@ -55,8 +55,12 @@ authenticator::authenticator(std::unique_ptr<user_store> store, const core::cloc
                                        s.max_address_failures}),
       metrics_(metrics),
       sessions_gauge_(metrics.get("campus_auth_sessions")),
-      audit_errors_(metrics.get("campus_auth_audit_errors_total")) {
+      audit_errors_(metrics.get("campus_auth_audit_errors_total")),
+      unstored_gauge_(metrics.get("campus_auth_sessions_unstored")) {
   metrics.describe("campus_auth_logins_total", "counter", "Login attempts, by result.");
+  metrics.describe("campus_auth_sessions_unstored", "gauge",
+                   "Sessions users.db could not store (a full disk), kept in memory and written "
+                   "again every tick.");
   metrics.describe("campus_auth_sessions", "gauge", "Live sessions.");
   metrics.describe("campus_auth_audit_errors_total", "counter",
                    "Audit log lines that could not be written.");
@@ -200,9 +204,13 @@ void authenticator::login_now(const std::string& name, const std::string& passwo
   session s{new_session_token(), principal::of(user), now + settings_.session_ttl};
   const auto digest = token_digest(s.token);
   if (auto r = store_->add_session(digest, user.name, address, now, s.expires_at); !r) {
-    log_failure("add session", r.error());
-    return refuse(auth_error{auth_error::code::storage, "the session cannot be stored", {}},
-                  "login_failed", "storage");
+    // Kept in memory and written later (tick): refusing would lock everyone out while the
+    // disk is full, as an alarm fires.
+    log_failure("add session", r.error() + "; the session is kept in memory until it can be "
+                                           "stored");
+    unstored_[digest] = unstored_session{user.name, address, now,
+                                         live_session{s.who, s.expires_at}};
+    unstored_gauge_.set(static_cast<std::int64_t>(unstored_.size()));
   }
   {
     std::unique_lock lock(sessions_mutex_);
@@ -236,6 +244,8 @@ void authenticator::logout(const std::string& token, std::string address,
   }
   refresh_gauge();
   const bool queued = post([this, digest, who, address = std::move(address), now, done] {
+    if (unstored_.erase(digest) > 0)
+      unstored_gauge_.set(static_cast<std::int64_t>(unstored_.size()));
     auto removed = store_->remove_session(digest);
     if (!removed) log_failure("remove session", removed.error());
     {
@@ -301,6 +311,7 @@ void authenticator::reload_now() {
   for (auto& s : *live) {
     next.emplace(std::move(s.digest), live_session{principal::of(s.user), s.expires_at});
   }
+  for (const auto& [digest, s] : unstored_) next.emplace(digest, s.live);
   {
     std::unique_lock lock(sessions_mutex_);
     for (const auto& digest : revoking_) next.erase(digest);
@@ -312,6 +323,21 @@ void authenticator::reload_now() {
 
 void authenticator::tick() {
   const auto now = clock_.now();
+  for (auto it = unstored_.begin(); it != unstored_.end();) {
+    const auto& s = it->second;
+    if (s.live.expires_at <= now) {
+      it = unstored_.erase(it);
+      continue;
+    }
+    if (!store_->add_session(it->first, s.user, s.address, s.created_at, s.live.expires_at)) {
+      ++it;
+      continue;  // still full: tried again next tick
+    }
+    core::log(core::log_level::info, "auth: the session of {} kept in memory is stored now",
+              s.user);
+    it = unstored_.erase(it);
+  }
+  unstored_gauge_.set(static_cast<std::int64_t>(unstored_.size()));
   std::size_t expired = 0;
   {
     std::unique_lock lock(sessions_mutex_);

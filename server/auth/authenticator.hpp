@@ -146,6 +146,17 @@ class authenticator {
   std::unordered_map<std::string, live_session> sessions_;  // by token digest
   // Logged out but maybe still in the file: a reload in between must not bring them back.
   std::set<std::string> revoking_;
+  // Worker only: sessions users.db could not store (a full disk). A duty leader woken by an
+  // alarm must still get in: the session lives in memory, is kept across reloads, and is
+  // written again on every tick until the file takes it (lost only with the process).
+  struct unstored_session {
+    std::string user;
+    std::string address;
+    core::time_point created_at;
+    live_session live;
+  };
+  std::unordered_map<std::string, unstored_session> unstored_;  // by token digest
+  core::metrics::counter& unstored_gauge_;
 
   std::atomic<std::size_t> pending_logins_{0};
   std::mutex mutex_;  // guards queue_ and stopping_
