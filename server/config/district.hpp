@@ -85,6 +85,9 @@ struct http_settings {
   std::string dashboards_dir;   // static files; default: the dashboards/ folder of the install
   std::size_t ws_queue_limit = 1024;  // messages queued per WebSocket client before it is closed
   http_tls_settings tls;
+  // The dashboard as phones and browsers reach it, for SMS links ("https://campus.example.cn/";
+  // config/public_url.hpp). Empty: the address the server listens on once bound.
+  std::string public_url;
 };
 
 struct ingest_settings {

@@ -18,6 +18,7 @@
 #include "adapters/registry.hpp"
 #include "config/compliance_parser.hpp"
 #include "config/names.hpp"
+#include "config/public_url.hpp"
 #include "config/rule_parser.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -232,7 +233,8 @@ class district_parser {
   void parse_http(const YAML::Node& n, http_settings& h) {
     h.dashboards_dir.clear();
     if (section(n, "http")) {
-      r_.check_keys(n, "http", {"host", "port", "dashboards", "ws_queue_limit", "tls"});
+      r_.check_keys(n, "http",
+                    {"host", "port", "dashboards", "ws_queue_limit", "tls", "public_url"});
       if (auto v = r_.string(n, "host", "http", false)) h.host = *v;
       if (auto v = r_.integer(n, "port", "http", false)) {
         if (*v < 0 || *v > 65535)
@@ -250,6 +252,13 @@ class district_parser {
           h.ws_queue_limit = static_cast<std::size_t>(*v);
       }
       parse_http_tls(n["tls"], h.tls);
+      // Empty is the same as absent: links follow the address served.
+      if (auto v = r_.string(n, "public_url", "http", false); v && !v->empty()) {
+        if (auto url = check_public_url(*v))
+          h.public_url = std::move(*url);
+        else
+          r_.error(n["public_url"], "http.public_url", url.error());
+      }
     }
   }
 

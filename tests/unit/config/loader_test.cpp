@@ -185,9 +185,54 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"history_low_water",
                  with("history: {queue_high_water: 1000, queue_low_water: 1000}\n"), 9,
                  "history.queue_low_water", "must be 0..queue_high_water - 1 (999), got 1000"},
+        bad_case{"public_url_not_http", with("http:\n  public_url: campus.example.cn\n"), 10,
+                 "http.public_url", "must be an absolute http:// or https:// URL"},
+        bad_case{"public_url_relative", with("http:\n  public_url: /campus/\n"), 10,
+                 "http.public_url", "(the dashboard as phones reach it), got \"/campus/\""},
+        bad_case{"public_url_fragment",
+                 with("http:\n  public_url: \"http://localhost:8080/#alert=\"\n"), 10,
+                 "http.public_url", "must not have a fragment"},
+        bad_case{"public_url_password",
+                 with("http:\n  public_url: \"https://duty:secret@campus.example.cn/\"\n"), 10,
+                 "http.public_url", "must not hold a user name or password"},
+        bad_case{"public_url_port", with("http:\n  public_url: \"http://campus.example.cn:0/\"\n"),
+                 10, "http.public_url", "has a port that is not 1..65535"},
+        bad_case{"public_url_empty_port", with("http:\n  public_url: \"http://[::1]:/\"\n"), 10,
+                 "http.public_url", "has a port that is not 1..65535"},
+        bad_case{"public_url_no_host", with("http:\n  public_url: \"https://:8443/\"\n"), 10,
+                 "http.public_url", "has no host"},
+        bad_case{"public_url_space",
+                 with("http:\n  public_url: \"https://campus.example.cn/值班 室\"\n"), 10,
+                 "http.public_url", "must be printable ASCII"},
+        bad_case{"public_url_typo", with("http:\n  public_ulr: https://campus.example.cn/\n"), 10,
+                 "http.public_ulr", "did you mean `public_url`?"},
         bad_case{"yaml_syntax", "district: {id: d, name: n}\nsites: [\n  - x: [1,\n", 3, "",
                  "YAML syntax"}),
     [](const testing::TestParamInfo<bad_case>& info) { return std::string(info.param.name); });
+
+// http.public_url: where SMS links point when the dashboard is reached elsewhere than where
+// the server listens. Absent (or empty) links follow the address served.
+TEST(config_loader, public_url_is_kept_with_a_path_and_empty_means_the_address_served) {
+  const auto url_of = [](const std::string& value) {
+    auto d = load_string(with("http:\n  public_url: \"" + value + "\"\n"), "u.yaml");
+    EXPECT_TRUE(d) << value << ": " << (d ? "" : d.error().front().to_string());
+    return d ? d->http.public_url : std::string("<refused>");
+  };
+  EXPECT_EQ(url_of("https://campus.example.cn/"), "https://campus.example.cn/");
+  EXPECT_EQ(url_of("https://campus.example.cn"), "https://campus.example.cn/");
+  EXPECT_EQ(url_of("http://192.0.2.7:8080"), "http://192.0.2.7:8080/");
+  EXPECT_EQ(url_of("https://example.cn/campus/"), "https://example.cn/campus/");
+  EXPECT_EQ(url_of("https://example.cn?school=xh"), "https://example.cn/?school=xh");
+  EXPECT_EQ(url_of("https://[2001:db8::5]:8443"), "https://[2001:db8::5]:8443/");
+  EXPECT_EQ(url_of(""), "");
+  auto d = load_string(minimal_district, "min.yaml");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->http.public_url, "");
+  // The sample names none: the demo's links follow its port (PORT=9090 scripts/demo).
+  auto sample = load_file(std::string(CAMPUS_SOURCE_DIR) + "/config/district.yaml");
+  ASSERT_TRUE(sample) << (sample ? "" : sample.error().front().to_string());
+  EXPECT_EQ(sample->http.public_url, "");
+}
 
 TEST(config_loader, clear_after_defaults_for_threshold_and_dwell_rules_and_may_be_zero) {
   auto d = load_string(
