@@ -3,6 +3,7 @@
 #include "adapters/registry.hpp"
 #include "history/open_history.hpp"
 #include "notify/duty/duty_config.hpp"
+#include "notify/sms/dashboard_link.hpp"
 #include "notify/sms/sms_settings.hpp"
 #include "rules/rule_state_file.hpp"
 
@@ -121,6 +122,7 @@ std::expected<void, std::string> application::open_incidents() {
       desk_->strand(), *gateway_, sms_.template_options, sms_.language, sms_.rate_limit, clock_,
       metrics_);
   incident::sms_outbox* shared_outbox = outbox.get();  // the bureau's notices go through it too
+  outbox_ = shared_outbox;
   desk_->set_outbox(std::move(outbox));
   http_.set_incidents(desk_.get());  // before restore: the restored board is announced to none
   auto restored = desk_->restore();
@@ -290,6 +292,13 @@ int application::run() {
   core::log(core::log_level::info, "dashboard on {}://{}:{}/ (dashboards from {})",
             http_.secure() ? "https" : "http", bound->address().to_string(), bound->port(),
             district_.http.dashboards_dir);
+  // SMS links open where the dashboard is served now, unless http.public_url says otherwise.
+  const auto links =
+      notify::sms::address_for_links(district_.http.public_url, http_.secure(), *bound);
+  if (outbox_) outbox_->set_dashboard(links.url);
+  core::log(links.caution.empty() ? core::log_level::info : core::log_level::warn,
+            "SMS links open {}#alert=<id>{}{}", links.url, links.caution.empty() ? "" : ": ",
+            links.caution);
   core::log(core::log_level::info, "{} sites, {} devices, {} rules; MQTT {}:{} subscription {}",
             district_.sites.size(), district_.devices.size(), district_.rules.size(),
             district_.mqtt.host, district_.mqtt.port, district_.mqtt.subscription);

@@ -111,6 +111,7 @@ class application {
   std::unique_ptr<bureau::district_figures> figures_;
   std::unique_ptr<alerts::alert_ledger> ledger_;
   std::unique_ptr<incident::incident_desk> desk_;
+  incident::sms_outbox* outbox_ = nullptr;  // the desk's; told the dashboard's address once bound
   std::unique_ptr<notify::sms::sms_gateway> gateway_;
   std::string incidents_error_;
   // Declared after the desk and the gateway so they go first: the board's worker stops (its

@@ -15,7 +15,8 @@ sms_outbox::sms_outbox(boost::asio::any_io_executor strand, sms::sms_gateway& ga
                        core::metrics& metrics)
     : strand_(std::move(strand)),
       gateway_(gateway),
-      template_(std::move(template_options)),
+      template_options_(std::move(template_options)),
+      template_(template_options_),
       language_(language),
       limiter_(limit, clock),
       clock_(clock),
@@ -31,6 +32,11 @@ sms_outbox::sms_outbox(boost::asio::any_io_executor strand, sms::sms_gateway& ga
 core::metrics::counter& sms_outbox::status_counter(std::string_view status) {
   return metrics_.get("campus_sms_total",
                       fmt::format("gateway=\"{}\",status=\"{}\"", gateway_.name(), status));
+}
+
+void sms_outbox::set_dashboard(std::string dashboard) {
+  template_options_.dashboard = std::move(dashboard);
+  template_ = sms::sms_template(template_options_);
 }
 
 sms_outbox::verdict sms_outbox::send_alert(const std::string& phone, const std::string& key,

@@ -59,6 +59,11 @@ class sms_outbox {
 
   std::string_view gateway_name() const { return gateway_.name(); }
 
+  // The dashboard's address for the links in alert texts and summaries
+  // (notify/sms/dashboard_link.hpp): known only once the server is bound, so set after
+  // construction. Call before the loop runs, or on the strand.
+  void set_dashboard(std::string dashboard);
+
  private:
   void hand_over(std::string phone, std::string text, std::string_view key,
                  outcome_handler done);
@@ -66,6 +71,7 @@ class sms_outbox {
 
   boost::asio::any_io_executor strand_;
   notify::sms::sms_gateway& gateway_;
+  notify::sms::sms_template_options template_options_;
   notify::sms::sms_template template_;
   notify::sms::sms_language language_;
   notify::sms::sms_rate_limiter limiter_;

@@ -139,12 +139,19 @@ class sms_parser {
   }
 
   void read_template(const YAML::Node& sms, sms_template_options& t) {
-    if (auto url = r_.string(sms, "dashboard_url", "sms", false)) {
-      if (!url->empty() && !url->starts_with("http://") && !url->starts_with("https://"))
-        r_.error(sms["dashboard_url"], "sms.dashboard_url",
-                 "must start with http:// or https://, got \"" + *url + "\"");
-      else
-        t.dashboard_url = *url;
+    // The link's fixed prefix went stale whenever the server listened elsewhere: links are
+    // built from http.public_url, or from the address served (dashboard_link.hpp).
+    if (const YAML::Node old = sms["dashboard_url"]; old.IsDefined()) {
+      std::string was = old.IsScalar() ? old.Scalar() : std::string();
+      if (const auto hash = was.find('#'); hash != std::string::npos) was.erase(hash);
+      r_.error(old, "sms.dashboard_url",
+               was.empty() || !(was.starts_with("http://") || was.starts_with("https://"))
+                   ? "is no longer read: SMS links open the address the server listens on, or "
+                     "http.public_url when set (docs/configuration.md); remove this line"
+                   : "is no longer read: SMS links open the address the server listens on, or "
+                     "http.public_url when set (docs/configuration.md); remove this line, and "
+                     "if phones reach the dashboard elsewhere write `public_url: " +
+                         was + "` under http:");
     }
     if (auto v = r_.boolean(sms, "reply_to_acknowledge", "sms", false)) t.reply_to_acknowledge = *v;
     if (auto v = integer_in(sms, "max_chars", "sms", 40, 1000)) t.max_chars = *v;

@@ -5,7 +5,6 @@
 //   sms:
 //     gateway: log                 # log | smstools | http (default log)
 //     language: zh                 # zh | en (default zh)
-//     dashboard_url: http://localhost:8080/#alert=   # link = url + ledger id; optional
 //     reply_to_acknowledge: false  # true when replies reach us (smstools incoming/)
 //     max_chars: 140               # per message, Chinese (40..1000); max_chars_en: 300 (80..2000)
 //     rate_limit: {max_per_window: 3, window: 10m, red_memory: 24h}
@@ -22,6 +21,8 @@
 //       max_attempts: 3
 //       backoff: 1s                          # also max_in_flight (4), max_queue (1000)
 //
+// The link in each message is not set here: it opens http.public_url, or the address the
+// server listens on (dashboard_link.hpp); the old `dashboard_url` is refused, saying so.
 // Paths are relative to the district's data_dir. Only the sub-map of the chosen gateway is read
 // (required settings, ranges, unknown keys): a district can keep an http block ready while it
 // demonstrates with the log gateway. `value_env` takes a header value (a provider token) from
@@ -69,7 +70,7 @@ struct sms_settings {
   smstools_settings smstools;             // read only when gateway is smstools
   http_sms_settings http;                 // read only when gateway is http; headers resolved
   sms_language language = sms_language::zh;
-  sms_template_options template_options;  // dashboard_url, reply_to_acknowledge, max_chars
+  sms_template_options template_options;  // reply, max_chars; dashboard set once bound
   rate_limit_policy rate_limit;
   bool configured = false;  // false: the file had no sms: section (the defaults above)
 };

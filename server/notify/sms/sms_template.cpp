@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "notify/sms/dashboard_link.hpp"
+
 namespace campus::notify::sms {
 
 namespace {
@@ -56,9 +58,9 @@ enum class ack_form { full, no_link, bare };
 
 std::string ack_text(const sms_template_options& o, const std::string& id, sms_language lang,
                      ack_form form) {
-  bool link = !o.dashboard_url.empty() && form == ack_form::full;
+  bool link = !o.dashboard.empty() && form == ack_form::full;
   bool reply = o.reply_to_acknowledge && form != ack_form::bare;
-  auto url = o.dashboard_url + id;
+  auto url = alert_link(o.dashboard, id);
   if (lang == sms_language::zh) {
     if (reply && link) return fmt::format("请回复编号或登录 {} 确认。", url);
     if (reply) return "请回复编号确认。";
@@ -190,15 +192,15 @@ std::string sms_template::render_summary(const grouped_alerts& g, std::string_vi
   const auto span = from == to ? from : fmt::format("{}–{}", from, to);
   const bool zh = lang == sms_language::zh;
   auto compose = [&](bool link) {
-    const bool url = link && !options_.dashboard_url.empty();
+    const bool url = link && !options_.dashboard.empty();
     if (zh)
       return fmt::format("另有 {} 条告警（最高{}，{}），{}", g.count, colour_word(g.highest, lang),
                          span,
-                         url ? fmt::format("请登录 {} 查看。", options_.dashboard_url)
+                         url ? fmt::format("请登录 {} 查看。", options_.dashboard)
                              : std::string("请登录平台查看。"));
     return fmt::format("{} more alert{} (highest: {}, {}). {}", g.count, g.count == 1 ? "" : "s",
                        colour_word(g.highest, lang), span,
-                       url ? fmt::format("Open {} to view them.", options_.dashboard_url)
+                       url ? fmt::format("Open {} to view them.", options_.dashboard)
                            : std::string("Log in to the platform to view them."));
   };
   auto text = compose(true);

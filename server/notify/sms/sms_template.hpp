@@ -1,6 +1,6 @@
 // The text of an alert SMS. Chinese by default, English on request, e.g.
 //   【红色预警】阳光小学 食堂后厨 燃气探测器1：燃气浓度超标 25%LEL（阈值 20%LEL），14:05。
-//   请登录 https://campus.example.cn/a/A-17 确认。编号 A-17
+//   请登录 https://campus.example.cn/#alert=A-17 确认。编号 A-17
 // It names the school, zone, device, what happened, the value with its unit, the threshold,
 // the warning colour, the time in the site's time zone (HH:MM) and how to acknowledge (reply,
 // and/or the dashboard link), and ends with the alert's ledger id.
@@ -48,8 +48,9 @@ struct alert_facts {
 };
 
 struct sms_template_options {
-  // Prefix of the alert page: the link is dashboard_url + ledger_id. Empty: "登录平台".
-  std::string dashboard_url;
+  // The dashboard's address (dashboard_link.hpp): an alert's link is alert_link(dashboard, id),
+  // a summary's the address itself. Empty: no link, "登录平台".
+  std::string dashboard;
   // True when replies reach us (smstools incoming/): "回复编号确认".
   bool reply_to_acknowledge = false;
   std::size_t max_chars = 140;     // Chinese goes out in UCS-2: 67 characters per part

@@ -131,11 +131,12 @@ class incident_desk_test : public ::testing::Test {
     auto gateway = notify::sms::log_sms_gateway::open((dir_ / "sms.log").string());
     ASSERT_TRUE(gateway.has_value()) << gateway.error();
     gateway_ = std::move(*gateway);
-    desk_->set_outbox(std::make_unique<sms_outbox>(desk_->strand(), *gateway_,
-                                                   notify::sms::sms_template_options{},
-                                                   notify::sms::sms_language::zh,
-                                                   notify::sms::rate_limit_policy{}, clock_,
-                                                   metrics_));
+    auto outbox = std::make_unique<sms_outbox>(desk_->strand(), *gateway_,
+                                               notify::sms::sms_template_options{},
+                                               notify::sms::sms_language::zh,
+                                               notify::sms::rate_limit_policy{}, clock_, metrics_);
+    outbox_ = outbox.get();
+    desk_->set_outbox(std::move(outbox));
     desk_->set_listener(&listener_);
     auto restored = desk_->restore();
     ASSERT_TRUE(restored.has_value()) << restored.error();
@@ -223,6 +224,7 @@ class incident_desk_test : public ::testing::Test {
   recording_listener listener_;
   std::unique_ptr<alerts::alert_ledger> ledger_;
   std::unique_ptr<incident_desk> desk_;
+  sms_outbox* outbox_ = nullptr;  // the desk's
   std::unique_ptr<notify::sms::log_sms_gateway> gateway_;
 };
 
@@ -280,6 +282,41 @@ TEST_F(incident_desk_test, nobody_acknowledges_so_the_principal_is_texted_after_
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_NE(lines[2].find("+8613800000005"), std::string::npos);  // 陈静, the principal
   EXPECT_GE(listener_.count("escalated"), 1u);
+}
+
+// The application tells the outbox the dashboard's address once the server is bound (port 0
+// here): the first texts, the escalation step and a summary all link that address.
+TEST_F(incident_desk_test, every_text_links_the_address_the_server_was_bound_to) {
+  outbox_->set_dashboard("http://127.0.0.1:41234/");
+  const auto id = raise_red();
+  const std::string link =
+      "请登录 http://127.0.0.1:41234/#alert=" + alerts::display_id(id) + " 确认。";
+  clock_.advance(5min);
+  desk_->tick_now();
+  ASSERT_TRUE(run_until([&] { return listener_.count("notified") >= 3; }));
+  auto lines = sms_lines();
+  ASSERT_EQ(lines.size(), 3u);  // the duty leader and the bureau, then the principal
+  for (const auto& line : lines) EXPECT_NE(line.find(link), std::string::npos) << line;
+
+  for (const char* device : {"gas-3", "gas-4", "gas-5", "gas-6"}) {
+    auto a = gas_alert(device, 30);
+    a.severity = core::severity::orange;
+    desk_->on_alert({rules::alert_event::kind::raised, a});
+  }
+  ASSERT_TRUE(run_until(
+      [&] { return metric("campus_sms_total", "gateway=\"log\",status=\"grouped\"") > 0; }));
+  clock_.advance(10min);
+  desk_->tick_now();
+  ASSERT_TRUE(run_until([&] { return metric("campus_sms_summaries_total") > 0; }));
+  ASSERT_TRUE(run_until([&] {
+    for (const auto& line : sms_lines())
+      if (line.find("另有") != std::string::npos) return true;
+    return false;
+  }));
+  for (const auto& line : sms_lines()) {
+    if (line.find("另有") == std::string::npos) continue;
+    EXPECT_NE(line.find("请登录 http://127.0.0.1:41234/ 查看。"), std::string::npos) << line;
+  }
 }
 
 TEST_F(incident_desk_test, a_step_after_the_leak_stopped_still_asks_for_an_acknowledgement) {

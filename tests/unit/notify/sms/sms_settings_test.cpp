@@ -66,7 +66,7 @@ TEST(sms_settings, defaults_without_a_section) {
   EXPECT_EQ(s.language, sms_language::zh);
   EXPECT_EQ(s.rate_limit.max_per_window, 3);
   EXPECT_EQ(s.rate_limit.window, core::duration{10min});
-  EXPECT_EQ(s.template_options.dashboard_url, "");
+  EXPECT_EQ(s.template_options.dashboard, "");  // set once the server is bound
   EXPECT_EQ(s.template_options.max_chars, 140u);
 
   auto empty = load("sms:\n");
@@ -83,7 +83,7 @@ TEST(sms_settings, the_sample_district_uses_the_log_gateway) {
   EXPECT_TRUE(s->configured);
   EXPECT_EQ(s->gateway, gateway_kind::log);
   EXPECT_EQ(s->language, sms_language::zh);
-  EXPECT_EQ(s->template_options.dashboard_url, "http://localhost:8080/#alert=");
+  EXPECT_EQ(s->template_options.dashboard, "");  // the address served: not a constant
   EXPECT_EQ(s->rate_limit.max_per_window, 3);
   EXPECT_EQ(s->rate_limit.window, core::duration{10min});
   EXPECT_EQ(fs::path(s->log_file),
@@ -95,7 +95,6 @@ TEST(sms_settings, the_log_gateway_and_the_template_options) {
 sms:
   gateway: log
   language: en
-  dashboard_url: https://campus.example.cn/a/
   reply_to_acknowledge: true
   max_chars: 70
   max_chars_en: 160
@@ -105,7 +104,6 @@ sms:
   EXPECT_TRUE(s.configured);
   EXPECT_EQ(s.gateway, gateway_kind::log);
   EXPECT_EQ(s.language, sms_language::en);
-  EXPECT_EQ(s.template_options.dashboard_url, "https://campus.example.cn/a/");
   EXPECT_TRUE(s.template_options.reply_to_acknowledge);
   EXPECT_EQ(s.template_options.max_chars, 70u);
   EXPECT_EQ(s.template_options.max_chars_en, 160u);
@@ -113,6 +111,23 @@ sms:
   EXPECT_EQ(s.rate_limit.window, core::duration{30min});
   EXPECT_EQ(s.rate_limit.red_memory, core::duration{12h});
   EXPECT_EQ(s.log_file, "/srv/campus/var/logs/text-messages.log");
+}
+
+// The fixed link prefix went stale whenever the server listened elsewhere: it is refused at
+// its line, saying where links come from now and what to write instead.
+TEST(sms_settings, the_old_dashboard_url_is_refused_naming_http_public_url) {
+  auto errors =
+      errors_of("sms:\n  gateway: log\n  dashboard_url: https://campus.example.cn/#alert=\n");
+  ASSERT_EQ(errors.size(), 1u);
+  expect_error(errors, 3, "sms.dashboard_url", "is no longer read");
+  EXPECT_NE(errors[0].message.find("`public_url: https://campus.example.cn/` under http:"),
+            std::string::npos)
+      << errors[0].message;
+  // Not taken for a typo of another key, and without a URL to move there is nothing to suggest.
+  errors = errors_of("sms:\n  dashboard_url: \"\"\n");
+  ASSERT_EQ(errors.size(), 1u);
+  expect_error(errors, 2, "sms.dashboard_url", "http.public_url when set");
+  EXPECT_EQ(errors[0].message.find("under http:"), std::string::npos) << errors[0].message;
 }
 
 TEST(sms_settings, log_file_resolves_against_data_dir) {

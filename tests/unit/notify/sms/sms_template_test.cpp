@@ -35,7 +35,7 @@ alert_facts gas_alert() {
 
 sms_template_options with_link() {
   sms_template_options o;
-  o.dashboard_url = "https://campus.example.cn/a/";
+  o.dashboard = "https://campus.example.cn/";
   return o;
 }
 
@@ -43,14 +43,14 @@ TEST(sms_template, chinese_names_everything_in_site_time) {
   sms_template t(with_link());
   EXPECT_EQ(t.render(gas_alert(), sms_language::zh),
             "【红色预警】阳光小学 食堂后厨 燃气探测器1：燃气浓度超标 25%LEL（阈值 20%LEL），14:05。"
-            "请登录 https://campus.example.cn/a/A-17 确认。编号 A-17");
+            "请登录 https://campus.example.cn/#alert=A-17 确认。编号 A-17");
 }
 
 TEST(sms_template, english_uses_english_names) {
   sms_template t(with_link());
   EXPECT_EQ(t.render(gas_alert(), sms_language::en),
             "[RED ALERT] Sunshine Primary, Kitchen, Gas detector 1: Gas above limit 25%LEL "
-            "(threshold 20%LEL) at 14:05. Open https://campus.example.cn/a/A-17 to acknowledge. "
+            "(threshold 20%LEL) at 14:05. Open https://campus.example.cn/#alert=A-17 to acknowledge. "
             "Ref A-17");
 }
 
@@ -135,7 +135,7 @@ TEST(sms_template, long_names_are_cut_but_never_colour_or_id) {
     auto text = t.render(f, lang);
     EXPECT_LE(count_chars(text), lang == sms_language::zh ? 140u : 300u) << text;
     // Names were cut to make room, the link to acknowledge stayed.
-    EXPECT_NE(text.find("https://campus.example.cn/a/A-2025-000123"), std::string::npos) << text;
+    EXPECT_NE(text.find("https://campus.example.cn/#alert=A-2025-000123"), std::string::npos) << text;
     EXPECT_NE(text.find(std::string(sms_template::colour_word(f.severity, lang))),
               std::string::npos)
         << text;
@@ -148,7 +148,7 @@ TEST(sms_template, long_names_are_cut_but_never_colour_or_id) {
 
 TEST(sms_template, an_overlong_link_gives_way_to_the_platform_hint) {
   sms_template_options o;
-  o.dashboard_url = "https://" + std::string(200, 'a') + "/";
+  o.dashboard = "https://" + std::string(200, 'a') + "/";
   auto text = sms_template(o).render(gas_alert(), sms_language::zh);
   EXPECT_LE(count_chars(text), 140u) << text;
   EXPECT_NE(text.find("请登录平台确认。编号 A-17"), std::string::npos) << text;
@@ -170,10 +170,27 @@ TEST(sms_template, summary_in_both_languages) {
   EXPECT_EQ(t.render_summary(g, "Asia/Shanghai", sms_language::en),
             "5 more alerts (highest: ORANGE ALERT, 14:05–14:12). Log in to the platform to view "
             "them.");
+  // A summary links the dashboard itself (no alert of its own): never a dangling "#alert=".
   sms_template linked(with_link());
-  EXPECT_NE(linked.render_summary(g, "Asia/Shanghai", sms_language::zh)
-                .find("请登录 https://campus.example.cn/a/ 查看。"),
-            std::string::npos);
+  EXPECT_EQ(linked.render_summary(g, "Asia/Shanghai", sms_language::zh),
+            "另有 5 条告警（最高橙色预警，14:05–14:12），请登录 https://campus.example.cn/ 查看。");
+  EXPECT_EQ(linked.render_summary(g, "Asia/Shanghai", sms_language::en),
+            "5 more alerts (highest: ORANGE ALERT, 14:05–14:12). Open https://campus.example.cn/ "
+            "to view them.");
+}
+
+// An escalation step reaching its reader after the condition cleared, nobody having
+// acknowledged: still the alert's link, so the reader can acknowledge it.
+TEST(sms_template, a_cleared_unacknowledged_alert_keeps_its_link) {
+  auto f = gas_alert();
+  f.cleared = true;
+  f.unacknowledged = true;
+  auto text = sms_template(with_link()).render(f, sms_language::zh);
+  EXPECT_NE(text.find("请登录 https://campus.example.cn/#alert=A-17 确认。"), std::string::npos)
+      << text;
+  f.unacknowledged = false;  // handled: "预警解除", nothing to open
+  text = sms_template(with_link()).render(f, sms_language::zh);
+  EXPECT_EQ(text.find("#alert="), std::string::npos) << text;
 }
 
 TEST(sms_template, counts_code_points) {
