@@ -8,6 +8,10 @@
 //  - a 401 from any later request (api.js), or a socket closed because the session has gone
 //    (connection.js asks /api/me), returns to the login screen with the district forgotten;
 //  - 退出 → POST /api/logout, then the same.
+//
+// An SMS link (#alert=A-000043, session.js linked_alert) opens that entry's detail once signed
+// in: the login screen is part of this page, so the address and its link wait through it. The
+// same link followed again in an open tab (a hash change) opens it too.
 
 import { translator } from './i18n.js';
 import { live_model } from './state.js';
@@ -16,6 +20,7 @@ import { bureau_view } from './bureau_view.js';
 import { desired_watch, same_sites } from './schools.js';
 import { live_connection, socket_url } from './connection.js';
 import { current_user, login_screen } from './login.js';
+import { linked_alert } from './session.js';
 import { on_session_lost } from './api.js';
 
 const lang_key = 'campus-shield.lang';
@@ -133,7 +138,24 @@ function signed_in(who) {
   show('signed-in');
   views.set_user(who);
   connection.start();
+  follow_alert_link();
 }
+
+// The entry an SMS link names, over the view the user lands on. Once its dialog closes the link
+// leaves the address (replaced, not a new history step), so following the same link again is a
+// change the page sees.
+function follow_alert_link() {
+  const target = user ? linked_alert(window.location.hash) : null;
+  if (!target) return;
+  view.open_alert(target);
+  const link = window.location.hash;
+  view.ledger.dialog.addEventListener('close', () => {
+    // Closed by signing out: the link stays for the next login (perhaps the right account).
+    if (!user || window.location.hash !== link) return;
+    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+  }, { once: true });
+}
+window.addEventListener('hashchange', follow_alert_link);
 
 // Back to the login screen; `why` ({key, params}) is shown on it, or nothing.
 function signed_out(why = null) {

@@ -3,6 +3,11 @@
 // one-hour report — with the action buttons (the same inline form as the feed) and the
 // transitions timeline (when, who, what in words, note). Fetched again when /ws says the entry
 // changed, so the timeline grows as people act.
+//
+// An entry the server answers 404 for — missing, or of a school the user may not see (the API
+// answers both alike) — gets one message, "找不到 A-000043：…", the same for both: nothing on
+// the page tells them apart. A freshly shown entry opens at its head with its action buttons in
+// view, so an SMS link (#alert=…, app.js) lands on 确认 in the first screen of a phone.
 
 import { alert_value, clock_time, format_number } from './format.js';
 import { actions, allowed_actions, countdown, entry_url, refusal_text, report_status,
@@ -21,6 +26,8 @@ export class ledger_detail {
     this.id = null;
     this.shown = null;        // {alert, transitions}
     this.error = null;
+    this.missing = false;     // the server answered 404: no such entry for this user
+    this.placed = false;      // the first screen of the entry shown was set up
     this.seq = 0;
     this.abort = null;
     this.on_back = null;      // () → void
@@ -71,7 +78,7 @@ export class ledger_detail {
     this.back.textContent = tr.t('back_to_list');
     this.timeline_title.textContent = tr.t('detail_timeline');
     for (const [id, b] of this.buttons) b.textContent = tr.t(`action_${id}`);
-    if (this.shown || this.error) this.paint_();
+    if (this.shown || this.error || this.missing) this.paint_();
   }
 
   show(id) {
@@ -79,9 +86,17 @@ export class ledger_detail {
     this.id = id;
     this.shown = null;
     this.error = null;
+    this.missing = false;
+    this.placed = false;
     this.body.replaceChildren();
+    this.actions.hidden = true;  // until the entry says which apply
     this.timeline.replaceChildren();
     this.load();
+  }
+
+  // "A-000043" for the message of a missing entry, or null when `id` is not a ledger number.
+  display_id_() {
+    return Number.isSafeInteger(this.id) && this.id > 0 ? `A-${String(this.id).padStart(6, '0')}` : null;
   }
 
   hide() {
@@ -95,10 +110,19 @@ export class ledger_detail {
     this.abort = new AbortController();
     this.on_state?.('loading');
     try {
-      const res = await api_fetch(entry_url(this.id), { signal: this.abort.signal });
+      // Not a ledger number (a mangled link): not found, without asking.
+      const res = this.display_id_() ? await api_fetch(entry_url(this.id), { signal: this.abort.signal })
+        : { ok: false, status: 404, json: async () => null };
       const body = await res.json().catch(() => null);
-      if (!res.ok) throw new Error(refusal_text(res.status, body, res.statusText));
       if (seq !== this.seq) return;
+      if (res.status === 404) {
+        this.shown = null;
+        this.error = null;
+        this.missing = true;
+        this.paint_();
+        return;
+      }
+      if (!res.ok) throw new Error(refusal_text(res.status, body, res.statusText));
       const alert = normalize_entry(body?.alert);
       if (!alert) throw new Error('malformed answer');
       const transitions = (Array.isArray(body.transitions) ? body.transitions : [])
@@ -114,14 +138,25 @@ export class ledger_detail {
 
   paint_() {
     const { tr, doc } = this;
-    if (this.error || !this.shown) {
-      this.on_state?.('error');
+    if (this.missing || this.error || !this.shown) {
+      this.on_state?.(this.missing ? 'missing' : 'error');
       const p = el(doc, 'p', 'history-message');
-      p.textContent = tr.t('ledger_error', { msg: this.error ?? '' });
+      if (this.missing) {
+        const id = this.display_id_();
+        p.dataset.testid = 'detail-not-found';
+        p.textContent = id ? tr.t('alert_not_found', { id }) : tr.t('alert_not_found_link');
+      } else {
+        p.textContent = tr.t('ledger_error', { msg: this.error ?? '' });
+      }
       this.body.replaceChildren(p);
+      this.actions.hidden = true;
+      this.form.close();
+      this.timeline_title.hidden = true;
+      this.timeline.replaceChildren();
       return;
     }
     this.on_state?.('ready');
+    this.timeline_title.hidden = false;
     const a = this.shown.alert;
     const tz = this.model.site(a.site)?.time_zone ?? 'Asia/Shanghai';
     this.body.replaceChildren(this.head_(a), this.fields_(a, tz));
@@ -133,6 +168,16 @@ export class ledger_detail {
     this.actions.hidden = a.state === 'closed' || this.buttons.size === 0;
     this.form.update(tr, a);
     this.paint_timeline_(tz);
+    if (!this.placed) this.place_();
+  }
+
+  // The first screen of an entry just shown: its head at the top of the dialog (which may have
+  // been scrolled down the list), and its action buttons in view (scrolled to only if not).
+  place_() {
+    this.placed = true;
+    const dialog = this.root.closest('dialog');
+    if (dialog) dialog.scrollTop = 0;
+    if (!this.actions.hidden) this.actions.scrollIntoView({ block: 'nearest' });
   }
 
   head_(a) {

@@ -1,5 +1,6 @@
 // Who is signed in, and what that person may do (docs/security.md): the user of GET /api/me and
-// POST /api/login, the role ladder, which actions each role may take, and the words of a refused
+// POST /api/login, the role ladder, which actions each role may take, the words of a refused
+// login, and the alert an SMS link asks for (#alert=A-000043), kept in the address across the
 // login. Pure (no DOM, no fetch) so node's tests can drive it.
 //
 // The server decides every request; this only keeps the page from offering what it would
@@ -79,4 +80,23 @@ export function login_refusal(status, body, retry_after, now = Date.now()) {
   }
   const msg = is_object(body) && typeof body.error === 'string' && body.error ? body.error : `HTTP ${status}`;
   return { key: 'login_error', params: { msg } };
+}
+
+// The alert an SMS link names (docs/alerts.md, "SMS"): "#alert=A-000043" (or "#alert=43") →
+// {id: 43, display_id: 'A-000043'}; "#alert=" with anything else → {id: null, display_id: null},
+// which the page shows as not found without asking the server; any other address → null. The
+// login happens in the same page, so the address — and the link — survives it.
+export function linked_alert(hash) {
+  const m = /^#?alert=(.*)$/s.exec(typeof hash === 'string' ? hash : '');
+  if (!m) return null;
+  let value = '';
+  try {
+    value = decodeURIComponent(m[1]).trim();
+  } catch {
+    value = '';  // a malformed escape: not an id
+  }
+  const n = /^(?:A-)?(\d{1,15})$/i.exec(value);
+  const id = n ? Number(n[1]) : 0;
+  if (!Number.isSafeInteger(id) || id <= 0) return { id: null, display_id: null };
+  return { id, display_id: `A-${String(id).padStart(6, '0')}` };
 }

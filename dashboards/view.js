@@ -108,6 +108,8 @@ export class dashboard_view {
     if (p.structure) {
       this.build_();
       this.feed.repaint_all(this.tr, this.model);
+      // An entry opened before the snapshot (an SMS link) gets its school's names and time zone.
+      if (this.ledger.is_open && this.ledger.view === 'detail') this.ledger.detail.set_language(this.tr);
     } else {
       for (const id of p.devices) this.paint_tile_(id, now);
       this.feed.update(this.tr, this.model, p.alerts, p.feed_order);
@@ -180,6 +182,13 @@ export class dashboard_view {
     this.ledger.open(opener);
     this.ledger.set_filters({ site });
     this.ledger.filters.requestSubmit();
+  }
+
+  // An SMS link's alert (#alert=A-000043; app.js, session.js linked_alert): its detail in the
+  // ledger dialog, open over whatever view as the focused panel, its actions in the first screen.
+  // A missing number (a mangled link) is shown as not found.
+  open_alert(target) {
+    this.ledger.open_entry(target.id, null);
   }
 
   // Shows a device's tile (from an alert entry): switches the school filter if needed.

@@ -1,12 +1,13 @@
 // Unit tests of the signed-in side of the dashboard (docs/security.md): the user of /api/me and
 // /api/login (dashboards/session.js), which actions each role is offered, the words of a refused
-// login, and the model forgetting a user's district at sign-out (dashboards/state.js).
+// login, the alert an SMS link names (#alert=…), and the model forgetting a user's district at
+// sign-out (dashboards/state.js).
 //   node --test session_model.test.mjs
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { action_roles, login_body, login_refusal, may, normalize_user, retry_after_seconds, user_of,
-         user_roles } from '../../dashboards/session.js';
+import { action_roles, linked_alert, login_body, login_refusal, may, normalize_user, retry_after_seconds,
+         user_of, user_roles } from '../../dashboards/session.js';
 import { actions } from '../../dashboards/handling.js';
 import { live_model } from '../../dashboards/state.js';
 import { translator } from '../../dashboards/i18n.js';
@@ -115,4 +116,31 @@ test("signing out forgets the district: the next user's snapshot meets nothing o
   }, t0);
   assert.deepEqual(m.sites.map((s) => s.id), ['bh-middle']);
   assert.deepEqual([...m.devices.keys()], ['bh-gas']);
+});
+
+test('an SMS link names its alert as the server texts it: #alert=A-000043', () => {
+  const a43 = { id: 43, display_id: 'A-000043' };
+  assert.deepEqual(linked_alert('#alert=A-000043'), a43);
+  assert.deepEqual(linked_alert('#alert=43'), a43, 'a bare number, as the API accepts');
+  assert.deepEqual(linked_alert('#alert=a-000043'), a43);
+  assert.deepEqual(linked_alert('#alert=%41-000043'), a43, 'percent-encoded by a messaging app');
+  assert.deepEqual(linked_alert('#alert=A-1234567'), { id: 1234567, display_id: 'A-1234567' });
+  // A mangled number: shown as not found, never sent to the server.
+  for (const bad of ['#alert=', '#alert=A-0', '#alert=A-00004x', '#alert=P-000007', '#alert=%E0%A4%A',
+                     '#alert=1e3', '#alert=A-9999999999999999']) {
+    assert.deepEqual(linked_alert(bad), { id: null, display_id: null }, bad);
+  }
+  // Any other address is not a link to an alert.
+  for (const other of ['', '#', '#live', '#live/xh-primary', '#report/alert=1', null, undefined]) {
+    assert.equal(linked_alert(other), null, String(other));
+  }
+});
+
+test('the not-found words of a linked alert exist in both languages and name the number', () => {
+  for (const lang of ['zh', 'en']) {
+    const tr = translator(lang);
+    const text = tr.t('alert_not_found', { id: 'A-000043' });
+    assert.ok(text.includes('A-000043') && !text.includes('{'), text);
+    assert.notEqual(tr.t('alert_not_found_link'), 'alert_not_found_link');
+  }
 });
