@@ -37,8 +37,34 @@ CREATE TABLE IF NOT EXISTS transitions (
   from_value TEXT NOT NULL, to_value TEXT NOT NULL, note TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS transitions_by_entry ON transitions(entry_id, id);
-PRAGMA user_version = 1;
 )sql";
+
+// The entry's colour in a transition's from/to, as the severity column stores it.
+#define CAMPUS_LEDGER_SEVERITY_OF(x)                                                      \
+  "CASE " x " WHEN 'blue' THEN 1 WHEN 'yellow' THEN 2 WHEN 'orange' THEN 3 WHEN 'red' THEN 4 " \
+  "END"
+
+// Version 2 keeps the peak beside the latest value: the value at raising and the value at the
+// most severe colour (ledger_entry). A file of version 1 (or a new one) gets the columns in one
+// transaction. Its max_severity is taken again from the transitions (the colours it was raised,
+// registered, changed or re-fired to), whatever the row says. Values were never recorded in
+// transitions, so an old entry's value at raising stays unknown, and its peak value is known
+// only where the latest value was reported at the peak colour (severity = max_severity): the
+// engine reports a value on every raise, re-fire and colour change, and a clear keeps the last.
+constexpr const char* migrate_to_2 =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE entries ADD COLUMN raised_value_num REAL;"
+    "ALTER TABLE entries ADD COLUMN raised_value_text TEXT;"
+    "ALTER TABLE entries ADD COLUMN peak_value_num REAL;"
+    "ALTER TABLE entries ADD COLUMN peak_value_text TEXT;"
+    "UPDATE entries SET max_severity = MAX(max_severity, severity, COALESCE((SELECT MAX(" CAMPUS_LEDGER_SEVERITY_OF("to_value") ") "
+    "FROM transitions t WHERE t.entry_id = entries.id AND t.what IN "
+    "('raised', 'registered', 'severity_changed', 'refired')), 0));"
+    "UPDATE entries SET peak_value_num = value_num, peak_value_text = value_text "
+    "WHERE kind = 'sensor' AND severity = max_severity;"
+    "PRAGMA user_version = 2;"
+    "COMMIT;";
+#undef CAMPUS_LEDGER_SEVERITY_OF
 
 // The entry columns in one order, shared by INSERT, UPDATE and SELECT (id is column 0).
 constexpr const char* entry_columns =
@@ -46,8 +72,9 @@ constexpr const char* entry_columns =
     "metric, title, description, severity, max_severity, condition, handling, occurrences, "
     "value_num, value_text, threshold, raised_at, updated_at, cleared_at, acknowledged_at, "
     "acknowledged_by, rectified_at, rectified_by, rectification_note, closed_at, closed_by, "
-    "verification_note, responsible, deadline";
-constexpr int entry_column_count = 35;
+    "verification_note, responsible, deadline, raised_value_num, raised_value_text, "
+    "peak_value_num, peak_value_text";
+constexpr int entry_column_count = 39;
 
 std::string join_ids(const std::vector<std::string>& ids) {
   std::string out;
@@ -67,6 +94,33 @@ std::vector<std::string> split_ids(const std::string& text) {
     out.push_back(text.substr(start, end - start));
     start = end + 1;
   }
+  return out;
+}
+
+// A value as two columns, a number or a text (both NULL when there is none), from ?i on.
+void bind_value(ledger_statement& s, int& i, const std::optional<core::reading_value>& v) {
+  const auto* number = v ? std::get_if<double>(&*v) : nullptr;
+  const auto* text = v ? std::get_if<std::string>(&*v) : nullptr;
+  if (number) {
+    s.bind(i++, *number);
+  } else {
+    s.bind_null(i++);
+  }
+  if (text) {
+    s.bind(i++, std::string_view(*text));
+  } else {
+    s.bind_null(i++);
+  }
+}
+
+std::optional<core::reading_value> value_at(const ledger_statement& s, int& i) {
+  std::optional<core::reading_value> out;
+  if (!s.is_null(i)) {
+    out = s.double_at(i);
+  } else if (!s.is_null(i + 1)) {
+    out = s.text_at(i + 1);
+  }
+  i += 2;
   return out;
 }
 
@@ -114,6 +168,8 @@ void bind_entry(ledger_statement& s, const ledger_entry& e) {
   s.bind(i++, std::string_view(e.verification_note));
   s.bind(i++, std::string_view(e.responsible));
   s.bind(i++, e.deadline);
+  bind_value(s, i, e.raised_value);
+  bind_value(s, i, e.peak_value);
 }
 
 core::severity severity_at(const ledger_statement& s, int column) {
@@ -158,6 +214,8 @@ ledger_entry read_entry(const ledger_statement& s) {
   e.verification_note = s.text_at(i++);
   e.responsible = s.text_at(i++);
   e.deadline = s.time_at(i++);
+  e.raised_value = value_at(s, i);
+  e.peak_value = value_at(s, i);
   return e;
 }
 
@@ -218,6 +276,23 @@ ledger_result<ledger_database> ledger_database::open(const std::string& path) {
   if (!file) return std::unexpected(ledger_error{ledger_error::code::storage, file.error()});
   ledger_database out(std::move(*file));
   if (auto r = out.exec(schema); !r) return std::unexpected(r.error());
+  std::int64_t version = 0;
+  {
+    ledger_statement v(out.file_.handle(), "PRAGMA user_version");
+    if (!v || v.step() != SQLITE_ROW) return std::unexpected(out.failure("read user_version"));
+    version = v.int64_at(0);
+  }
+  if (version > 2) {
+    return std::unexpected(ledger_error{
+        ledger_error::code::storage,
+        fmt::format("{}: ledger version {} is newer than this program (2)", path, version)});
+  }
+  if (version < 2) {
+    if (auto r = out.exec(migrate_to_2); !r) {
+      (void)out.exec("ROLLBACK");
+      return std::unexpected(r.error());
+    }
+  }
   return out;
 }
 
@@ -333,7 +408,8 @@ ledger_result<ledger_page> ledger_database::query(const ledger_filter& f, core::
   if (!f.zone.empty()) add("zone =", f.zone);
   if (!f.device.empty()) add("device =", f.device);
   if (!f.family.empty()) add("family =", f.family);
-  if (f.severity) add("severity =", static_cast<std::int64_t>(*f.severity));
+  // The peak colour: an entry that reached red is found by red after falling back to yellow.
+  if (f.severity) add("max_severity =", static_cast<std::int64_t>(*f.severity));
   if (f.cond) add("condition =", std::string(to_string(*f.cond)));
   if (f.state) add("handling =", std::string(to_string(*f.state)));
   if (f.open_only) where += " AND handling != 'closed'";

@@ -45,13 +45,25 @@ struct ledger_entry {
   std::string description;  // manual hazards
 
   core::severity severity = core::severity::yellow;      // current
-  core::severity max_severity = core::severity::yellow;  // the highest reached while in the ledger
+  // The peak: the most severe colour the entry reached while in the ledger. It is what the
+  // entry is shown, filtered and counted by (the feed, the ledger, ?severity=, the monthly
+  // report), so an entry that reached red never reads as yellow after falling back.
+  core::severity max_severity = core::severity::yellow;
   rules::condition cond = rules::condition::active;
   handling state = handling::new_;
   int occurrences = 1;  // firings while the entry was open (1 = the first)
 
   // The latest value from the engine, kept even when no transition is recorded for it.
   core::reading_value value = 0.0;
+  // The value that raised the entry (its first firing); empty for a manual hazard and for
+  // entries recorded before the ledger kept it (user_version 1).
+  std::optional<core::reading_value> raised_value;
+  // The value at the peak: the one the engine reported when the entry first reached
+  // max_severity, replaced by any later one at that colour further past the threshold (higher
+  // for a rule above its threshold, lower below). The engine reports a threshold alert's value
+  // when it raises, re-fires or changes colour, so this is the most extreme of those. Empty
+  // for a manual hazard and where an old file cannot tell (see ledger_database).
+  std::optional<core::reading_value> peak_value;
   std::optional<double> threshold;
 
   core::time_point raised_at{};

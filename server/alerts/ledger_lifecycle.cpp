@@ -42,6 +42,27 @@ void take_value(ledger_entry& e, const rules::alert& a) {
   e.threshold = a.threshold;
 }
 
+// Whether `candidate` lies further past `threshold` than `peak`: higher when the peak is at or
+// above the threshold, lower when below it. Only numbers compare; a state never replaces one.
+bool further_past(const core::reading_value& candidate, const core::reading_value& peak,
+                  std::optional<double> threshold) {
+  const auto* c = std::get_if<double>(&candidate);
+  const auto* p = std::get_if<double>(&peak);
+  if (!c || !p) return false;
+  if (threshold && *p < *threshold) return *c < *p;
+  return *c > *p;
+}
+
+// Keeps the peak value (ledger_entry::peak_value) as the engine reports value `a.value` at
+// colour `a.severity`; `highest` is max_severity before this event. Call after max_severity
+// has been raised to include `a.severity`.
+void track_peak(ledger_entry& e, core::severity highest, const rules::alert& a) {
+  if (a.severity < e.max_severity) return;  // below the peak colour: not the peak
+  if (!e.peak_value || a.severity > highest || further_past(a.value, *e.peak_value, a.threshold)) {
+    e.peak_value = a.value;
+  }
+}
+
 }  // namespace
 
 bool is_blank(std::string_view s) {
@@ -67,6 +88,8 @@ ledger_entry open_sensor_entry(const rules::alert& a, std::string family) {
   e.cond = a.cond;
   if (a.cond == rules::condition::cleared) e.cleared_at = a.cleared_at;
   take_value(e, a);
+  e.raised_value = a.value;
+  e.peak_value = a.value;
   e.raised_at = a.raised_at;
   e.updated_at = event_time(a);
   return e;
@@ -107,6 +130,7 @@ transitions refire(ledger_entry& e, const rules::alert& a) {
   e.updated_at = at;
   const auto highest = e.max_severity;
   e.max_severity = std::max(e.max_severity, a.severity);
+  track_peak(e, highest, a);
   const auto old_severity = e.severity;
   e.severity = a.severity;
   const auto note = fmt::format("occurrence {}", e.occurrences);
@@ -132,11 +156,12 @@ transitions update(ledger_entry& e, const rules::alert& a) {
   take_value(e, a);
   const auto at = event_time(a);
   if (at > e.updated_at) e.updated_at = at;
+  const auto highest = e.max_severity;
+  e.max_severity = std::max(e.max_severity, a.severity);
+  track_peak(e, highest, a);
   if (a.severity == e.severity) return {};
   const auto old_severity = e.severity;
-  const auto highest = e.max_severity;
   e.severity = a.severity;
-  e.max_severity = std::max(e.max_severity, a.severity);
   e.updated_at = at;
   const auto reopened = reopen_on_rise(e, highest, a.severity);
   return {make(e, at, system_actor, transition_kind::severity_changed, severity_text(old_severity),

@@ -37,7 +37,7 @@ struct ledger_filter {
   std::string zone;                        // empty = any
   std::string device;                      // empty = any
   std::string family;                      // empty = any
-  std::optional<core::severity> severity;  // current severity, exactly
+  std::optional<core::severity> severity;  // the peak (max_severity), exactly
   std::optional<rules::condition> cond;
   std::optional<handling> state;
   bool open_only = false;  // handling not closed (with `state` unset)
