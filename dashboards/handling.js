@@ -3,6 +3,7 @@
 // transition in words. Pure (no DOM, no fetch, `now` passed in) so node's tests can drive it.
 
 import { clock_time } from './format.js';
+import { action_roles, may, user_roles } from './session.js';
 
 // The actions of the feed and the ledger, in button order. `note` says whether the server
 // refuses the action without a note (then the form does too, before asking).
@@ -22,16 +23,70 @@ export const note_required = (action) => actions.find((a) => a.id === action)?.n
 // cleared; report an orange/red entry not reported yet. A remark and an assignment are always
 // possible while open. Who may act at all is session.js's `may`; the server decides in the end,
 // this only keeps buttons that cannot succeed disabled.
-export function allowed_actions(entry) {
+// With the signed-in `user`, 销号 stays disabled for the person who rectified the entry too:
+// the verifier must be someone else (挂账销号), and the page says so before any click.
+export function allowed_actions(entry, user = null) {
   const open = entry.state !== 'closed';
   return {
     ack: entry.state === 'new',
     rectify: entry.state === 'new' || entry.state === 'acknowledged',
-    close: entry.state === 'rectified' && entry.condition === 'cleared',
+    close: entry.state === 'rectified' && entry.condition === 'cleared' && !is_rectifier(entry, user),
     report: open && entry.report !== null && entry.report.reported_at === null,
     note: open,
     assign: open,
   };
+}
+
+// ── Guided closure (挂账销号: 整改 → 复核验收 → 销号) ──────────────────────────────────────
+
+// How the server names the person acting (server/net/alerts_api.cpp `person_of`): the display
+// name, or the user name when there is none. The ledger's `rectified_by` holds that name.
+export const person_name = (user) => (user ? user.display_name || user.name : '');
+
+// Whether `user` is the person who rectified `entry` (and so may not verify it).
+export const is_rectifier = (entry, user) =>
+  !!user && !!entry.rectified_by && entry.rectified_by === person_name(user);
+
+// The roles that may verify and close (销号), lowest first: the roles allowed to close.
+export const verifier_roles = Object.freeze(
+  user_roles.slice(user_roles.indexOf(action_roles.close)));
+
+// Where a rectified entry stands on its way to 销号, for `user` (or null when it is not
+// rectified): {rectifier, rectified_at, verifier_roles, self, condition_active, may_close,
+// blocked}. `blocked` says why this user may not close now — 'self_verification' (they
+// rectified it), 'role' (theirs does not close, or not this school), 'condition_active' (the
+// condition has not cleared) — or is null when they may verify and close.
+export function closure_status(entry, user = null) {
+  if (!entry || entry.state !== 'rectified') return null;
+  const self = is_rectifier(entry, user);
+  const condition_active = entry.condition !== 'cleared';
+  const role_ok = may(user, 'close', entry.site);
+  const blocked = !role_ok ? 'role' : self ? 'self_verification' : condition_active ? 'condition_active' : null;
+  return {
+    rectifier: entry.rectified_by,
+    rectified_at: entry.rectified_at,
+    verifier_roles,
+    self,
+    condition_active,
+    may_close: blocked === null,
+    blocked,
+  };
+}
+
+// 最近销号: the ledger's filter of entries closed in the last `recent_closed_ms`, the most
+// recently closed first. The API orders by raising and has no bound on closing, so the page
+// asks for the newest-raised closed entries (at most `recent_closed_scan`, with the other
+// filters) and keeps those closed lately; an entry raised before the newest 1000 closed ones
+// and closed this week is the one it could miss.
+export const recent_closed_ms = 7 * 24 * 3600 * 1000;
+export const recent_closed_scan = 1000;
+
+// One page of 最近销号 from the entries of such an answer: {alerts, total}.
+export function recently_closed(entries, now, { offset = 0, limit = page_size } = {}) {
+  const since = now - recent_closed_ms;
+  const kept = entries.filter((a) => a.state === 'closed' && a.closed_at !== null && a.closed_at >= since)
+    .sort((x, y) => y.closed_at - x.closed_at || y.id - x.id);
+  return { alerts: kept.slice(Math.max(0, offset), Math.max(0, offset) + limit), total: kept.length };
 }
 
 // The one-hour report (1小时内报告) of an orange or red entry at `now`:
@@ -70,10 +125,16 @@ export const page_size = 50;
 
 // GET /api/alerts?… for the filters (strings, `overdue` a boolean, `from`/`to` epoch ms or
 // null) and a page (offset counted in entries).
+// `state: 'recently_closed'` (最近销号) asks for the closed entries to pick from (recently_closed).
 export function ledger_url(filters = {}, { limit = page_size, offset = 0 } = {}) {
   const q = new URLSearchParams();
+  const recent = filters.state === 'recently_closed';
+  if (recent) {
+    limit = recent_closed_scan;
+    offset = 0;
+  }
   for (const key of ledger_filters) {
-    const v = filters[key];
+    const v = key === 'state' && recent ? 'closed' : filters[key];
     if (key === 'overdue') {
       if (v === true) q.set('overdue', '1');
     } else if (typeof v === 'number' && Number.isFinite(v)) {

@@ -694,6 +694,38 @@ for (const [key, [zh, en]] of Object.entries(phone_words)) {
   strings.zh[key] ??= zh;
   strings.en[key] ??= en;
 }
+// Guided closure (挂账销号: 整改 → 复核验收 → 销号 by someone else), 最近销号, and the history
+// chart's marks from the ledger.
+const closure_words = {
+  closure_waiting: ['已整改，待他人复核验收后销号', 'Rectified: waiting for verification by someone other than the rectifier'],
+  closure_rectified_by: ['整改人：{who} · {at}', 'Rectified by {who} · {at}'],
+  closure_verifiers: ['可复核验收销号：{roles}（整改人本人除外）', 'May verify and close: {roles} (not the rectifier)'],
+  closure_roles_sep: ['、', ', '],
+  closure_self: ['您是本条的整改人，不能自己验收销号，请由他人复核验收。',
+                 'You rectified this entry: someone else must verify and close it.'],
+  closure_role: ['您的角色不能销号，请通知{roles}复核验收。', 'Your role cannot close entries: ask the {roles} to verify it.'],
+  closure_condition_active: ['报警仍未解除，解除后方可验收销号。', 'The alarm is still active: it can be verified and closed once it has cleared.'],
+  closure_ready: ['您可以复核验收并销号。', 'You may verify and close it.'],
+  closure_closed: ['已销号：{who} 验收 · {at}。本条仍在隐患台账中，可用「最近销号」筛选找到。',
+                   'Closed: verified by {who} · {at}. It stays in the ledger, under "Recently closed".'],
+  closure_show_recent: ['查看最近销号', 'Show recently closed'],
+  close_disabled_self: ['整改人本人不能销号', 'The rectifier cannot close it'],
+  state_recently_closed: ['最近销号（7天内）', 'Recently closed (7 days)'],
+  close_confirm_title: ['确认销号 {id}？', 'Close {id}?'],
+  close_confirm_text: ['验收意见：{note}。销号后本条不再出现在实时列表中，仍可在隐患台账「最近销号」中查到。',
+                       'Verification: {note}. Once closed it leaves the live list; the ledger keeps it under "Recently closed".'],
+  close_confirm_submit: ['确认销号', 'Yes, close it'],
+  close_confirm_back: ['返回修改', 'Back'],
+  chart_alerts_ledger_note: ['标出该设备在此时段内的全部预警（来自隐患台账，含已销号）',
+                             'Every alert of this device in this range is marked (from the hazard ledger, closed ones included)'],
+  chart_alerts_ledger_error: ['无法读取隐患台账，仅标出本页收到的预警：{msg}',
+                              'Could not read the hazard ledger; only alerts received by this page are marked: {msg}'],
+  chart_alerts_none_ledger: ['此时段内该设备没有预警', 'No alerts of this device in this range'],
+};
+for (const [key, [zh, en]] of Object.entries(closure_words)) {
+  strings.zh[key] ??= zh;
+  strings.en[key] ??= en;
+}
 for (const [key, [zh, en]] of Object.entries(bureau_words)) {
   strings.zh[key] ??= zh;
   strings.en[key] ??= en;
