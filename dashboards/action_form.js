@@ -4,6 +4,9 @@
 // the session, so the form asks no name. On a refusal it shows the server's `error` text and
 // stays open. On success it only closes: the entry itself changes when the server's /ws message
 // arrives, so every dashboard shows the same thing at the same time.
+//
+// 销号 asks for confirmation: the first submit shows what closing means (the entry leaves the
+// live list, the ledger keeps it under 最近销号) with 确认销号 / 返回修改; only the second sends.
 
 import { action_body, action_url, note_required, refusal_lines } from './handling.js';
 import { post_json } from './api.js';
@@ -18,6 +21,7 @@ export class action_form {
     this.entry = null;
     this.action = null;
     this.busy = false;
+    this.confirming = false;  // 销号: the confirmation step is shown
     this.on_close = null;  // () → void: the form closed (to return the focus)
     this.build_();
   }
@@ -31,6 +35,7 @@ export class action_form {
     this.action = action;
     this.time_zone = time_zone;
     this.root.dataset.action = action;
+    this.set_confirming_(false);
     this.error.textContent = '';
     this.note.value = '';
     this.responsible.value = entry.responsible ?? '';
@@ -90,6 +95,10 @@ export class action_form {
     this.note.setAttribute('data-testid', 'form-note');
     note_label.append(this.note_text, this.note);
     this.note_label = note_label;
+    this.confirm_text = d.createElement('p');
+    this.confirm_text.className = 'action-form-confirm';
+    this.confirm_text.hidden = true;
+    this.confirm_text.setAttribute('data-testid', 'form-confirm');
     this.error = d.createElement('p');
     this.error.className = 'action-form-error';
     this.error.setAttribute('role', 'alert');
@@ -103,8 +112,17 @@ export class action_form {
     this.cancel.type = 'button';
     this.cancel.setAttribute('data-testid', 'form-cancel');
     buttons.append(this.submit, this.cancel);
-    this.root.append(this.title, this.responsible_label, this.deadline_label, note_label, this.error, buttons);
-    this.cancel.addEventListener('click', () => this.close());
+    this.root.append(this.title, this.responsible_label, this.deadline_label, note_label, this.confirm_text,
+                     this.error, buttons);
+    this.cancel.addEventListener('click', () => {
+      if (!this.confirming) {
+        this.close();
+        return;
+      }
+      this.set_confirming_(false);  // 返回修改: back to the note
+      this.paint_();
+      this.note.focus();
+    });
     this.root.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') {
         ev.stopPropagation();  // inside the ledger dialog: close the form, not the dialog
@@ -116,6 +134,13 @@ export class action_form {
       ev.preventDefault();
       this.send_();
     });
+  }
+
+  set_confirming_(on) {
+    this.confirming = on;
+    this.root.dataset.confirming = String(on);
+    this.note.readOnly = on;
+    this.confirm_text.hidden = !on;
   }
 
   paint_() {
@@ -131,6 +156,12 @@ export class action_form {
     this.note.required = !assign && note_required(action);
     this.submit.textContent = this.busy ? tr.t('sending') : tr.t(`action_${action}`);
     this.cancel.textContent = tr.t('cancel');
+    if (this.confirming) {
+      this.title.textContent = tr.t('close_confirm_title', { id: entry.display_id });
+      this.confirm_text.textContent = tr.t('close_confirm_text', { note: this.note.value.trim() });
+      if (!this.busy) this.submit.textContent = tr.t('close_confirm_submit');
+      this.cancel.textContent = tr.t('close_confirm_back');
+    }
   }
 
   // Each line of a refusal on its own line; the server's own text keeps data-testid form-error-server.
@@ -161,6 +192,13 @@ export class action_form {
       this.note.focus();
       return;
     }
+    if (this.action === 'close' && !this.confirming) {
+      this.error.textContent = '';
+      this.set_confirming_(true);
+      this.paint_();
+      this.submit.focus();
+      return;
+    }
     const deadline = assign && this.deadline.value
       ? zoned_input_to_ms(this.deadline.value, this.time_zone ?? 'Asia/Shanghai') : null;
     this.busy = true;
@@ -172,6 +210,7 @@ export class action_form {
       if (answer.ok) {
         this.close();
       } else {
+        this.set_confirming_(false);  // the note may need changing: back to it
         this.show_refusal_(refusal_lines(tr, answer.status, answer.body));
       }
     } catch (e) {

@@ -10,7 +10,7 @@
 // view, so an SMS link (#alert=…, app.js) lands on 确认 in the first screen of a phone.
 
 import { alert_value, clock_time, format_number } from './format.js';
-import { actions, allowed_actions, countdown, entry_url, refusal_text, report_status,
+import { actions, allowed_actions, closure_status, countdown, entry_url, refusal_text, report_status,
          transition_text } from './handling.js';
 import { action_form } from './action_form.js';
 import { el } from './form_fields.js';
@@ -33,6 +33,7 @@ export class ledger_detail {
     this.on_back = null;      // () → void
     this.on_state = null;     // ('loading' | 'ready' | 'error') → void
     this.where = null;        // (entry) → "school › zone › device", from the panel
+    this.on_recent_closed = null;  // () → void: show the ledger's 最近销号 (guided closure)
     this.build_();
   }
 
@@ -43,12 +44,17 @@ export class ledger_detail {
     this.back.addEventListener('click', () => this.on_back?.());
     this.body = el(doc, 'div', 'ledger-detail-body');
     this.actions = el(doc, 'div', 'alert-actions');
+    // ── guided closure: where a rectified or closed entry stands (paint_closure_) ──
+    this.closure = el(doc, 'div', 'closure-status', { 'data-testid': 'closure-status', role: 'status' });
+    this.closure.hidden = true;
+    // ── end guided closure ──
     this.buttons = new Map();
     this.user = null;
     this.form = new action_form(doc);
     this.timeline_title = el(doc, 'h3');
     this.timeline = el(doc, 'ol', 'ledger-timeline', { 'data-testid': 'ledger-timeline' });
-    this.root.append(this.back, this.body, this.actions, this.form.root, this.timeline_title, this.timeline);
+    this.root.append(this.back, this.body, this.closure, this.actions, this.form.root, this.timeline_title,
+                     this.timeline);
   }
 
   // Only the actions the signed-in user may take get a button; a viewer gets none.
@@ -150,6 +156,7 @@ export class ledger_detail {
       }
       this.body.replaceChildren(p);
       this.actions.hidden = true;
+      this.closure.hidden = true;
       this.form.close();
       this.timeline_title.hidden = true;
       this.timeline.replaceChildren();
@@ -160,11 +167,12 @@ export class ledger_detail {
     const a = this.shown.alert;
     const tz = this.model.site(a.site)?.time_zone ?? 'Asia/Shanghai';
     this.body.replaceChildren(this.head_(a), this.fields_(a, tz));
-    const allowed = allowed_actions(a);
+    const allowed = allowed_actions(a, this.user);
     for (const [id, b] of this.buttons) {
       b.disabled = !allowed[id] || !may(this.user, id, a.site);
       b.hidden = id === 'report' && a.report === null;
     }
+    this.paint_closure_(a, tz);
     this.actions.hidden = a.state === 'closed' || this.buttons.size === 0;
     this.form.update(tr, a);
     this.paint_timeline_(tz);
@@ -179,6 +187,53 @@ export class ledger_detail {
     if (dialog) dialog.scrollTop = 0;
     if (!this.actions.hidden) this.actions.scrollIntoView({ block: 'nearest' });
   }
+
+  // ── guided closure ──
+  // A rectified entry says it waits for 复核验收 by someone other than the rectifier, who that
+  // was, which roles may verify, and why this user may not close it now (the rectifier: 销号 is
+  // disabled, titled with the reason). A closed one says who verified it and that it stays in the
+  // ledger under 最近销号. data-closure: waiting | closed; data-blocked: handling.js's reason.
+  paint_closure_(a, tz) {
+    const { tr, doc } = this;
+    const close_button = this.buttons.get('close');
+    close_button?.removeAttribute('title');
+    const status = closure_status(a, this.user);
+    const line = (text, testid) => {
+      const p = el(doc, 'p', null, testid ? { 'data-testid': testid } : {});
+      p.textContent = text;
+      return p;
+    };
+    if (status) {
+      const roles = status.verifier_roles.map((r) => tr.user_role(r)).join(tr.t('closure_roles_sep'));
+      const why = status.blocked === 'self_verification' ? tr.t('closure_self')
+        : status.blocked === 'role' ? tr.t('closure_role', { roles })
+          : status.blocked === 'condition_active' ? tr.t('closure_condition_active') : tr.t('closure_ready');
+      const parts = [line(tr.t('closure_waiting'), 'closure-waiting')];
+      if (status.rectifier) {
+        parts.push(line(tr.t('closure_rectified_by', { who: status.rectifier, at: clock_time(status.rectified_at, tz) })));
+      }
+      parts.push(line(tr.t('closure_verifiers', { roles }), 'closure-verifiers'), line(why, 'closure-why'));
+      this.closure.replaceChildren(...parts);
+      this.closure.dataset.closure = 'waiting';
+      this.closure.dataset.blocked = status.blocked ?? '';
+      if (close_button && status.self) close_button.title = tr.t('close_disabled_self');
+      this.closure.hidden = false;
+    } else if (a.state === 'closed') {
+      const more = el(doc, 'button', 'range', { type: 'button', 'data-testid': 'closure-show-recent' });
+      more.textContent = tr.t('closure_show_recent');
+      more.addEventListener('click', () => this.on_recent_closed?.());
+      more.hidden = !this.on_recent_closed;
+      this.closure.replaceChildren(
+        line(tr.t('closure_closed', { who: a.closed_by, at: clock_time(a.closed_at, tz) }), 'closure-closed'), more);
+      this.closure.dataset.closure = 'closed';
+      this.closure.dataset.blocked = '';
+      this.closure.hidden = false;
+    } else {
+      this.closure.replaceChildren();
+      this.closure.hidden = true;
+    }
+  }
+  // ── end guided closure ──
 
   head_(a) {
     const { tr, doc } = this;

@@ -8,7 +8,7 @@
 // data-state (loading | ready | empty | error). Answers of superseded queries are dropped.
 
 import { clock_time } from './format.js';
-import { ledger_url, page_of, page_size, refusal_text } from './handling.js';
+import { ledger_url, page_of, page_size, recently_closed, refusal_text } from './handling.js';
 import { normalize_entry, severities } from './state.js';
 import { zoned_input_to_ms } from './history.js';
 import { el, fill_select, fill_zones, option } from './form_fields.js';
@@ -179,6 +179,12 @@ export class ledger_panel {
     this.detail.on_back = () => this.show_list_();
     this.detail.on_state = (state) => { this.dialog.dataset.state = state; };
     this.detail.where = (a) => this.where_(a);
+    // ── guided closure: a closed entry's detail links 最近销号 ──
+    this.detail.on_recent_closed = () => {
+      this.set_filters({ state: 'recently_closed' });
+      this.offset = 0;
+      this.show_list_();
+    };
     this.register = new hazard_form(doc, this.model);
     this.register.on_cancel = () => this.show_list_();
     this.register.on_registered = (entry) => this.show_detail_(entry.id);
@@ -239,7 +245,8 @@ export class ledger_panel {
     fill_select(this.f.condition, [any(), option('active', tr.t('condition_active')),
                                    option('cleared', tr.t('condition_cleared'))]);
     fill_select(this.f.state, [any(), option('open', tr.t('state_open')),
-      ...['new', 'acknowledged', 'rectified', 'closed'].map((s) => option(s, tr.handling(s)))]);
+      ...['new', 'acknowledged', 'rectified', 'closed'].map((s) => option(s, tr.handling(s))),
+      option('recently_closed', tr.t('state_recently_closed'))]);  // guided closure: 最近销号
   }
 
   filters_() {
@@ -274,8 +281,10 @@ export class ledger_panel {
     try {
       const body = await get_body(ledger_url(this.filters_(), { offset: this.offset }), this.abort.signal);
       if (seq !== this.seq) return;
-      const alerts = (Array.isArray(body?.alerts) ? body.alerts : []).map(normalize_entry).filter(Boolean);
-      const total = Number.isInteger(body?.total) ? body.total : alerts.length;
+      let alerts = (Array.isArray(body?.alerts) ? body.alerts : []).map(normalize_entry).filter(Boolean);
+      let total = Number.isInteger(body?.total) ? body.total : alerts.length;
+      // ── guided closure: 最近销号 is picked and paged here (handling.js recently_closed) ──
+      if (this.f.state.value === 'recently_closed') ({ alerts, total } = recently_closed(alerts, Date.now(), { offset: this.offset }));
       this.answer = { alerts, total };
       this.list_error = null;
       // Past the end after entries left the filter: go back to the last page.

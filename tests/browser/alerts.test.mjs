@@ -187,9 +187,16 @@ test('a red gas alert is acknowledged, reported and rectified by the duty leader
     assert.equal(await entry.getByTestId('action-close').isEnabled(), true);
     assert.equal(await entry.getByTestId('action-assign').count(), 1, 'a safety director may assign');
 
-    // The safety director verifies and closes: the entry leaves the open feed.
+    // The safety director verifies and closes, after confirming what closing means: the entry
+    // leaves the open feed.
     await entry.getByTestId('action-close').click();
     await form.getByTestId('form-note').fill('复查无泄漏');
+    await form.getByTestId('form-submit').click();
+    const confirm = form.getByTestId('form-confirm');
+    await confirm.waitFor({ timeout: patience_ms });
+    assert.match(await confirm.textContent(), /复查无泄漏.*最近销号/);
+    assert.equal((await form.getByTestId('form-submit').textContent()).trim(), '确认销号');
+    assert.equal((await get(`/api/alerts/${id}`)).alert.state, 'rectified', 'nothing sent before the confirmation');
     await form.getByTestId('form-submit').click();
     await entry.waitFor({ state: 'detached', timeout: patience_ms });
     server = (await get(`/api/alerts/${id}`)).alert;
@@ -255,25 +262,25 @@ test('a red gas alert is acknowledged, reported and rectified by the duty leader
     assert.equal(server.responsible, '钱七');
     assert.equal(server.deadline, Date.UTC(2030, 5, 1, 9, 0), '17:00 in Asia/Shanghai');
 
-    // Rectified by the safety director, who then may not verify their own work: the server's
-    // refusal is shown in the form, in the page's words and the server's.
+    // Rectified by the safety director, who then may not verify their own work: the detail says
+    // it waits for someone else's verification, and 销号 stays disabled (the server would refuse).
     await detail.getByTestId('action-rectify').click();
     await detail_form.getByTestId('form-note').fill('杂物已清理');
     await detail_form.getByTestId('form-submit').click();
     await ledger.locator('[data-testid="detail-state"]', { hasText: '已整改' }).waitFor({ timeout: patience_ms });
-    await until('销号 enabled on the rectified hazard',
-      async () => detail.getByTestId('action-close').isEnabled(), procs);
-    await detail.getByTestId('action-close').click();
-    await detail_form.getByTestId('form-note').fill('复查通道畅通');
-    await detail_form.getByTestId('form-submit').click();
-    const error = detail_form.getByTestId('form-error');
-    await until('the refusal in the form', async () => (await error.textContent()) !== '', procs);
-    assert.match(await error.textContent(), /验收人不能是整改人/, 'the refusal in Chinese');
-    assert.match(await error.getByTestId('form-error-server').textContent(), /^服务器：.+/,
-      "and the server's words");
-    assert.equal(await detail_form.isVisible(), true, 'the form stays open after a refusal');
+    const closure = detail.locator('[data-testid="closure-status"][data-blocked="self_verification"]');
+    await closure.waitFor({ timeout: patience_ms });
+    assert.match(await closure.textContent(), /待他人复核验收/);
+    assert.match(await closure.getByTestId('closure-why').textContent(), /整改人/);
+    assert.equal(await detail.getByTestId('action-close').isDisabled(), true, '销号 disabled for the rectifier');
+    const as_director = await api_client(base, director.name, director.password);
+    const self_close = await as_director.fetch(`/api/alerts/${hazard_id}/close`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: '复查通道畅通' }),
+    });
+    assert.equal(self_close.status, 409, 'the server refuses self-verification as well');
+    assert.equal((await self_close.json()).code, 'self_verification');
     assert.equal((await get(`/api/alerts/${hazard_id}`)).alert.state, 'rectified');
-    await page.screenshot({ path: join(dir, 'refusal-zh.png') });
+    await page.screenshot({ path: join(dir, 'self-verification-zh.png') });
 
     await ledger.getByTestId('ledger-close').click();
     const manual = feed.locator('[data-kind="manual"]');
