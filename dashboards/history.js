@@ -80,18 +80,56 @@ export function has_numbers(answer) {
 }
 
 // The alerts to mark on the chart: those of the device that overlap [from, to), as spans
-// {start, end, severity, alert}; an active alert runs to `now`. Only the alerts this page has
-// seen (active at load, or raised and cleared since) are known here — older ones will come from
-// the alert ledger's API (step 3).
+// {start, end, severity, alert}; an active alert runs to `now`. The colour is the most severe
+// the entry reached (a leak that was red is marked red after it fell back to yellow). The
+// alerts come from the ledger (device_alerts_url: backfilled and closed entries included)
+// merged with those this page has received since (merge_alerts).
 export function alert_spans(alerts, device_id, from, to, now) {
   const spans = [];
   for (const a of alerts) {
     if (a.device !== device_id || !a.raised_at) continue;
     const end = a.condition === 'cleared' && a.cleared_at ? a.cleared_at : now;
     if (end < from || a.raised_at >= to) continue;
-    spans.push({ start: a.raised_at, end: Math.max(end, a.raised_at), severity: a.severity, alert: a });
+    spans.push({ start: a.raised_at, end: Math.max(end, a.raised_at), severity: a.max_severity ?? a.severity, alert: a });
   }
-  return spans.sort((x, y) => x.start - y.start);
+  return spans.sort((x, y) => x.start - y.start || String(x.alert.id).localeCompare(String(y.alert.id)));
+}
+
+// The ledger's entries of a device for a chart of [from, to): GET /api/alerts?device=&to= pages
+// of `device_alerts_limit`, newest raised first (the API bounds raised_at only, so an entry
+// raised before `from` and still active, or cleared inside the range, is on the pages after
+// those raised in the range). Every handling state, closed included.
+export const device_alerts_limit = 500;
+export const device_alerts_max_pages = 10;
+
+export function device_alerts_url(device, to, offset = 0, limit = device_alerts_limit) {
+  const q = new URLSearchParams({ device, to: String(Math.ceil(to)), limit: String(limit),
+                                  offset: String(Math.max(0, offset)) });
+  return `/api/alerts?${q}`;
+}
+
+// Whether to ask for the next page after `entries` (one answer, newest raised first): it was
+// full, and its oldest entry was raised at or after `from` (an older one may still overlap).
+// One page past `from` is read, so an entry raised shortly before the range is found.
+export function more_device_alerts(entries, from, limit = device_alerts_limit) {
+  if (entries.length < limit) return false;
+  const oldest = entries[entries.length - 1];
+  return typeof oldest?.raised_at === 'number' && oldest.raised_at >= from;
+}
+
+// The ledger's entries and the page's own, one per id: the most recently updated wins, so an
+// entry acted on after the ledger answered shows its new state, and one closed since (gone from
+// the page's open entries) stays marked.
+export function merge_alerts(...lists) {
+  const by_id = new Map();
+  for (const list of lists) {
+    for (const a of list ?? []) {
+      if (!a || a.id === undefined || a.id === null) continue;
+      const have = by_id.get(a.id);
+      if (!have || (a.updated_at ?? 0) >= (have.updated_at ?? 0)) by_id.set(a.id, a);
+    }
+  }
+  return [...by_id.values()];
 }
 
 const part_formats = new Map();

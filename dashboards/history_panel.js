@@ -1,15 +1,19 @@
 // The history panel: a modal <dialog> (Esc closes it, focus stays inside, and returns to the
 // tile's button) with a metric selector, range buttons (1 h / 24 h / 7 d) and a custom range in
 // the school's time zone, a uPlot chart of the mean with a min–max band, the device's alerts
-// marked on it, and a CSV export of the same query.
+// marked on it, and a CSV export of the same query. The marks are every ledger entry of the
+// device in the range (GET /api/alerts?device=…, backfilled and closed ones too), kept up to
+// date by the page's own entries as they change.
 //
 // uPlot is loaded on first use from vendor/ (copied there by vendor.mjs), so a missing copy
 // costs the chart only, never the live dashboard. The panel's state for tests and tools is on
 // its attributes: data-state (loading | ready | empty | error) and data-points.
 
 import { api_fetch } from './api.js';
-import { alert_spans, chart_columns, chart_metrics, has_numbers, history_url, ms_to_zoned_input,
+import { alert_spans, chart_columns, chart_metrics, device_alerts_max_pages, device_alerts_url,
+         has_numbers, history_url, merge_alerts, more_device_alerts, ms_to_zoned_input,
          ranges, step_parts, time_ticks, zoned_input_to_ms } from './history.js';
+import { normalize_entry } from './state.js';
 import { clock_time, format_number, unit_of } from './format.js';
 
 let uplot_loading = null;
@@ -53,6 +57,8 @@ export class history_panel {
     this.chart = null;            // the uPlot instance
     this.seq = 0;                 // the latest query; older answers are dropped
     this.abort = null;
+    this.ledger = [];             // the device's ledger entries for the range shown
+    this.ledger_abort = null;
     this.opener = null;
     this.build_();
   }
@@ -73,6 +79,7 @@ export class history_panel {
   }
 
   close() {
+    this.ledger_abort?.abort();
     if (this.dialog.open) this.dialog.close();
   }
 
@@ -223,7 +230,6 @@ export class history_panel {
     this.export_link.textContent = tr.t('export_csv');
     this.export_link.title = tr.t('export_csv_label');
     this.alerts_title.textContent = tr.t('chart_alerts');
-    this.alerts_note.textContent = tr.t('chart_alerts_note');
     this.paint_range_();
     this.paint_note_();
   }
@@ -293,6 +299,7 @@ export class history_panel {
     this.export_link.hidden = false;
     this.dialog.dataset.points = '0';
     this.set_state_('loading', this.tr.t('loading'));
+    this.load_ledger_(seq, this.device_id, from, to);
     this.doc.defaultView?.addEventListener('resize', this.on_resize);
 
     const abort = new AbortController();
@@ -390,10 +397,42 @@ export class history_panel {
     return Math.max(320, Math.floor(this.chart_box.clientWidth || this.dialog.clientWidth - 48));
   }
 
+  // The ledger's entries of the device in [from, to), every handling state, page by page
+  // (history.js more_device_alerts), while the chart's readings load. For tests the dialog
+  // carries data-ledger (loading | ready | error) and data-marks (the alerts marked).
+  async load_ledger_(seq, device, from, to) {
+    this.ledger_abort?.abort();
+    const abort = new AbortController();
+    this.ledger_abort = abort;
+    this.ledger = [];
+    this.ledger_error = null;
+    this.dialog.dataset.ledger = 'loading';
+    const found = [];
+    try {
+      for (let page = 0, offset = 0; page < device_alerts_max_pages; ++page) {
+        const res = await api_fetch(device_alerts_url(device, to, offset), { signal: abort.signal, cache: 'no-store' });
+        const body = await res.json().catch(() => ({}));
+        if (!res.ok) throw new Error(body?.error || `HTTP ${res.status}`);
+        const entries = (Array.isArray(body?.alerts) ? body.alerts : []).map(normalize_entry).filter(Boolean);
+        found.push(...entries);
+        if (!more_device_alerts(entries, from)) break;
+        offset += entries.length;
+      }
+    } catch (e) {
+      if (e.name === 'AbortError' || seq !== this.seq) return;
+      this.ledger_error = e.message;
+    }
+    if (seq !== this.seq) return;
+    this.ledger = found;
+    this.dialog.dataset.ledger = this.ledger_error ? 'error' : 'ready';
+    this.paint_alerts_();
+    this.chart?.redraw(false);
+  }
+
   spans_() {
     const now = Date.now();
-    // Only what this page has seen: the alert ledger's API (step 3) will provide older alerts.
-    return alert_spans(this.model.alerts.values(), this.device_id, this.range.from, this.range.to, now);
+    const alerts = merge_alerts(this.ledger, this.model.alerts.values());
+    return alert_spans(alerts, this.device_id, this.range.from, this.range.to, now);
   }
 
   severity_colour_(sev) {
@@ -436,21 +475,26 @@ export class history_panel {
     const { doc, tr } = this;
     const tz = this.time_zone_();
     const spans = this.device_id ? this.spans_() : [];
+    this.dialog.dataset.marks = String(spans.length);
     const items = spans.map((s) => {
-      const li = el(doc, 'li', 'history-alert', { 'data-severity': s.alert.severity,
+      const li = el(doc, 'li', 'history-alert', { 'data-severity': s.severity, 'data-state': s.alert.state,
                                                   'data-testid': `history-alert-${s.alert.id}` });
       const swatch = el(doc, 'span', 'swatch', { 'aria-hidden': 'true' });
       const end = s.alert.condition === 'cleared' && s.alert.cleared_at
         ? clock_time(s.alert.cleared_at, tz) : tr.t('ongoing');
-      li.append(swatch, `${tr.severity(s.alert.severity)} · ${tr.rule_name(s.alert)} · ` +
-                        `${clock_time(s.start, tz)} – ${end}`);
+      const what = s.alert.kind === 'manual' ? s.alert.title : tr.rule_name(s.alert);
+      const id = el(doc, 'span', 'history-alert-id');  // "A-000017 已销号", never broken at its hyphen
+      id.textContent = `${s.alert.display_id ?? ''} ${tr.handling(s.alert.state)}`;
+      li.append(swatch, `${tr.severity(s.severity)} · ${what} · ${clock_time(s.start, tz)} – ${end} · `, id);
       return li;
     });
     if (!items.length) {
       const li = el(doc, 'li', 'history-alert-none');
-      li.textContent = tr.t('chart_alerts_none');
+      li.textContent = tr.t('chart_alerts_none_ledger');
       items.push(li);
     }
     this.alerts_list.replaceChildren(...items);
+    this.alerts_note.textContent = this.ledger_error
+      ? tr.t('chart_alerts_ledger_error', { msg: this.ledger_error }) : tr.t('chart_alerts_ledger_note');
   }
 }

@@ -3,8 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alert_spans, chart_columns, chart_metrics, has_numbers, history_url, ms_to_zoned_input,
-         step_parts, time_ticks, zoned_input_to_ms } from '../../dashboards/history.js';
+import { alert_spans, chart_columns, chart_metrics, device_alerts_limit, device_alerts_url, has_numbers,
+         history_url, merge_alerts, more_device_alerts, ms_to_zoned_input, step_parts, time_ticks,
+         zoned_input_to_ms } from '../../dashboards/history.js';
 
 const nov23 = Date.UTC(2026, 10, 23);  // 2026-11-23T00:00:00Z
 
@@ -59,6 +60,55 @@ test('alert spans: the device only, overlapping the range, active ones up to now
   const spans = alert_spans(alerts, 'gas', nov23, nov23 + 1000, nov23 + 70);
   assert.deepEqual(spans.map((s) => [s.alert.id, s.start - nov23, s.end - nov23, s.severity]),
     [['e', -10, 5, 'orange'], ['a', 10, 20, 'red'], ['b', 50, 70, 'yellow']]);
+});
+
+test('marks come from the ledger: every entry of the device in the range, closed and backfilled ones too', () => {
+  // What GET /api/alerts?device=gas&to=… answered: closed, backfilled (raised before the page
+  // existed), one raised before the range that ran into it, one before the range that ended
+  // before it, one of the peak red that fell back to yellow.
+  const ledger = [
+    { id: 5, device: 'gas', severity: 'yellow', max_severity: 'red', condition: 'cleared', state: 'closed',
+      raised_at: nov23 + 400, cleared_at: nov23 + 500, updated_at: nov23 + 900 },
+    { id: 4, device: 'gas', severity: 'yellow', max_severity: 'yellow', condition: 'cleared', state: 'rectified',
+      raised_at: nov23 + 100, cleared_at: nov23 + 200, updated_at: nov23 + 300 },
+    { id: 3, device: 'gas', severity: 'orange', max_severity: 'orange', condition: 'cleared', state: 'closed',
+      raised_at: nov23 - 50, cleared_at: nov23 + 20, updated_at: nov23 + 30 },
+    { id: 2, device: 'gas', severity: 'red', max_severity: 'red', condition: 'cleared', state: 'closed',
+      raised_at: nov23 - 90, cleared_at: nov23 - 60, updated_at: nov23 - 10 },
+  ];
+  // The page's own copy of entry 4, changed since the ledger answered (now closed), and a new one.
+  const live = [
+    { id: 4, device: 'gas', severity: 'yellow', max_severity: 'yellow', condition: 'cleared', state: 'closed',
+      raised_at: nov23 + 100, cleared_at: nov23 + 200, updated_at: nov23 + 600 },
+    { id: 6, device: 'gas', severity: 'blue', max_severity: 'blue', condition: 'active', state: 'new',
+      raised_at: nov23 + 700, cleared_at: null, updated_at: nov23 + 700 },
+  ];
+  const merged = merge_alerts(ledger, live);
+  assert.equal(merged.length, 5, 'one per id');
+  assert.equal(merged.find((a) => a.id === 4).state, 'closed', 'the most recently updated copy');
+  const spans = alert_spans(merged, 'gas', nov23, nov23 + 1000, nov23 + 800);
+  assert.deepEqual(spans.map((s) => [s.alert.id, s.start - nov23, s.end - nov23, s.severity, s.alert.state]), [
+    [3, -50, 20, 'orange', 'closed'],
+    [4, 100, 200, 'yellow', 'closed'],
+    [5, 400, 500, 'red', 'closed'],   // marked in the colour it reached
+    [6, 700, 800, 'blue', 'new'],
+  ]);
+  // An older answer never replaces a newer copy, whichever list comes first.
+  assert.equal(merge_alerts(live, ledger).find((a) => a.id === 4).state, 'closed');
+});
+
+test('the ledger is asked for the device, page by page until past the start of the range', () => {
+  const url = new URL(device_alerts_url('xh-kitchen-gas-1', nov23 + 0.5, 500), 'http://x');
+  assert.equal(url.pathname, '/api/alerts');
+  assert.deepEqual(Object.fromEntries(url.searchParams),
+    { device: 'xh-kitchen-gas-1', to: String(nov23 + 1), limit: String(device_alerts_limit), offset: '500' });
+  assert.equal(url.searchParams.has('state'), false, 'every handling state, closed included');
+  const page = (oldest) => Array.from({ length: device_alerts_limit }, (_, i) => ({ raised_at: oldest + i }))
+    .reverse();
+  assert.equal(more_device_alerts(page(nov23), nov23), true, 'full and all in the range: there may be more');
+  assert.equal(more_device_alerts(page(nov23 - 1), nov23), false, 'reached before the range');
+  assert.equal(more_device_alerts(page(nov23).slice(1), nov23), false, 'not full: the last page');
+  assert.equal(more_device_alerts([], nov23), false);
 });
 
 test('datetime-local values are read and written in the school time zone', () => {
