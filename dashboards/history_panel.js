@@ -59,6 +59,7 @@ export class history_panel {
     this.abort = null;
     this.ledger = [];             // the device's ledger entries for the range shown
     this.ledger_abort = null;
+    this.ledger_timer = null;     // a refresh of the ledger's entries after /ws changes, pending
     this.opener = null;
     this.build_();
   }
@@ -80,6 +81,8 @@ export class history_panel {
 
   close() {
     this.ledger_abort?.abort();
+    clearTimeout(this.ledger_timer);
+    this.ledger_timer = null;
     if (this.dialog.open) this.dialog.close();
   }
 
@@ -91,10 +94,19 @@ export class history_panel {
   }
 
   // The model's alerts changed: repaint the marks (the data stays).
+  // The ledger's entries are asked again too, at most once a second: an entry closed meanwhile
+  // leaves the page's open entries, and its mark keeps only the ledger's copy.
   alerts_changed(device_ids) {
     if (!this.dialog.open || !device_ids.has(this.device_id)) return;
     this.paint_alerts_();
     this.chart?.redraw(false);
+    if (this.ledger_timer) return;
+    this.ledger_timer = setTimeout(() => {
+      this.ledger_timer = null;
+      if (this.dialog.open && this.device_id) {
+        this.load_ledger_(this.seq, this.device_id, this.range.from, this.range.to, { quiet: true });
+      }
+    }, 1000);
   }
 
   build_() {
@@ -400,14 +412,18 @@ export class history_panel {
   // The ledger's entries of the device in [from, to), every handling state, page by page
   // (history.js more_device_alerts), while the chart's readings load. For tests the dialog
   // carries data-ledger (loading | ready | error) and data-marks (the alerts marked).
-  async load_ledger_(seq, device, from, to) {
+  // `quiet`: a refresh, keeping the marks shown until the answer.
+  async load_ledger_(seq, device, from, to, { quiet = false } = {}) {
     this.ledger_abort?.abort();
     const abort = new AbortController();
     this.ledger_abort = abort;
-    this.ledger = [];
-    this.ledger_error = null;
-    this.dialog.dataset.ledger = 'loading';
+    if (!quiet) {
+      this.ledger = [];
+      this.ledger_error = null;
+      this.dialog.dataset.ledger = 'loading';
+    }
     const found = [];
+    let error = null;
     try {
       for (let page = 0, offset = 0; page < device_alerts_max_pages; ++page) {
         const res = await api_fetch(device_alerts_url(device, to, offset), { signal: abort.signal, cache: 'no-store' });
@@ -420,10 +436,12 @@ export class history_panel {
       }
     } catch (e) {
       if (e.name === 'AbortError' || seq !== this.seq) return;
-      this.ledger_error = e.message;
+      error = e.message;
     }
-    if (seq !== this.seq) return;
+    if (seq !== this.seq || abort.signal.aborted) return;
+    if (error && quiet) return;  // a failed refresh keeps the marks shown
     this.ledger = found;
+    this.ledger_error = error;
     this.dialog.dataset.ledger = this.ledger_error ? 'error' : 'ready';
     this.paint_alerts_();
     this.chart?.redraw(false);
