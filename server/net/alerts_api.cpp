@@ -99,6 +99,8 @@ std::expected<alerts::ledger_filter, std::string> parse_filter(const request_tar
   if (const auto* zone = t.param("zone")) f.zone = *zone;
   if (const auto* device = t.param("device")) f.device = *device;
   if (const auto* family = t.param("family")) f.family = *family;
+  // The peak colour (max_severity): an entry that reached red is found by red after it fell
+  // back, as the dashboards and the monthly report count it.
   if (const auto* s = t.param("severity")) {
     f.severity = core::parse_severity(*s);
     if (!f.severity) {

@@ -54,6 +54,11 @@ json::value report_json(const std::optional<incident::report_view>& r) {
                       {"late", r->late}};
 }
 
+json::value value_or_null(const std::optional<core::reading_value>& v) {
+  if (!v) return nullptr;
+  return value_json(*v);
+}
+
 }  // namespace
 
 json::object entry_json(const incident::entry_view& v) {
@@ -81,6 +86,9 @@ json::object entry_json(const incident::entry_view& v) {
           {"state", alerts::to_string(e.state)},
           {"occurrences", e.occurrences},
           {"value", value_json(e.value)},
+          // The value at raising and at the peak (max_severity); null when unknown.
+          {"raised_value", value_or_null(e.raised_value)},
+          {"peak_value", value_or_null(e.peak_value)},
           {"threshold", std::move(threshold)},
           {"raised_at", core::to_epoch_ms(e.raised_at)},
           {"updated_at", core::to_epoch_ms(e.updated_at)},

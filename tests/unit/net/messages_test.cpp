@@ -1,4 +1,5 @@
 #include "net/messages.hpp"
+#include "net/ledger_messages.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -246,6 +247,30 @@ TEST(messages, a_watching_message_lists_the_schools_and_their_devices) {
   const auto none = json::parse(messages::watching_message(state, {})).as_object();
   EXPECT_TRUE(none.at("sites").as_array().empty());
   EXPECT_TRUE(none.at("devices").as_array().empty());
+}
+
+TEST(entry_json, carries_the_peak_colour_and_value_beside_the_current_ones) {
+  incident::entry_view v;
+  auto& e = v.entry;
+  e.id = 17;
+  e.severity = core::severity::yellow;
+  e.max_severity = core::severity::red;
+  e.value = 15.0;
+  e.raised_value = 12.0;
+  e.peak_value = 30.0;
+  const json::object j = messages::entry_json(v);
+  EXPECT_EQ(j.at("severity"), "yellow");
+  EXPECT_EQ(j.at("max_severity"), "red");
+  EXPECT_EQ(j.at("value").to_number<double>(), 15.0);
+  EXPECT_EQ(j.at("raised_value").to_number<double>(), 12.0);
+  EXPECT_EQ(j.at("peak_value").to_number<double>(), 30.0);
+
+  e.kind = alerts::entry_kind::manual;  // a manual hazard has neither
+  e.raised_value.reset();
+  e.peak_value.reset();
+  const json::object m = messages::entry_json(v);
+  EXPECT_TRUE(m.at("raised_value").is_null());
+  EXPECT_TRUE(m.at("peak_value").is_null());
 }
 
 }  // namespace
