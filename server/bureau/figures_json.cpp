@@ -195,7 +195,8 @@ json::object to_json(const overview& o) {
                           {"display_id", alerts::display_id(e.id)},
                           {"title", e.title.empty() ? e.rule_name : e.title},
                           {"title_en", e.title.empty() ? e.rule_name_en : e.title},
-                          {"severity", core::to_string(e.severity)},
+                          // The peak, as every entry is shown (and the report counts it).
+                          {"severity", core::to_string(e.max_severity)},
                           {"raised_at", core::to_epoch_ms(e.raised_at)},
                           {"state", alerts::to_string(e.state)}};
     }
