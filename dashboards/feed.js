@@ -13,6 +13,7 @@ import { alert_value, clock_time, format_number } from './format.js';
 import { actions, allowed_actions, countdown, report_status } from './handling.js';
 import { action_form } from './action_form.js';
 import { may } from './session.js';
+import { peak_severity, severity_words } from './state.js';
 
 // How many entries the feed shows; the model keeps more, the rest are counted below the list.
 const feed_limit = 200;
@@ -43,9 +44,11 @@ export function told_groups(told) {
 }
 
 // The urgency of an entry: 0 red or orange and active, 1 red or orange cleared (still to be
-// handled, its one-hour report still running), 2 any other active, 3 any other cleared.
+// handled, its one-hour report still running), 2 any other active, 3 any other cleared. The
+// colour is the peak (state.js peak_severity): a red fallen back to yellow is still red.
 export function urgency(entry) {
-  const grave = entry.severity === 'red' || entry.severity === 'orange';
+  const peak = peak_severity(entry);
+  const grave = peak === 'red' || peak === 'orange';
   return (grave ? 0 : 2) + (entry.condition === 'active' ? 0 : 1);
 }
 
@@ -57,19 +60,21 @@ export function feed_order(newest_first) {
   return newest_first
     .map((entry, i) => ({ entry, i }))
     .sort((a, b) => urgency(a.entry) - urgency(b.entry) ||
-      (severity_order[a.entry.severity] ?? 9) - (severity_order[b.entry.severity] ?? 9) || a.i - b.i)
+      (severity_order[peak_severity(a.entry)] ?? 9) - (severity_order[peak_severity(b.entry)] ?? 9) ||
+      a.i - b.i)
     .map((x) => x.entry);
 }
 
 // What each counter of the summary strip counts (state.js counts()), as a test of an entry: the
-// feed shows exactly these when the counter is pressed.
+// feed shows exactly these when the counter is pressed. Colours are peaks, as the feed shows
+// them (and as GET /api/alerts?severity= matches).
 export const feed_filters = {
   alerting: (a) => a.condition === 'active' && Boolean(a.device),
   unacknowledged: (a) => a.state === 'new',
-  red: (a) => a.condition === 'active' && a.severity === 'red',
-  orange: (a) => a.condition === 'active' && a.severity === 'orange',
-  yellow: (a) => a.condition === 'active' && a.severity === 'yellow',
-  blue: (a) => a.condition === 'active' && a.severity === 'blue',
+  red: (a) => a.condition === 'active' && peak_severity(a) === 'red',
+  orange: (a) => a.condition === 'active' && peak_severity(a) === 'orange',
+  yellow: (a) => a.condition === 'active' && peak_severity(a) === 'yellow',
+  blue: (a) => a.condition === 'active' && peak_severity(a) === 'blue',
 };
 
 export class alert_feed {
@@ -141,7 +146,9 @@ export class alert_feed {
       if (!item || !entry) continue;
       // A change of colour or condition moves the entry; one of handling may take it out of
       // (or into) the filter.
-      if (urgency(item.entry) !== urgency(entry) || item.entry.severity !== entry.severity) reorder = true;
+      if (urgency(item.entry) !== urgency(entry) || peak_severity(item.entry) !== peak_severity(entry)) {
+        reorder = true;
+      }
       if (test && test(item.entry) !== test(entry)) reorder = true;
       this.paint_(tr, model, item, entry, Date.now());
     }
@@ -266,12 +273,14 @@ export class alert_feed {
     const site = model.site(entry.site);
     const zone = model.zone(entry.site, entry.zone);
     const device = entry.device ? model.device(entry.device) : null;
-    set_attr(li, 'data-severity', entry.severity);
+    // The peak colour (data-severity) and, while it differs, the current one.
+    set_attr(li, 'data-severity', peak_severity(entry));
+    set_attr(li, 'data-severity-now', entry.severity !== peak_severity(entry) ? entry.severity : null);
     set_attr(li, 'data-condition', entry.condition);
     set_attr(li, 'data-state', entry.state);
     set_attr(li, 'data-kind', entry.kind);
     set_attr(li, 'data-device', entry.device || null);
-    set_text(parts.sev, tr.severity(entry.severity));
+    set_text(parts.sev, severity_words(tr, entry));
     set_text(parts.display_id, entry.display_id);
     set_text(parts.cond, tr.t(entry.condition === 'cleared' ? 'condition_cleared' : 'condition_active'));
     // Not yet in the ledger: nothing can be done to it until it is (it is retried each second).
@@ -293,6 +302,9 @@ export class alert_feed {
     if (entry.value !== null) {
       value = `${tr.t('value')} ${alert_value(tr, entry, device)}`;
       if (entry.threshold !== null) value += tr.t('threshold_note', { v: format_number(entry.threshold) });
+      if (entry.peak_value !== null && entry.peak_value !== entry.value) {
+        value += tr.t('peak_value_note', { v: alert_value(tr, { ...entry, value: entry.peak_value }, device) });
+      }
     }
     set_text(parts.value, value);
     parts.value.hidden = !value;
@@ -397,6 +409,6 @@ export class alert_feed {
     const device = entry.device ? model.device(entry.device) : null;
     const what = device ? tr.name(device) : tr.name(model.site(entry.site) ?? { id: entry.site });
     this.announcer.textContent =
-      `${tr.severity(entry.severity)} ${entry.display_id}: ${tr.rule_name(entry)}, ${what}`;
+      `${severity_words(tr, entry)} ${entry.display_id}: ${tr.rule_name(entry)}, ${what}`;
   }
 }

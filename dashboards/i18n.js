@@ -745,6 +745,22 @@ const severity_short = {
   orange: ['橙色', 'Orange'],
   red: ['红色', 'Red'],
 };
+// An entry's peak (issue 14): the most severe colour it reached is the colour it is shown by,
+// the current one beside it while active; its value at raising and at the peak.
+const peak_words = {
+  severity_peak_now: ['{peak}（现{now}）', '{peak} (now {now})'],
+  peak_value_note: [' · 峰值 {v}', ' · peak {v}'],
+  detail_raised_value: ['触发数值', 'Value at raising'],
+  detail_peak_value: ['峰值', 'Peak value'],
+  detail_severity_peak: ['最高等级', 'Highest level'],
+  detail_severity_now: ['当前等级', 'Level now'],
+  col_severity_peak: ['最高等级', 'Highest level'],
+  filter_severity_peak: ['最高等级', 'Highest level'],
+};
+for (const [key, [zh, en]] of Object.entries(peak_words)) {
+  strings.zh[key] ??= zh;
+  strings.en[key] ??= en;
+}
 
 // Duty roles (server/notify/duty/duty_plan.hpp) and channels of the escalation policy.
 const roles = {

@@ -17,6 +17,7 @@ import { el } from './form_fields.js';
 import { normalize_entry, normalize_transition } from './state.js';
 import { api_fetch } from './api.js';
 import { may } from './session.js';
+import { peak_severity, severity_words } from './state.js';
 
 export class ledger_detail {
   constructor(doc, model) {
@@ -237,13 +238,14 @@ export class ledger_detail {
 
   head_(a) {
     const { tr, doc } = this;
-    const head = el(doc, 'div', 'ledger-detail-head', { 'data-severity': a.severity });
+    // The peak colour, the current one beside it while active (state.js severity_words).
+    const head = el(doc, 'div', 'ledger-detail-head', { 'data-severity': peak_severity(a) });
     const badge = (text, cls, testid) => {
       const s = el(doc, 'span', cls, testid ? { 'data-testid': testid } : {});
       s.textContent = text;
       head.append(s);
     };
-    badge(tr.severity(a.severity), 'sev');
+    badge(severity_words(tr, a), 'sev', 'detail-severity');
     badge(a.display_id, 'display-id', 'detail-display-id');
     badge(tr.t(a.condition === 'cleared' ? 'condition_cleared' : 'condition_active'), 'cond');
     badge(tr.handling(a.state), 'handling', 'detail-state');
@@ -266,12 +268,19 @@ export class ledger_detail {
     line(tr.t('col_what'), a.kind === 'manual' ? `${tr.t('manual_hazard')} · ${a.title}` : tr.rule_name(a));
     line(tr.t('col_where'), this.where?.(a) ?? a.site);
     line(tr.t('detail_description'), a.description);
+    // ── severity and values: the peak colour and value beside the value at raising ──
+    line(tr.t('detail_severity_peak'), tr.severity(peak_severity(a)));
+    if (a.condition === 'active' && a.severity !== peak_severity(a)) line(tr.t('detail_severity_now'), tr.severity(a.severity));
+    const device = a.device ? this.model.device(a.device) : null;
+    const shown = (value) => (value === null ? '' : alert_value(tr, { ...a, value }, device));
+    line(tr.t('detail_raised_value'), shown(a.raised_value));
+    line(tr.t('detail_peak_value'), shown(a.peak_value));
     if (a.value !== null) {
-      const device = a.device ? this.model.device(a.device) : null;
       let v = alert_value(tr, a, device);
       if (a.threshold !== null) v += tr.t('threshold_note', { v: format_number(a.threshold) });
       line(tr.t('detail_value'), v);
     }
+    // ── end severity and values ──
     line(tr.t('detail_raised'), clock_time(a.raised_at, tz));
     if (a.cleared_at) line(tr.t('detail_cleared'), clock_time(a.cleared_at, tz));
     if (a.occurrences > 1) line(tr.t('col_occurrences'), String(a.occurrences));

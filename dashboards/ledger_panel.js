@@ -9,7 +9,7 @@
 
 import { clock_time } from './format.js';
 import { ledger_url, page_of, page_size, recently_closed, refusal_text } from './handling.js';
-import { normalize_entry, severities } from './state.js';
+import { normalize_entry, peak_severity, severities, severity_words } from './state.js';
 import { zoned_input_to_ms } from './history.js';
 import { el, fill_select, fill_zones, option } from './form_fields.js';
 import { hazard_form } from './hazard_form.js';
@@ -219,7 +219,9 @@ export class ledger_panel {
     this.title.textContent = tr.t('ledger_title');
     this.register_button.textContent = tr.t('register_open');
     this.close_button.setAttribute('aria-label', tr.t('close'));
-    for (const [key, span] of Object.entries(this.f_labels)) span.textContent = tr.t(`filter_${key}`);
+    // Colours are peaks here (GET /api/alerts?severity= matches max_severity): 最高等级.
+    const word = (prefix, key) => tr.t(key === 'severity' ? `${prefix}_severity_peak` : `${prefix}_${key}`);
+    for (const [key, span] of Object.entries(this.f_labels)) span.textContent = word('filter', key);
     this.apply_button.textContent = tr.t('filter_apply');
     this.reset_button.textContent = tr.t('filter_reset');
     this.prev.textContent = tr.t('page_prev');
@@ -228,7 +230,7 @@ export class ledger_panel {
     const head = this.doc.createElement('tr');
     for (const c of ['id', 'severity', 'where', 'what', 'condition', 'state', 'raised', 'occurrences', 'deadline']) {
       const th = el(this.doc, 'th', null, { scope: 'col' });
-      th.textContent = tr.t(`col_${c}`);
+      th.textContent = word('col', c);
       head.append(th);
     }
     this.thead.replaceChildren(head);
@@ -324,11 +326,12 @@ export class ledger_panel {
     this.next.disabled = this.offset + page_size >= total;
     const rows = alerts.map((a) => {
       const tz = this.model.site(a.site)?.time_zone ?? 'Asia/Shanghai';
-      const tr_row = el(doc, 'tr', null, { 'data-testid': `ledger-row-${a.id}`, 'data-severity': a.severity,
+      const peak = peak_severity(a);
+      const tr_row = el(doc, 'tr', null, { 'data-testid': `ledger-row-${a.id}`, 'data-severity': peak,
                                            'data-state': a.state, 'data-condition': a.condition });
       if (a.overdue) tr_row.dataset.overdue = 'true';
       // Each cell named after its column: on a phone the rows are cards (style.css).
-      const label = (c) => ({ 'data-label': tr.t(`col_${c}`) });
+      const label = (c) => ({ 'data-label': tr.t(c === 'severity' ? 'col_severity_peak' : `col_${c}`) });
       const cell = (text, cls, column) => {
         const td = el(doc, 'td', cls, label(column));
         td.textContent = text;
@@ -341,8 +344,8 @@ export class ledger_panel {
       open.addEventListener('click', () => this.show_detail_(a.id));
       id_cell.append(open);
       tr_row.append(id_cell);
-      const sev = cell(tr.severity_short(a.severity), 'ledger-sev', 'severity');
-      sev.dataset.severity = a.severity;
+      const sev = cell(severity_words(tr, a, true), 'ledger-sev', 'severity');
+      sev.dataset.severity = peak;
       cell(this.where_(a), 'ledger-where', 'where');
       cell(a.kind === 'manual' ? `${tr.t('manual_hazard')} · ${a.title}` : tr.rule_name(a), 'ledger-rule', 'what');
       cell(tr.t(a.condition === 'cleared' ? 'condition_cleared' : 'condition_active'), 'ledger-condition', 'condition');

@@ -62,11 +62,14 @@ export function normalize_entry(a) {
     title: text(a.title),
     description: text(a.description),
     severity: a.severity,
-    max_severity: a.max_severity in severity_rank ? a.max_severity : a.severity,
+    // The peak: never below the current colour, whatever the message says.
+    max_severity: severity_rank[a.max_severity] > severity_rank[a.severity] ? a.max_severity : a.severity,
     condition: a.condition === 'cleared' ? 'cleared' : 'active',
     state: handling_states.includes(a.state) ? a.state : 'new',
     occurrences: Number.isInteger(a.occurrences) && a.occurrences > 0 ? a.occurrences : 1,
     value: is_value(a.value) ? a.value : null,
+    raised_value: is_value(a.raised_value) ? a.raised_value : null,
+    peak_value: is_value(a.peak_value) ? a.peak_value : null,
     threshold: time_or_null(a.threshold),
     raised_at: time_or_null(a.raised_at) ?? 0,
     updated_at: time_or_null(a.updated_at),
@@ -88,6 +91,19 @@ export function normalize_entry(a) {
     recorded: a.recorded !== false,
     replaces: Number.isInteger(a.replaces) ? a.replaces : null,
   };
+}
+
+// The colour an entry is shown, sorted, counted and filtered by: its peak, the most severe
+// colour it reached (docs/alerts.md). An entry that reached red reads red after falling back.
+export const peak_severity = (entry) => entry.max_severity || entry.severity;
+
+// The colour in words: the peak, and while the condition is active and the colour has fallen
+// since, the current one beside it — "红色 · 紧急（现黄色）". `short`: 红色（现黄色）.
+export function severity_words(tr, entry, short = false) {
+  const peak = peak_severity(entry);
+  const name = short ? tr.severity_short(peak) : tr.severity(peak);
+  if (entry.condition !== 'active' || entry.severity === peak) return name;
+  return tr.t('severity_peak_now', { peak: name, now: tr.severity_short(entry.severity) });
 }
 
 function normalize_escalation(e) {
@@ -254,7 +270,7 @@ export class live_model {
     c.open = this.alerts.size;
     c.unacknowledged = 0;
     for (const a of this.alerts.values()) {
-      if (a.condition === 'active') c.active[a.severity]++;
+      if (a.condition === 'active') c.active[peak_severity(a)]++;  // by peak, as the feed shows
       if (a.state === 'new') c.unacknowledged++;
     }
     return c;
