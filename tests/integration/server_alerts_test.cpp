@@ -216,6 +216,41 @@ TEST_F(alert_handling, the_whole_loop_through_the_api_each_step_on_the_websocket
   }
 }
 
+TEST_F(alert_handling, a_leak_that_reached_red_is_red_by_its_peak_after_falling_back) {
+  ws_client ws;
+  ASSERT_TRUE(server_->connect(ws));
+  ASSERT_TRUE(ws.next(5s));
+  test_publisher pub(broker_.port());
+  auto event = [&](const char* kind) {
+    return ws.wait_for(
+        [kind](const json::value& m) { return m.at("type") == "alert" && m.at("event") == kind; },
+        10s);
+  };
+  pub.publish(gas_topic, R"({"lel_pct":12})");  // yellow (10)
+  ASSERT_TRUE(event("raised")) << server_->process().log_tail();
+  pub.publish(gas_topic, R"({"lel_pct":30})");  // red (25)
+  ASSERT_TRUE(event("severity_changed"));
+  pub.publish(gas_topic, R"({"lel_pct":15})");  // yellow again once clear_after (2 s) held
+  auto fell = event("severity_changed");
+  ASSERT_TRUE(fell);
+  EXPECT_EQ(fell->at("alert").at("severity"), "yellow");
+  EXPECT_EQ(fell->at("alert").at("max_severity"), "red");
+
+  auto red = server_->get("/api/alerts?severity=red");
+  ASSERT_TRUE(red);
+  ASSERT_EQ(red->status, 200) << red->body;
+  const json::value page = json::parse(red->body);  // outlives the loop
+  ASSERT_EQ(page.at("total"), 1);
+  const auto& entry = page.at("alerts").at(0);
+  EXPECT_EQ(entry.at("severity"), "yellow");
+  EXPECT_EQ(entry.at("max_severity"), "red");
+  EXPECT_EQ(entry.at("value").to_number<double>(), 15);
+  EXPECT_EQ(entry.at("raised_value").to_number<double>(), 12);
+  EXPECT_EQ(entry.at("peak_value").to_number<double>(), 30);
+  auto yellow = server_->get("/api/alerts?severity=yellow");
+  EXPECT_EQ(json::parse(yellow->body).at("total"), 0);
+}
+
 TEST_F(alert_handling, a_restart_keeps_every_open_alert_and_its_escalation) {
   test_publisher pub(broker_.port());
   pub.publish(gas_topic, R"({"lel_pct":40})");
