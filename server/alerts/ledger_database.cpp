@@ -39,11 +39,6 @@ CREATE TABLE IF NOT EXISTS transitions (
 CREATE INDEX IF NOT EXISTS transitions_by_entry ON transitions(entry_id, id);
 )sql";
 
-// The entry's colour in a transition's from/to, as the severity column stores it.
-#define CAMPUS_LEDGER_SEVERITY_OF(x)                                                      \
-  "CASE " x " WHEN 'blue' THEN 1 WHEN 'yellow' THEN 2 WHEN 'orange' THEN 3 WHEN 'red' THEN 4 " \
-  "END"
-
 // Version 2 keeps the peak beside the latest value: the value at raising and the value at the
 // most severe colour (ledger_entry). A file of version 1 (or a new one) gets the columns in one
 // transaction. Its max_severity is taken again from the transitions (the colours it was raised,
@@ -57,14 +52,15 @@ constexpr const char* migrate_to_2 =
     "ALTER TABLE entries ADD COLUMN raised_value_text TEXT;"
     "ALTER TABLE entries ADD COLUMN peak_value_num REAL;"
     "ALTER TABLE entries ADD COLUMN peak_value_text TEXT;"
-    "UPDATE entries SET max_severity = MAX(max_severity, severity, COALESCE((SELECT MAX(" CAMPUS_LEDGER_SEVERITY_OF("to_value") ") "
+    // A transition's colour (its to_value) as the severity column stores it (core::severity).
+    "UPDATE entries SET max_severity = MAX(max_severity, severity, COALESCE((SELECT MAX(CASE "
+    "to_value WHEN 'blue' THEN 1 WHEN 'yellow' THEN 2 WHEN 'orange' THEN 3 WHEN 'red' THEN 4 END) "
     "FROM transitions t WHERE t.entry_id = entries.id AND t.what IN "
     "('raised', 'registered', 'severity_changed', 'refired')), 0));"
     "UPDATE entries SET peak_value_num = value_num, peak_value_text = value_text "
     "WHERE kind = 'sensor' AND severity = max_severity;"
     "PRAGMA user_version = 2;"
     "COMMIT;";
-#undef CAMPUS_LEDGER_SEVERITY_OF
 
 // The entry columns in one order, shared by INSERT, UPDATE and SELECT (id is column 0).
 constexpr const char* entry_columns =
