@@ -269,12 +269,18 @@ export class ledger_detail {
     line(tr.t('col_where'), this.where?.(a) ?? a.site);
     line(tr.t('detail_description'), a.description);
     // ── severity and values: the peak colour and value beside the value at raising ──
-    line(tr.t('detail_severity_peak'), tr.severity(peak_severity(a)));
-    if (a.condition === 'active' && a.severity !== peak_severity(a)) line(tr.t('detail_severity_now'), tr.severity(a.severity));
+    // Only what the head's badge and the latest value do not already say: a phone keeps the
+    // action buttons in its first screen.
+    if (a.severity !== peak_severity(a)) {
+      line(tr.t('detail_severity_peak'), tr.severity(peak_severity(a)));
+      if (a.condition === 'active') line(tr.t('detail_severity_now'), tr.severity(a.severity));
+    }
     const device = a.device ? this.model.device(a.device) : null;
     const shown = (value) => (value === null ? '' : alert_value(tr, { ...a, value }, device));
-    line(tr.t('detail_raised_value'), shown(a.raised_value));
-    line(tr.t('detail_peak_value'), shown(a.peak_value));
+    if ((a.raised_value !== null && a.raised_value !== a.value) || (a.peak_value !== null && a.peak_value !== a.value)) {
+      line(tr.t('detail_raised_value'), shown(a.raised_value));
+      line(tr.t('detail_peak_value'), shown(a.peak_value));
+    }
     if (a.value !== null) {
       let v = alert_value(tr, a, device);
       if (a.threshold !== null) v += tr.t('threshold_note', { v: format_number(a.threshold) });
