@@ -10,7 +10,7 @@
 // others are hidden, and a line above the list says what is shown, with a way back to all.
 
 import { alert_value, clock_time, format_number } from './format.js';
-import { actions, allowed_actions, countdown, report_status } from './handling.js';
+import { actions, allowed_actions, closure_status, countdown, report_status } from './handling.js';
 import { action_form } from './action_form.js';
 import { may } from './session.js';
 import { peak_severity, severity_words } from './state.js';
@@ -326,6 +326,12 @@ export class alert_feed {
     if (entry.responsible) handled.push(tr.t('responsible', { who: entry.responsible }));
     if (entry.deadline) handled.push(tr.t('deadline', { at: clock_time(entry.deadline, tz) }));
     if (entry.overdue) handled.push(tr.t('overdue'));
+    // Rectified: it waits for someone else's 复核验收; the rectifier is told why 销号 is off.
+    const closure = closure_status(entry, this.user);
+    if (closure) {
+      handled.push(tr.t('closure_waiting'));
+      if (closure.self) handled.push(tr.t('closure_self'));
+    }
     set_text(parts.handled, handled.join(' · '));
     parts.handled.hidden = handled.length === 0;
     set_attr(li, 'data-overdue', entry.overdue ? 'true' : null);
@@ -333,7 +339,7 @@ export class alert_feed {
     this.paint_told_(tr, parts, entry, tz);
     this.paint_report_(tr, item, entry, now);
 
-    const allowed = allowed_actions(entry);
+    const allowed = allowed_actions(entry, this.user);
     for (const [id, b] of parts.buttons) {
       set_text(b, tr.t(`action_${id}`));
       b.disabled = !allowed[id] || !may(this.user, id, entry.site);

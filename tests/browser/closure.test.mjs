@@ -123,6 +123,11 @@ test('rectified by one person, 销号 disabled for them with why; closed by anot
       assert.equal(await close_button.isDisabled(), true, `${size}: 销号 disabled for the rectifier`);
       assert.equal(await close_button.getAttribute('title'), '整改人本人不能销号');
       assert.ok(await closure.isVisible() && await close_button.isVisible(), 'the reason beside the button');
+      // The live feed says the same and keeps its 销号 off for her too.
+      const in_feed = page.locator(`[data-testid="alert-feed"] [data-testid="alert-${id}"]`);
+      assert.equal(await in_feed.getByTestId('action-close').isDisabled(), true,
+        `${size}: the feed's 销号 disabled for the rectifier`);
+      assert.match(await in_feed.getByTestId('alert-handled').textContent(), /待他人复核验收后销号/);
       await no_sideways_scroll(page, `${size} rectifier`);
       await page.screenshot({ path: join(dir, `waiting-${size}.png`) });
       assert.equal((await api.get(`/api/alerts/${id}`)).alert.rectified_by, rectifier.display);
