@@ -406,6 +406,8 @@ void influx_history_store::to_spool(batch b) {
   }
   spool_dropped_.inc(spool_.dropped_bytes() - spool_dropped_seen_);
   spool_dropped_seen_ = spool_.dropped_bytes();
+  // Before the waiters are answered: whoever when_durable answers sees the spool's size.
+  spooled_bytes_.set(static_cast<std::int64_t>(spool_.bytes()));
   settled(b.points);  // spooled (or, the disk refusing it, lost and logged): out of memory
 }
 
