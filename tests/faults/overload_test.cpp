@@ -215,6 +215,29 @@ class overload : public testing::Test {
     return json::parse(r->body).at("alerts").as_array().size();
   }
 
+  // Waits until /readyz names history (the stall is seen) and returns its reason.
+  std::string stalled_history_problem() {
+    std::string problem;
+    EXPECT_TRUE(wait_until([&] { return !(problem = history_problem()).empty(); }, 30s))
+        << "/readyz never said history was behind";
+    std::printf("[ measured ] /readyz while stalled: %s\n", problem.c_str());
+    return problem;
+  }
+
+  // Once the stall is over: waits until /readyz answers 200 again and history.db holds every
+  // reading published; returns the rows counted last.
+  std::int64_t rows_once_ready_again() {
+    EXPECT_TRUE(wait_until([&] { return history_problem().empty() && readyz() &&
+                                        readyz()->at("http_status").as_int64() == 200; },
+                           60s))
+        << "/readyz did not turn ready again";
+    const auto db = server_->data_dir() / "history.db";
+    std::int64_t rows = -1;
+    EXPECT_TRUE(wait_until([&] { return (rows = count_rows(db)) == published_; }, 60s))
+        << rows << " rows in history.db, " << published_ << " readings published";
+    return rows;
+  }
+
   // MQTT messages published so far (a beacon message carries two readings).
   double messages_published() const { return static_cast<double>(messages_); }
 
@@ -296,10 +319,7 @@ TEST_F(overload, alerts_overtake_readings_and_a_stalled_history_waits_in_the_jou
   for (int i = 0; i < readings_while_stalled; ++i) publish_reading(pub);
   ASSERT_TRUE(pub.wait_all_acked(60s)) << "the broker did not take the load";
 
-  std::string problem;
-  EXPECT_TRUE(wait_until([&] { return !(problem = history_problem()).empty(); }, 30s))
-      << "/readyz never said history was behind";
-  std::printf("[ measured ] /readyz while stalled: %s\n", problem.c_str());
+  const std::string problem = stalled_history_problem();
   EXPECT_NE(problem.find("crash journal"), std::string::npos) << problem;
   EXPECT_EQ(server_->metric("campus_history_held"), 1);
   // Every message is read while history is stalled: none waits at the broker.
@@ -342,14 +362,7 @@ TEST_F(overload, alerts_overtake_readings_and_a_stalled_history_waits_in_the_jou
   EXPECT_FALSE(history_problem().empty()) << "history is still stalled: /readyz must say so";
 
   release_history_lock(lock);
-  EXPECT_TRUE(wait_until([&] { return history_problem().empty() && readyz() &&
-                                      readyz()->at("http_status").as_int64() == 200; },
-                         60s))
-      << "/readyz did not turn ready again";
-  const auto db = server_->data_dir() / "history.db";
-  std::int64_t rows = -1;
-  EXPECT_TRUE(wait_until([&] { return (rows = count_rows(db)) == published_; }, 60s))
-      << rows << " rows in history.db, " << published_ << " readings published";
+  const std::int64_t rows = rows_once_ready_again();
   std::printf("[ measured ] %lld readings published, %lld rows in history.db, %.0f messages read "
               "back from the journal\n",
               static_cast<long long>(published_), static_cast<long long>(rows),
@@ -433,10 +446,7 @@ TEST_F(overload, without_the_journal_a_stalled_history_pauses_ingest_and_drops_n
   for (int i = 0; i < readings_while_stalled; ++i) publish_reading(pub);
   ASSERT_TRUE(pub.wait_all_acked(60s)) << "the broker did not take the load";
 
-  std::string problem;
-  EXPECT_TRUE(wait_until([&] { return !(problem = history_problem()).empty(); }, 30s))
-      << "/readyz never said history was behind";
-  std::printf("[ measured ] /readyz while stalled: %s\n", problem.c_str());
+  const std::string problem = stalled_history_problem();
   EXPECT_NE(problem.find("behind"), std::string::npos) << problem;
   EXPECT_NE(problem.find("ingest paused"), std::string::npos) << problem;
   EXPECT_EQ(server_->metric("campus_ingest_paused"), 1);
@@ -450,14 +460,7 @@ TEST_F(overload, without_the_journal_a_stalled_history_pauses_ingest_and_drops_n
   EXPECT_LT(read_while_paused, static_cast<double>(published_)) << "nothing waited at the broker";
 
   release_history_lock(lock);
-  EXPECT_TRUE(wait_until([&] { return history_problem().empty() && readyz() &&
-                                      readyz()->at("http_status").as_int64() == 200; },
-                         60s))
-      << "/readyz did not turn ready again";
-  const auto db = server_->data_dir() / "history.db";
-  std::int64_t rows = -1;
-  EXPECT_TRUE(wait_until([&] { return (rows = count_rows(db)) == published_; }, 60s))
-      << rows << " rows in history.db, " << published_ << " readings published";
+  const std::int64_t rows = rows_once_ready_again();
   std::printf("[ measured ] %lld readings published, %lld rows in history.db, %.0f pauses\n",
               static_cast<long long>(published_), static_cast<long long>(rows),
               server_->metric("campus_ingest_pauses_total"));
